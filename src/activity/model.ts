@@ -1,0 +1,45 @@
+// Plain data for root activity: what the classifier makes of one CloudTrail record.
+
+export type RootEventKind =
+  | 'console-login-success'
+  | 'console-login-failure'
+  | 'root-credential-change'
+  | 'root-only-task'
+  | 'root-api-call'
+  | 'none';
+
+export type AlertSeverity = 'critical' | 'high' | 'medium' | 'low';
+
+/** A CloudTrail record that is root activity, in our own words. */
+export interface RootEvent {
+  eventId: string;
+  kind: Exclude<RootEventKind, 'none'>;
+  severity: AlertSeverity;
+  /** true / false, or null when the record cannot tell. */
+  mfaUsed: boolean | null;
+  /** A task only root can do: "expected root use". */
+  rootOnlyTask: boolean;
+  /** An action inside a centralized-root sts:AssumeRoot session, not a person signed in as root. */
+  centralizedRootSession: boolean;
+  accountId: string;
+  eventName: string;
+  eventSource: string;
+  /** ISO time of the event. */
+  eventTime: string;
+  region: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+  /** CloudTrail errorCode (e.g. AccessDenied) when the call failed. */
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Root access key id used, if any (ASIA… for sessions, AKIA… for long-term keys). Shown masked only. */
+  accessKeyId: string | null;
+  /** Console/session identity to group a burst of calls from one session. */
+  sessionKey: string | null;
+}
+
+/** The result of classifying one record: an event, a non-root record, or a record we could not read. */
+export type Classification =
+  | { alert: true; event: RootEvent }
+  | { alert: false; eventId: string | null; reason: 'not-root' }
+  | { alert: false; eventId: string | null; reason: 'malformed'; error: string };

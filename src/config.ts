@@ -1,0 +1,173 @@
+// Every setting, parsed and validated in one place. An error names the variable and how to set it.
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in a .env file (see .env.example).`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+export interface PostureConfig {
+  /** Root used within this many days: the root-not-used-recently check fails. */
+  rootUsedFailDays: number;
+  /** Root used within this many days: the check warns. */
+  rootUsedWarnDays: number;
+  /** A credential report younger than this is reused instead of generating a new one. */
+  credentialReportMaxAgeHours: number;
+}
+
+export interface AwsConfig {
+  /** The region used for global services' calls (IAM, STS, Account); AWS_REGION, default us-east-1. */
+  region: string;
+}
+
+export interface SlackConfig {
+  mode: 'socket' | 'http';
+  botToken: string;
+  signingSecret: string | null;
+  appToken: string | null;
+  port: number;
+  apiUrl: string;
+  /** Slack user ids (U…/W…) allowed to run the command and press buttons; empty with no groups = everyone. */
+  allowedUserIds: string[];
+  /** Slack user group ids (S…) whose members are allowed. */
+  allowedUsergroupIds: string[];
+}
+
+export interface CheckCommandConfig {
+  logLevel: string;
+  aws: AwsConfig;
+  posture: PostureConfig;
+}
+
+export interface ServeConfig extends CheckCommandConfig {
+  slack: SlackConfig;
+  dataDir: string;
+}
+
+/** Collects every problem before failing, so a user fixes the whole config in one go. */
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | null {
+    const value = this.env[name]?.trim();
+    return value ? value : null;
+  }
+
+  required(name: string, how: string): string {
+    const value = this.optional(name);
+    if (value === null) {
+      this.problems.push(`${name} is not set: ${how}`);
+      return '';
+    }
+    return value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name}="${raw}" is not a whole number from ${min} to ${max} (default ${fallback})`);
+      return fallback;
+    }
+    return value;
+  }
+
+  list(name: string, pattern: RegExp, what: string): string[] {
+    const raw = this.optional(name);
+    if (raw === null) return [];
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const item of items) {
+      if (!pattern.test(item)) this.problems.push(`${name}: "${item}" is not ${what}`);
+    }
+    return items;
+  }
+
+  url(name: string, fallback: string): string {
+    const raw = this.optional(name) ?? fallback;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http(s)');
+      return raw.endsWith('/') ? raw : `${raw}/`;
+    } catch {
+      this.problems.push(`${name}="${raw}" is not an http(s) URL (e.g. https://slack.com/api/)`);
+      return fallback;
+    }
+  }
+
+  check(): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readCheckConfig(reader: Reader): CheckCommandConfig {
+  const logLevel = reader.optional('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) reader.problems.push(`LOG_LEVEL="${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const rootUsedFailDays = reader.integer('ROOT_USED_FAIL_DAYS', 1, 0, 3650);
+  const rootUsedWarnDays = reader.integer('ROOT_USED_WARN_DAYS', 90, 0, 3650);
+  if (rootUsedWarnDays < rootUsedFailDays) {
+    reader.problems.push(`ROOT_USED_WARN_DAYS (${rootUsedWarnDays}) must be at least ROOT_USED_FAIL_DAYS (${rootUsedFailDays})`);
+  }
+  return {
+    logLevel,
+    aws: { region: reader.optional('AWS_REGION') ?? reader.optional('AWS_DEFAULT_REGION') ?? 'us-east-1' },
+    posture: {
+      rootUsedFailDays,
+      rootUsedWarnDays,
+      credentialReportMaxAgeHours: reader.integer('CREDENTIAL_REPORT_MAX_AGE_HOURS', 4, 0, 24),
+    },
+  };
+}
+
+/** Settings for the terminal `check`: AWS only, no Slack. */
+export function loadCheckConfig(env: Env): CheckCommandConfig {
+  const reader = new Reader(env);
+  const config = readCheckConfig(reader);
+  reader.check();
+  return config;
+}
+
+/** Settings for `serve`: everything `check` needs plus Slack and the state directory. */
+export function loadServeConfig(env: Env): ServeConfig {
+  const reader = new Reader(env);
+  const base = readCheckConfig(reader);
+  const appToken = reader.optional('SLACK_APP_TOKEN');
+  const modeRaw = reader.optional('SLACK_MODE') ?? (appToken ? 'socket' : 'http');
+  let mode: SlackConfig['mode'] = 'http';
+  if (modeRaw === 'socket' || modeRaw === 'http') mode = modeRaw;
+  else reader.problems.push(`SLACK_MODE="${modeRaw}" is not "socket" or "http"`);
+
+  const botToken = reader.required('SLACK_BOT_TOKEN', 'the Bot User OAuth Token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page');
+  if (botToken && !botToken.startsWith('xoxb-')) reader.problems.push('SLACK_BOT_TOKEN does not start with "xoxb-": use the Bot User OAuth Token');
+  let signingSecret: string | null = null;
+  if (mode === 'http') {
+    signingSecret = reader.required('SLACK_SIGNING_SECRET', 'the Signing Secret from your Slack app\'s "Basic Information" page (HTTP mode needs it)');
+  } else {
+    signingSecret = reader.optional('SLACK_SIGNING_SECRET');
+    if (!appToken) reader.problems.push('SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…) with connections:write, from "Basic Information" > "App-Level Tokens"');
+    else if (!appToken.startsWith('xapp-')) reader.problems.push('SLACK_APP_TOKEN does not start with "xapp-": use an app-level token');
+  }
+
+  const config: ServeConfig = {
+    ...base,
+    dataDir: reader.optional('DATA_DIR') ?? './data',
+    slack: {
+      mode,
+      botToken,
+      signingSecret,
+      appToken: mode === 'socket' ? appToken : null,
+      port: reader.integer('PORT', 3000, 1, 65535),
+      apiUrl: reader.url('SLACK_API_URL', 'https://slack.com/api/'),
+      allowedUserIds: reader.list('ALLOWED_USERS', /^[UW][A-Z0-9]+$/, 'a Slack user id (U… or W…)'),
+      allowedUsergroupIds: reader.list('ALLOWED_USERGROUPS', /^S[A-Z0-9]+$/, 'a Slack user group id (S…)'),
+    },
+  };
+  reader.check();
+  return config;
+}

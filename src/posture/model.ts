@@ -1,0 +1,154 @@
+// Plain data that flows through the posture pipeline: gather -> AccountFacts -> evaluate -> Findings -> render.
+// Nothing here knows the AWS SDK or Slack.
+
+/** Why one fact could not be read: enough for a finding to name the missing permission. */
+export interface FactError {
+  /** The IAM action that failed, e.g. "iam:GetCredentialReport". */
+  action: string;
+  /** The AWS error code ("AccessDenied", "ThrottlingException", "TimeoutError", ...). */
+  code: string;
+  message: string;
+}
+
+/** Each fact is either read or carries the error that stopped it: one failing call spoils only its own checks. */
+export type Fact<T> = { ok: true; value: T } | { ok: false; error: FactError };
+
+export interface AccountIdentity {
+  id: string;
+  alias: string | null;
+}
+
+/** From iam:GetAccountSummary (SummaryMap). */
+export interface AccountSummary {
+  accountMfaEnabled: boolean;
+  accountAccessKeysPresent: boolean;
+  accountSigningCertificatesPresent: boolean;
+}
+
+/** A credential report date column: an ISO timestamp, or null for N/A, no_information, not_supported. */
+export type ReportDate = string | null;
+
+/** The `<root_account>` row of the IAM credential report, parsed from its real CSV columns. */
+export interface RootCredentialRow {
+  arn: string;
+  /** "not_supported" for root in the real report; true/false where the column is a boolean. */
+  passwordEnabled: boolean | null;
+  passwordLastUsed: ReportDate;
+  passwordLastChanged: ReportDate;
+  mfaActive: boolean;
+  accessKeys: Array<{ slot: 1 | 2; active: boolean; lastRotated: ReportDate; lastUsedDate: ReportDate; lastUsedRegion: string | null; lastUsedService: string | null }>;
+  certificates: Array<{ slot: 1 | 2; active: boolean; lastRotated: ReportDate }>;
+}
+
+export interface CredentialReport {
+  /** GeneratedTime of the report (ISO). */
+  generatedAt: string;
+  /** null when the report has no `<root_account>` row. */
+  root: RootCredentialRow | null;
+}
+
+export interface VirtualMfaDevice {
+  serialNumber: string;
+  /** Arn of the user the device is assigned to (root: arn:aws:iam::<account>:root). */
+  userArn: string | null;
+  enableDate: string | null;
+}
+
+/** From iam:GetAccountPasswordPolicy; null when the account has none (NoSuchEntity). */
+export interface PasswordPolicy {
+  minimumPasswordLength: number | null;
+  passwordReusePrevention: number | null;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercaseCharacters: boolean;
+  requireLowercaseCharacters: boolean;
+  maxPasswordAge: number | null;
+}
+
+export interface Trail {
+  name: string;
+  arn: string;
+  homeRegion: string;
+  isMultiRegionTrail: boolean;
+  includeGlobalServiceEvents: boolean;
+  isOrganizationTrail: boolean;
+  /** From cloudtrail:GetTrailStatus; null with statusError when it could not be read. */
+  isLogging: boolean | null;
+  statusError?: FactError;
+}
+
+export interface AlternateContact {
+  name: string | null;
+  emailAddress: string | null;
+  phoneNumber: string | null;
+  title: string | null;
+}
+
+/** From iam:ListOrganizationsFeatures. `inOrganization: false` for a standalone account. */
+export interface OrganizationsFeatures {
+  inOrganization: boolean;
+  organizationId: string | null;
+  /** "RootCredentialsManagement", "RootSessions". */
+  enabledFeatures: string[];
+}
+
+/** Everything the checks look at, each fact read at most once per run. */
+export interface AccountFacts {
+  account: AccountIdentity;
+  /** When gathering ended (ISO): the checks' "now", so evaluation stays pure. */
+  gatheredAt: string;
+  accountSummary: Fact<AccountSummary>;
+  credentialReport: Fact<CredentialReport>;
+  virtualMfaDevices: Fact<VirtualMfaDevice[]>;
+  passwordPolicy: Fact<PasswordPolicy | null>;
+  trails: Fact<Trail[]>;
+  securityContact: Fact<AlternateContact | null>;
+  organizationsFeatures: Fact<OrganizationsFeatures>;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type FindingStatus = 'pass' | 'fail' | 'warn' | 'error' | 'not-applicable';
+
+export interface Reference {
+  /** e.g. "CIS AWS Foundations v3.0 1.5", "CIS AWS Foundations v7.0 2.4", "AWS Security Hub IAM.9". */
+  label: string;
+  url?: string;
+}
+
+/** Options that tune checks (thresholds), set from config. */
+export interface CheckOptions {
+  /** root used within this many days: fail. */
+  rootUsedFailDays: number;
+  /** root used within this many days: warn. */
+  rootUsedWarnDays: number;
+}
+
+export interface CheckMeta {
+  id: string;
+  title: string;
+  severity: Severity;
+  references: Reference[];
+  remediation: { text: string; url: string };
+}
+
+export interface Finding {
+  id: string;
+  title: string;
+  status: FindingStatus;
+  severity: Severity;
+  /** One line of evidence from AWS, never a secret nor a full access key id. */
+  evidence: string;
+  remediation: { text: string; url: string };
+  references: Reference[];
+}
+
+export interface Check extends CheckMeta {
+  evaluate(facts: AccountFacts, options: CheckOptions): Pick<Finding, 'status' | 'evidence'>;
+}
+
+export interface PostureReport {
+  account: AccountIdentity;
+  generatedAt: string;
+  score: { passed: number; total: number };
+  findings: Finding[];
+}
