@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadServeConfig, ConfigError } from '../src/config.js';
+
+describe('config', () => {
+  it('names each missing variable and how to set it', () => {
+    let caught: unknown;
+    try {
+      loadServeConfig({});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as ConfigError).message;
+    expect(message).toContain('SLACK_BOT_TOKEN is not set');
+    expect(message).toContain('SLACK_SIGNING_SECRET is not set');
+  });
+});
+
+describe('config values', () => {
+  it('rejects malformed numbers, ids and URLs with the variable name', () => {
+    expect(() =>
+      loadServeConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        PORT: 'eighty',
+        ALLOWED_USERS: 'U123,bob',
+        SLACK_API_URL: 'ftp://x',
+      }),
+    ).toThrowError(/PORT="eighty"[\s\S]*SLACK_API_URL="ftp:\/\/x"[\s\S]*ALLOWED_USERS: "bob"/);
+  });
+
+  it('chooses Socket Mode when an app token is given and needs no signing secret then', () => {
+    const config = loadServeConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    expect(config.slack.mode).toBe('socket');
+    expect(config.slack.apiUrl).toBe('https://slack.com/api/');
+    expect(config.posture.rootUsedWarnDays).toBe(90);
+  });
+});
