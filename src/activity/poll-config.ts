@@ -1,0 +1,68 @@
+// Settings of the CloudTrail poller, parsed and validated like src/config.ts: every problem is collected,
+// and each one names the variable and how to fix it. (To be merged into src/config.ts.)
+import { validate as isValidCronExpression } from 'node-cron';
+import { ConfigError, type Env } from '../config.js';
+
+export interface PollConfig {
+  /** node-cron expression for a poll pass; POLL_SCHEDULE, default every minute. */
+  schedule: string;
+  /** Regions to poll from AWS_REGIONS, or null: every Region enabled in the account. */
+  regions: string[] | null;
+  /** Each pass re-reads this far behind the stored cursor, for events that show up late. */
+  overlapMinutes: number;
+  /** How far back the very first pass reads (LookupEvents keeps 90 days; reading all of it is slow). */
+  initialLookbackHours: number;
+}
+
+export const POLL_DEFAULTS = {
+  schedule: '* * * * *',
+  overlapMinutes: 15,
+  initialLookbackHours: 24,
+} as const;
+
+// us-east-1, eu-central-2, ap-southeast-5, us-gov-west-1, cn-north-1, il-central-1…
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const LOOKUP_EVENTS_HISTORY_HOURS = 90 * 24;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number, unit: string, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name}="${raw}" is not a whole number of ${unit} from ${min} to ${max} (default ${fallback})`);
+    return fallback;
+  }
+  return value;
+}
+
+/** Parses the poller's variables; `problems` is empty when they are all valid. */
+export function readPollConfig(env: Env): { config: PollConfig; problems: string[] } {
+  const problems: string[] = [];
+
+  const schedule = env.POLL_SCHEDULE?.trim() || POLL_DEFAULTS.schedule;
+  if (!isValidCronExpression(schedule)) {
+    problems.push(`POLL_SCHEDULE="${schedule}" is not a cron expression: use 5 fields (minute hour day month weekday) or 6 with seconds first, e.g. "* * * * *" for every minute or "*/5 * * * *" for every 5 minutes`);
+  }
+
+  let regions: string[] | null = null;
+  const regionsRaw = env.AWS_REGIONS?.trim();
+  if (regionsRaw) {
+    const listed = regionsRaw.split(',').map((item) => item.trim()).filter(Boolean);
+    for (const region of listed) {
+      if (!REGION_NAME.test(region)) problems.push(`AWS_REGIONS: "${region}" is not a Region code (e.g. us-east-1); give a comma-separated list, or leave it empty to poll every Region enabled in the account`);
+    }
+    regions = [...new Set(listed)];
+  }
+
+  const overlapMinutes = readInteger(env, 'POLL_OVERLAP_MINUTES', POLL_DEFAULTS.overlapMinutes, 1, 24 * 60, 'minutes', problems);
+  const initialLookbackHours = readInteger(env, 'POLL_INITIAL_LOOKBACK_HOURS', POLL_DEFAULTS.initialLookbackHours, 1, LOOKUP_EVENTS_HISTORY_HOURS, 'hours (CloudTrail keeps 90 days)', problems);
+
+  return { config: { schedule, regions, overlapMinutes, initialLookbackHours }, problems };
+}
+
+/** Like readPollConfig, but throws a ConfigError listing every problem. */
+export function loadPollConfig(env: Env): PollConfig {
+  const { config, problems } = readPollConfig(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

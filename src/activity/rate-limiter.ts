@@ -1,0 +1,84 @@
+// Client-side pacing for CloudTrail LookupEvents, whose quota is 2 requests per second per account and
+// Region (LookupEvents API reference: "limited to two per second, per account, per Region").
+//
+// Requests are spaced evenly, 1000 / rate ms apart plus a small margin, instead of being let out in
+// bursts: any one-second window then holds at most `rate` requests whichever way the server counts
+// (sliding window, fixed one-second window or token bucket), even with some network jitter.
+
+/** Monotonic time and sleeping, injected so tests can drive the limiter without real waits. */
+export interface Timer {
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimer: Timer = {
+  nowMs: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+export interface RateLimiter {
+  /** Resolves when the caller may send one request; reserves that slot. */
+  acquire(): Promise<void>;
+  /** After a throttling answer: no one sharing this quota sends before `ms` from now. */
+  holdOff(ms: number): void;
+}
+
+export interface RateLimiterOptions {
+  requestsPerSecond: number;
+  /** Added to each interval so a request that travels faster than the previous one still lands in time. */
+  marginMs?: number;
+  timer?: Timer;
+}
+
+export const LOOKUP_EVENTS_REQUESTS_PER_SECOND = 2;
+const DEFAULT_MARGIN_MS = 25;
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  if (!(options.requestsPerSecond > 0)) throw new RangeError(`requestsPerSecond must be above 0, got ${options.requestsPerSecond}`);
+  const timer = options.timer ?? realTimer;
+  const intervalMs = 1000 / options.requestsPerSecond + (options.marginMs ?? DEFAULT_MARGIN_MS);
+  // The earliest time the next request may start. Slots are reserved synchronously, so concurrent
+  // callers (the root lookup and the sign-in lookup of one Region) never take the same slot.
+  let nextSlotMs = Number.NEGATIVE_INFINITY;
+  return {
+    async acquire() {
+      const nowMs = timer.nowMs();
+      const slotMs = Math.max(nowMs, nextSlotMs);
+      nextSlotMs = slotMs + intervalMs;
+      if (slotMs > nowMs) await timer.sleep(slotMs - nowMs);
+    },
+    holdOff(ms) {
+      nextSlotMs = Math.max(nextSlotMs, timer.nowMs() + ms);
+    },
+  };
+}
+
+/** One limiter per (account, Region): the quota is per account and Region, shared by every lookup there. */
+export class RateLimiterRegistry {
+  private readonly limiters = new Map<string, RateLimiter>();
+  constructor(private readonly options: RateLimiterOptions) {}
+
+  forRegion(accountId: string, region: string): RateLimiter {
+    const key = `${accountId}/${region}`;
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = createRateLimiter(this.options);
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
+  }
+}
+
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+  /** 0..1, injected for tests. */
+  random?: () => number;
+}
+
+/** Exponential backoff with jitter: attempt 0 waits about baseMs, doubling up to capMs; half of it random. */
+export function backoffDelayMs(attempt: number, options: BackoffOptions): number {
+  const random = options.random ?? Math.random;
+  const ceilingMs = Math.min(options.capMs, options.baseMs * 2 ** attempt);
+  return Math.round(ceilingMs / 2 + (ceilingMs / 2) * random());
+}

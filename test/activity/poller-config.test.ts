@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config.js';
+import { loadPollConfig, readPollConfig } from '../../src/activity/poll-config.js';
+
+describe('poll config', () => {
+  it('has the documented defaults', () => {
+    expect(loadPollConfig({})).toEqual({ schedule: '* * * * *', regions: null, overlapMinutes: 15, initialLookbackHours: 24 });
+  });
+
+  it('reads every variable', () => {
+    const config = loadPollConfig({ POLL_SCHEDULE: '*/5 * * * *', AWS_REGIONS: ' eu-west-1, us-gov-west-1 ,eu-west-1,', POLL_OVERLAP_MINUTES: '30', POLL_INITIAL_LOOKBACK_HOURS: '72' });
+    expect(config).toEqual({ schedule: '*/5 * * * *', regions: ['eu-west-1', 'us-gov-west-1'], overlapMinutes: 30, initialLookbackHours: 72 });
+  });
+
+  it('collects every problem, each naming its variable', () => {
+    const { problems } = readPollConfig({ POLL_SCHEDULE: 'every minute', AWS_REGIONS: 'us-east-1,Ireland', POLL_OVERLAP_MINUTES: '0', POLL_INITIAL_LOOKBACK_HOURS: '9999' });
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/^POLL_SCHEDULE="every minute" is not a cron expression/);
+    expect(problems[1]).toMatch(/^AWS_REGIONS: "Ireland" is not a Region code/);
+    expect(problems[2]).toMatch(/^POLL_OVERLAP_MINUTES="0" is not a whole number of minutes from 1 to 1440/);
+    expect(problems[3]).toMatch(/^POLL_INITIAL_LOOKBACK_HOURS="9999" .* from 1 to 2160/);
+    expect(() => loadPollConfig({ POLL_OVERLAP_MINUTES: 'ten' })).toThrow(ConfigError);
+  });
+
+  it('accepts a six-field schedule with seconds', () => {
+    expect(readPollConfig({ POLL_SCHEDULE: '*/30 * * * * *' }).problems).toEqual([]);
+  });
+});
