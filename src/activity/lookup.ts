@@ -1,0 +1,165 @@
+// Reading one Region's root candidates from CloudTrail LookupEvents: which lookups, paging, pacing, retries.
+//
+// Why these lookups (CloudTrail API reference, LookupEvents):
+// - A request takes ONE lookup attribute (plus the time range), so "root activity" cannot be asked for
+//   in one call; there is no attribute for userIdentity.type.
+// - `Username = root` in every polled Region: LookupEvents shows "root" as the user name of events made
+//   by the root user, so this narrow lookup catches root API calls wherever they land. It also matches
+//   an assumed-role session named "root", which is why nothing is decided on the Username: every record
+//   goes through the classifier.
+// - `EventSource = signin.amazonaws.com` in us-east-1 only: root console sign-in records are always
+//   recorded in us-east-1, and for an account with an alias the user name shown for root sign-ins is not
+//   settled by any public sample (the record's userIdentity.userName holds the alias). This lookup
+//   catches ConsoleLogin (success and failure) and PasswordRecoveryRequested / PasswordRecoveryCompleted /
+//   PasswordUpdated whatever the user name; sign-ins are few, and the classifier drops IAM users' ones.
+// - A root sign-in matches both lookups: the two are merged and deduplicated by EventId.
+// - Pages: MaxResults 50 (the maximum) and NextToken until it is absent. The quota is 2 requests per
+//   second per account and Region: every request waits on that Region's RateLimiter, and a
+//   ThrottlingException retries the SAME page (same NextToken) after a bounded backoff.
+import { LookupEventsCommand, type CloudTrailClient, type Event as LookupEvent, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import { backoffDelayMs, type BackoffOptions, type RateLimiter } from './rate-limiter.js';
+import { SIGN_IN_REGION } from './regions.js';
+
+export const LOOKUP_PAGE_SIZE = 50;
+
+export const ROOT_USERNAME_LOOKUP: LookupAttribute = { AttributeKey: 'Username', AttributeValue: 'root' };
+export const SIGN_IN_SOURCE_LOOKUP: LookupAttribute = { AttributeKey: 'EventSource', AttributeValue: 'signin.amazonaws.com' };
+
+/** The lookups one Region needs (see the top of this file for why). */
+export function lookupsForRegion(region: string): LookupAttribute[] {
+  return region === SIGN_IN_REGION ? [ROOT_USERNAME_LOOKUP, SIGN_IN_SOURCE_LOOKUP] : [ROOT_USERNAME_LOOKUP];
+}
+
+export type LookupEventsApi = Pick<CloudTrailClient, 'send'>;
+
+export interface LookupWindow {
+  startTime: Date;
+  endTime: Date;
+}
+
+/** Why a Region could not be read, in words for the log and the pass result. */
+export interface LookupFailure {
+  kind: 'access-denied' | 'region-not-enabled' | 'throttled' | 'failed';
+  /** The AWS error code (AccessDeniedException, UnrecognizedClientException…) or the Node error code. */
+  code: string;
+  message: string;
+}
+
+export interface RegionLookupResult {
+  /** Every record both lookups returned, deduplicated by EventId, newest first as CloudTrail sends them. */
+  records: LookupEvent[];
+  pages: number;
+  /** ThrottlingException answers that were retried. */
+  throttleRetries: number;
+  /** Records returned by more than one lookup (a root sign-in matches both). */
+  duplicateRecords: number;
+  /** Set when the Region could not be read to the end; `records` then holds what was read before. */
+  failure: LookupFailure | null;
+}
+
+export interface RegionLookupOptions {
+  cloudTrail: LookupEventsApi;
+  region: string;
+  window: LookupWindow;
+  /** This account and Region's limiter: it also does the waiting after a throttle (holdOff). */
+  limiter: RateLimiter;
+  /** ThrottlingException retries of one page before the Region is given up for this pass. */
+  maxThrottleRetries?: number;
+  backoff?: BackoffOptions;
+}
+
+export const DEFAULT_MAX_THROTTLE_RETRIES = 6;
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8_000 };
+
+function errorCode(error: unknown): string {
+  const named = error as { name?: unknown; code?: unknown; Code?: unknown };
+  for (const candidate of [named.Code, named.name, named.code]) {
+    if (typeof candidate === 'string' && candidate !== 'Error' && candidate.length > 0) return candidate;
+  }
+  return 'Error';
+}
+
+export function isThrottling(error: unknown): boolean {
+  const code = errorCode(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return code === 'ThrottlingException' || code === 'Throttling' || code === 'TooManyRequestsException' || code === 'RequestLimitExceeded' || status === 429;
+}
+
+/** Turns an SDK or network error into what an operator needs: which permission or setting to fix. */
+export function describeLookupFailure(error: unknown, region: string): LookupFailure {
+  const code = errorCode(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  if (/^AccessDenied/.test(code) || code === 'UnauthorizedOperation' || code === 'OperationNotPermittedException') {
+    return {
+      kind: 'access-denied',
+      code,
+      message: `CloudTrail refused LookupEvents in ${region} (${code}): allow the IAM action cloudtrail:LookupEvents for this identity (check service control policies too). AWS said: ${detail}`,
+    };
+  }
+  // A Region that is not enabled (opt-in Regions) does not know the account's credentials.
+  if (code === 'UnrecognizedClientException' || code === 'InvalidClientTokenId' || code === 'OptInRequired' || code === 'AuthFailure') {
+    return {
+      kind: 'region-not-enabled',
+      code,
+      message: `${region} refused the credentials (${code}): the Region is probably not enabled for this account (opt-in Region); enable it in the account settings or remove it from AWS_REGIONS. AWS said: ${detail}`,
+    };
+  }
+  if (isThrottling(error)) {
+    return { kind: 'throttled', code, message: `CloudTrail kept throttling LookupEvents in ${region} (${code}) after every retry; the next pass reads this window again. AWS said: ${detail}` };
+  }
+  return { kind: 'failed', code, message: `LookupEvents failed in ${region} (${code}): ${detail}` };
+}
+
+/** Runs every lookup of one Region over the window, all pages, and merges the records by EventId. */
+export async function lookupRegionEvents(options: RegionLookupOptions): Promise<RegionLookupResult> {
+  const maxThrottleRetries = options.maxThrottleRetries ?? DEFAULT_MAX_THROTTLE_RETRIES;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const result: RegionLookupResult = { records: [], pages: 0, throttleRetries: 0, duplicateRecords: 0, failure: null };
+  const seenEventIds = new Set<string>();
+
+  for (const attribute of lookupsForRegion(options.region)) {
+    let nextToken: string | undefined;
+    do {
+      let attempt = 0;
+      for (;;) {
+        await options.limiter.acquire();
+        try {
+          const page = await options.cloudTrail.send(
+            new LookupEventsCommand({
+              LookupAttributes: [attribute],
+              StartTime: options.window.startTime,
+              EndTime: options.window.endTime,
+              MaxResults: LOOKUP_PAGE_SIZE,
+              NextToken: nextToken,
+            }),
+          );
+          result.pages += 1;
+          for (const record of page.Events ?? []) {
+            if (record.EventId) {
+              if (seenEventIds.has(record.EventId)) {
+                result.duplicateRecords += 1;
+                continue;
+              }
+              seenEventIds.add(record.EventId);
+            }
+            result.records.push(record);
+          }
+          nextToken = page.NextToken || undefined;
+          break;
+        } catch (error) {
+          if (isThrottling(error) && attempt < maxThrottleRetries) {
+            const delayMs = backoffDelayMs(attempt, backoff);
+            attempt += 1;
+            result.throttleRetries += 1;
+            // Every lookup sharing this quota waits too; this one then retries the same page.
+            options.limiter.holdOff(delayMs);
+            continue;
+          }
+          result.failure = describeLookupFailure(error, options.region);
+          return result;
+        }
+      }
+    } while (nextToken);
+  }
+  return result;
+}
