@@ -1,0 +1,12 @@
+// The posture room's door: other rooms import posture code only from here.
+export type * from './model.js';
+export { POSTURE_CHECKS } from './checks/index.js';
+export {
+  DEFAULT_CHECK_OPTIONS,
+  SEVERITY_ORDER,
+  STATUS_ORDER,
+  compareFindings,
+  runPosture,
+  scoreFindings,
+  type CheckResult,
+} from './run-posture.js';
