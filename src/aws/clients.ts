@@ -1,0 +1,84 @@
+// The AWS SDK clients the bot uses, made once and passed in. Credentials come from the SDK's default chain
+// (environment, shared config and SSO, web identity, ECS / EC2 roles); the SDK itself honours
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, so nothing here reads them. `endpoint` is an explicit
+// override for tests. Retries are the SDK's standard mode, bounded; every request has a timeout.
+import { AccountClient } from '@aws-sdk/client-account';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+
+export type AwsCredentialsOption = IAMClientConfig['credentials'];
+
+export interface AwsClientOptions {
+  /** Region for the global services' calls (IAM, STS, Account) and the default CloudTrail Region. */
+  region: string;
+  /** One endpoint for every service (tests, emulators). Leave out to let the SDK resolve it (and AWS_ENDPOINT_URL*). */
+  endpoint?: string;
+  /** Explicit credentials; the SDK default chain when left out. */
+  credentials?: AwsCredentialsOption;
+  /** Attempts per call including the first (SDK standard retry mode). Default 3. */
+  maxAttempts?: number;
+  /** A request that has not answered within this many ms fails with TimeoutError (and may be retried). Default 10000. */
+  requestTimeoutMs?: number;
+  /** TCP connect timeout. Default 3000. */
+  connectionTimeoutMs?: number;
+}
+
+export interface AwsClients {
+  /** The Region of the global services' clients. */
+  readonly region: string;
+  readonly iam: IAMClient;
+  readonly sts: STSClient;
+  readonly account: AccountClient;
+  /** The CloudTrail client of a Region (made on first use, then reused). */
+  cloudTrail(region: string): CloudTrailClient;
+  /** Closes every client's sockets. */
+  destroy(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const shared = (region: string) => ({
+    region,
+    retryMode: 'standard',
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // throwOnRequestTimeout: without it this SDK version only logs a warning when requestTimeout passes.
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+
+  const iam = new IAMClient(shared(options.region));
+  const sts = new STSClient(shared(options.region));
+  const account = new AccountClient(shared(options.region));
+  const cloudTrailClients = new Map<string, CloudTrailClient>();
+
+  return {
+    region: options.region,
+    iam,
+    sts,
+    account,
+    cloudTrail(region: string): CloudTrailClient {
+      let client = cloudTrailClients.get(region);
+      if (!client) {
+        client = new CloudTrailClient(shared(region));
+        cloudTrailClients.set(region, client);
+      }
+      return client;
+    },
+    destroy(): void {
+      iam.destroy();
+      sts.destroy();
+      account.destroy();
+      for (const client of cloudTrailClients.values()) client.destroy();
+      cloudTrailClients.clear();
+    },
+  };
+}

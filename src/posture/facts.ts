@@ -1,0 +1,252 @@
+// gather(account) -> AccountFacts: the only part of posture that talks to AWS. Each AWS call is made at most
+// once per run (the credential report's polling aside), the independent ones in parallel; a failing call
+// spoils only its own fact. The credential report chain is the critical path: reuse a young report, else
+// GenerateCredentialReport and poll GetCredentialReport with a bounded, doubling backoff.
+import { GetAlternateContactCommand } from '@aws-sdk/client-account';
+import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  ListAccountAliasesCommand,
+  ListOrganizationsFeaturesCommand,
+  ListVirtualMFADevicesCommand,
+  type GetCredentialReportCommandOutput,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { AwsCallError, awsErrorCode, toFactError, type AwsClients } from '../aws/index.js';
+import { parseCredentialReport } from './credential-report.js';
+import type { AccountFacts, AccountIdentity, AccountSummary, AlternateContact, CredentialReport, Fact, OrganizationsFeatures, PasswordPolicy, Trail, VirtualMfaDevice } from './model.js';
+
+export interface CredentialReportPolling {
+  /** Wait before the second GetCredentialReport; doubles each time. Default 100 ms. */
+  initialDelayMs: number;
+  /** Longest single wait. Default 4000 ms. */
+  maxDelayMs: number;
+  /** GetCredentialReport calls after GenerateCredentialReport. Default 8. */
+  maxPolls: number;
+  /** Total time spent waiting. Default 15000 ms. */
+  maxWaitMs: number;
+}
+
+export interface GatherOptions {
+  /** A credential report younger than this is reused instead of generating a new one. */
+  credentialReportMaxAgeHours: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  credentialReportPolling?: Partial<CredentialReportPolling>;
+}
+
+const DEFAULT_POLLING: CredentialReportPolling = { initialDelayMs: 100, maxDelayMs: 4_000, maxPolls: 8, maxWaitMs: 15_000 };
+
+// GetCredentialReport's "no usable report yet" answers: by SDK error name and by wire code.
+const REPORT_NOT_READY = new Set(['CredentialReportNotReadyException', 'ReportInProgress']);
+const REPORT_MISSING = new Set(['CredentialReportNotPresentException', 'ReportNotPresent', 'CredentialReportExpiredException', 'ReportExpired']);
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function ok<T>(value: T): Fact<T> {
+  return { ok: true, value };
+}
+
+/** Runs one fact's AWS calls; any error becomes that fact's FactError, named after the IAM action. */
+async function readFact<T>(action: string, read: () => Promise<T>): Promise<Fact<T>> {
+  try {
+    return ok(await read());
+  } catch (error) {
+    return { ok: false, error: toFactError(action, error) };
+  }
+}
+
+function isoOrNull(date: Date | undefined): string | null {
+  return date ? date.toISOString() : null;
+}
+
+async function readIdentity(clients: AwsClients): Promise<AccountIdentity> {
+  const aliasRead = clients.iam.send(new ListAccountAliasesCommand({})).then(
+    (answer) => answer.AccountAliases?.[0] ?? null,
+    // The alias only decorates the report header: without iam:ListAccountAliases the id is enough.
+    () => null,
+  );
+  try {
+    const caller = await clients.sts.send(new GetCallerIdentityCommand({}));
+    if (!caller.Account) throw new Error('GetCallerIdentity returned no Account');
+    return { id: caller.Account, alias: await aliasRead };
+  } catch (error) {
+    await aliasRead;
+    throw new AwsCallError('sts:GetCallerIdentity', awsErrorCode(error), error);
+  }
+}
+
+async function readAccountSummary(clients: AwsClients): Promise<AccountSummary> {
+  const { SummaryMap: summary = {} } = await clients.iam.send(new GetAccountSummaryCommand({}));
+  return {
+    accountMfaEnabled: summary.AccountMFAEnabled === 1,
+    accountAccessKeysPresent: summary.AccountAccessKeysPresent === 1,
+    accountSigningCertificatesPresent: summary.AccountSigningCertificatesPresent === 1,
+  };
+}
+
+async function readVirtualMfaDevices(clients: AwsClients): Promise<VirtualMfaDevice[]> {
+  const devices: VirtualMfaDevice[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned', Marker: marker }));
+    for (const device of page.VirtualMFADevices ?? []) {
+      devices.push({ serialNumber: device.SerialNumber ?? '', userArn: device.User?.Arn ?? null, enableDate: isoOrNull(device.EnableDate) });
+    }
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return devices;
+}
+
+async function readPasswordPolicy(clients: AwsClients): Promise<PasswordPolicy | null> {
+  try {
+    const { PasswordPolicy: policy } = await clients.iam.send(new GetAccountPasswordPolicyCommand({}));
+    if (!policy) return null;
+    return {
+      minimumPasswordLength: policy.MinimumPasswordLength ?? null,
+      passwordReusePrevention: policy.PasswordReusePrevention ?? null,
+      requireSymbols: policy.RequireSymbols === true,
+      requireNumbers: policy.RequireNumbers === true,
+      requireUppercaseCharacters: policy.RequireUppercaseCharacters === true,
+      requireLowercaseCharacters: policy.RequireLowercaseCharacters === true,
+      maxPasswordAge: policy.MaxPasswordAge ?? null,
+    };
+  } catch (error) {
+    // NoSuchEntity: the account has no password policy, which is a fact, not a failure.
+    if (['NoSuchEntity', 'NoSuchEntityException'].includes(awsErrorCode(error))) return null;
+    throw error;
+  }
+}
+
+async function readTrails(clients: AwsClients): Promise<Trail[]> {
+  // Shadow trails included: every multi-region trail shows in every Region, whatever its home Region.
+  const { trailList = [] } = await clients.cloudTrail(clients.region).send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+  return Promise.all(
+    trailList.map(async (described): Promise<Trail> => {
+      const homeRegion = described.HomeRegion ?? clients.region;
+      const arn = described.TrailARN ?? '';
+      const trail: Trail = {
+        name: described.Name ?? arn,
+        arn,
+        homeRegion,
+        isMultiRegionTrail: described.IsMultiRegionTrail === true,
+        includeGlobalServiceEvents: described.IncludeGlobalServiceEvents === true,
+        isOrganizationTrail: described.IsOrganizationTrail === true,
+        isLogging: null,
+      };
+      try {
+        // By ARN, in the trail's home Region: a shadow trail's status is only known there.
+        const status = await clients.cloudTrail(homeRegion).send(new GetTrailStatusCommand({ Name: arn || trail.name }));
+        trail.isLogging = status.IsLogging === true;
+      } catch (error) {
+        trail.statusError = toFactError('cloudtrail:GetTrailStatus', error);
+      }
+      return trail;
+    }),
+  );
+}
+
+async function readSecurityContact(clients: AwsClients): Promise<AlternateContact | null> {
+  try {
+    const { AlternateContact: contact } = await clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
+    if (!contact) return null;
+    return { name: contact.Name ?? null, emailAddress: contact.EmailAddress ?? null, phoneNumber: contact.PhoneNumber ?? null, title: contact.Title ?? null };
+  } catch (error) {
+    // ResourceNotFoundException: no security contact is set.
+    if (awsErrorCode(error) === 'ResourceNotFoundException') return null;
+    throw error;
+  }
+}
+
+async function readOrganizationsFeatures(clients: AwsClients): Promise<Fact<OrganizationsFeatures>> {
+  const action = 'iam:ListOrganizationsFeatures';
+  try {
+    const answer = await clients.iam.send(new ListOrganizationsFeaturesCommand({}));
+    return ok({ inOrganization: true, organizationId: answer.OrganizationId ?? null, enabledFeatures: answer.EnabledFeatures ?? [] });
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (code === 'OrganizationNotFoundException') return ok({ inOrganization: false, organizationId: null, enabledFeatures: [] });
+    // In an organization, but IAM's trusted access or "all features" is off: no centralized root access feature can be on.
+    if (code === 'ServiceAccessNotEnabledException' || code === 'OrganizationNotInAllFeaturesModeException') {
+      return ok({ inOrganization: true, organizationId: null, enabledFeatures: [] });
+    }
+    if (code === 'AccountNotManagementOrDelegatedAdministratorException') {
+      return {
+        ok: false,
+        error: {
+          action,
+          code,
+          message: 'This is a member account: centralized root access can only be read from the management account or the delegated administrator for IAM. Run this check there.',
+        },
+      };
+    }
+    return { ok: false, error: toFactError(action, error) };
+  }
+}
+
+/** The credential report: reuse one younger than the max age, else generate and poll with a bounded backoff. */
+async function readCredentialReport(clients: AwsClients, options: GatherOptions, now: () => Date, sleep: (ms: number) => Promise<void>): Promise<Fact<CredentialReport>> {
+  const polling = { ...DEFAULT_POLLING, ...options.credentialReportPolling };
+  const maxAgeMs = options.credentialReportMaxAgeHours * 60 * 60 * 1000;
+  const parse = (answer: GetCredentialReportCommandOutput): CredentialReport => parseCredentialReport(answer.Content ?? new Uint8Array(), answer.GeneratedTime ?? now());
+
+  try {
+    const existing = await clients.iam.send(new GetCredentialReportCommand({}));
+    if (existing.Content && existing.GeneratedTime && now().getTime() - existing.GeneratedTime.getTime() <= maxAgeMs) return ok(parse(existing));
+  } catch (error) {
+    const code = awsErrorCode(error);
+    if (!REPORT_MISSING.has(code) && !REPORT_NOT_READY.has(code)) return { ok: false, error: toFactError('iam:GetCredentialReport', error) };
+  }
+
+  try {
+    await clients.iam.send(new GenerateCredentialReportCommand({}));
+  } catch (error) {
+    return { ok: false, error: toFactError('iam:GenerateCredentialReport', error) };
+  }
+
+  let delayMs = polling.initialDelayMs;
+  let waitedMs = 0;
+  for (let poll = 1; ; poll += 1) {
+    try {
+      // Freshly generated (or the newest AWS would give): taken whatever its age.
+      return ok(parse(await clients.iam.send(new GetCredentialReportCommand({}))));
+    } catch (error) {
+      const code = awsErrorCode(error);
+      // Right after GenerateCredentialReport the report may still read as not present.
+      if (!REPORT_NOT_READY.has(code) && !REPORT_MISSING.has(code)) return { ok: false, error: toFactError('iam:GetCredentialReport', error) };
+      if (poll >= polling.maxPolls || waitedMs + delayMs > polling.maxWaitMs) {
+        return {
+          ok: false,
+          error: {
+            action: 'iam:GetCredentialReport',
+            code,
+            message: `The credential report was still being generated after ${poll} tries over ${(waitedMs / 1000).toFixed(1)} s: run the check again in a minute.`,
+          },
+        };
+      }
+      await sleep(delayMs);
+      waitedMs += delayMs;
+      delayMs = Math.min(delayMs * 2, polling.maxDelayMs);
+    }
+  }
+}
+
+/** Reads every fact the posture checks need. Throws AwsCallError only when the account itself cannot be identified. */
+export async function gatherAccountFacts(clients: AwsClients, options: GatherOptions): Promise<AccountFacts> {
+  const now = options.now ?? (() => new Date());
+  const sleep = options.sleep ?? defaultSleep;
+  const [account, accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures] = await Promise.all([
+    readIdentity(clients),
+    readFact('iam:GetAccountSummary', () => readAccountSummary(clients)),
+    readCredentialReport(clients, options, now, sleep),
+    readFact('iam:ListVirtualMFADevices', () => readVirtualMfaDevices(clients)),
+    readFact('iam:GetAccountPasswordPolicy', () => readPasswordPolicy(clients)),
+    readFact('cloudtrail:DescribeTrails', () => readTrails(clients)),
+    readFact('account:GetAlternateContact', () => readSecurityContact(clients)),
+    readOrganizationsFeatures(clients),
+  ]);
+  return { account, gatheredAt: now().toISOString(), accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures };
+}
