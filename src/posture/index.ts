@@ -10,3 +10,5 @@ export {
   scoreFindings,
   type CheckResult,
 } from './run-posture.js';
+export { gatherAccountFacts, type GatherOptions, type CredentialReportPolling } from './facts.js';
+export { assessAccount } from './assess.js';
