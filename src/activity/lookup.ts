@@ -17,6 +17,7 @@
 //   second per account and Region: every request waits on that Region's RateLimiter, and a
 //   ThrottlingException retries the SAME page (same NextToken) after a bounded backoff.
 import { LookupEventsCommand, type CloudTrailClient, type Event as LookupEvent, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import { awsErrorCode } from '../aws/index.js';
 import { backoffDelayMs, type BackoffOptions, type RateLimiter } from './rate-limiter.js';
 import { SIGN_IN_REGION } from './regions.js';
 
@@ -51,6 +52,8 @@ export interface RegionLookupResult {
   pages: number;
   /** ThrottlingException answers that were retried. */
   throttleRetries: number;
+  /** 5xx, timeouts and network errors that were retried. */
+  transientRetries: number;
   /** Records returned by more than one lookup (a root sign-in matches both). */
   duplicateRecords: number;
   /** Set when the Region could not be read to the end; `records` then holds what was read before. */
@@ -65,29 +68,32 @@ export interface RegionLookupOptions {
   limiter: RateLimiter;
   /** ThrottlingException retries of one page before the Region is given up for this pass. */
   maxThrottleRetries?: number;
+  /** Retries of one page after a 5xx, a timeout or a network error. */
+  maxTransientRetries?: number;
   backoff?: BackoffOptions;
 }
 
 export const DEFAULT_MAX_THROTTLE_RETRIES = 6;
+export const DEFAULT_MAX_TRANSIENT_RETRIES = 2;
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 8_000 };
 
-function errorCode(error: unknown): string {
-  const named = error as { name?: unknown; code?: unknown; Code?: unknown };
-  for (const candidate of [named.Code, named.name, named.code]) {
-    if (typeof candidate === 'string' && candidate !== 'Error' && candidate.length > 0) return candidate;
-  }
-  return 'Error';
-}
+const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const TRANSIENT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ServiceUnavailable', 'InternalFailure', 'InternalServerException']);
 
 export function isThrottling(error: unknown): boolean {
-  const code = errorCode(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return code === 'ThrottlingException' || code === 'Throttling' || code === 'TooManyRequestsException' || code === 'RequestLimitExceeded' || status === 429;
+  return THROTTLING_CODES.has(awsErrorCode(error)) || status === 429;
+}
+
+/** A server or network hiccup worth one more try (the SDK may have retried already). */
+export function isTransient(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return TRANSIENT_CODES.has(awsErrorCode(error)) || (status !== undefined && status >= 500);
 }
 
 /** Turns an SDK or network error into what an operator needs: which permission or setting to fix. */
 export function describeLookupFailure(error: unknown, region: string): LookupFailure {
-  const code = errorCode(error);
+  const code = awsErrorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (/^AccessDenied/.test(code) || code === 'UnauthorizedOperation' || code === 'OperationNotPermittedException') {
     return {
@@ -114,13 +120,15 @@ export function describeLookupFailure(error: unknown, region: string): LookupFai
 export async function lookupRegionEvents(options: RegionLookupOptions): Promise<RegionLookupResult> {
   const maxThrottleRetries = options.maxThrottleRetries ?? DEFAULT_MAX_THROTTLE_RETRIES;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const result: RegionLookupResult = { records: [], pages: 0, throttleRetries: 0, duplicateRecords: 0, failure: null };
+  const maxTransientRetries = options.maxTransientRetries ?? DEFAULT_MAX_TRANSIENT_RETRIES;
+  const result: RegionLookupResult = { records: [], pages: 0, throttleRetries: 0, transientRetries: 0, duplicateRecords: 0, failure: null };
   const seenEventIds = new Set<string>();
 
   for (const attribute of lookupsForRegion(options.region)) {
     let nextToken: string | undefined;
     do {
-      let attempt = 0;
+      let throttledAttempts = 0;
+      let transientAttempts = 0;
       for (;;) {
         await options.limiter.acquire();
         try {
@@ -147,12 +155,17 @@ export async function lookupRegionEvents(options: RegionLookupOptions): Promise<
           nextToken = page.NextToken || undefined;
           break;
         } catch (error) {
-          if (isThrottling(error) && attempt < maxThrottleRetries) {
-            const delayMs = backoffDelayMs(attempt, backoff);
-            attempt += 1;
-            result.throttleRetries += 1;
+          if (isThrottling(error) && throttledAttempts < maxThrottleRetries) {
             // Every lookup sharing this quota waits too; this one then retries the same page.
-            options.limiter.holdOff(delayMs);
+            options.limiter.holdOff(backoffDelayMs(throttledAttempts, backoff));
+            throttledAttempts += 1;
+            result.throttleRetries += 1;
+            continue;
+          }
+          if (!isThrottling(error) && isTransient(error) && transientAttempts < maxTransientRetries) {
+            options.limiter.holdOff(backoffDelayMs(transientAttempts, backoff));
+            transientAttempts += 1;
+            result.transientRetries += 1;
             continue;
           }
           result.failure = describeLookupFailure(error, options.region);
