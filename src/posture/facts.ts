@@ -112,7 +112,8 @@ async function readPasswordPolicy(clients: AwsClients): Promise<PasswordPolicy |
       requireNumbers: policy.RequireNumbers === true,
       requireUppercaseCharacters: policy.RequireUppercaseCharacters === true,
       requireLowercaseCharacters: policy.RequireLowercaseCharacters === true,
-      maxPasswordAge: policy.MaxPasswordAge ?? null,
+      // AWS leaves MaxPasswordAge out when passwords never expire; emulators send 0 (AWS's range is 1-1095).
+      maxPasswordAge: policy.MaxPasswordAge ? policy.MaxPasswordAge : null,
     };
   } catch (error) {
     // NoSuchEntity: the account has no password policy, which is a fact, not a failure.
