@@ -1,6 +1,6 @@
 // iam-policy.json is the least-privilege policy the bot needs: every AWS action the code calls is in it,
 // and nothing else is. The code's actions are found by scanning src/ for SDK command classes
-// (`new XxxCommand(`) and paginators (`paginateXxx(`) imported from an @aws-sdk/client-* package.
+// (`new XxxCommand(`, under any local name) and paginators (`paginateXxx(`) imported from an @aws-sdk/client-* package.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -27,14 +27,13 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Local name -> package for every named import from an AWS SDK client package. */
-function sdkImports(source: string): Map<string, string> {
-  const imported = new Map<string, string>();
+/** Local name -> the package and the name it was exported under, for every named import from an AWS SDK client. */
+function sdkImports(source: string): Map<string, { pkg: string; exported: string }> {
+  const imported = new Map<string, { pkg: string; exported: string }>();
   for (const match of source.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"](@aws-sdk\/client-[a-z0-9-]+)['"]/g)) {
     for (const specifier of match[1]!.split(',')) {
-      const parts = specifier.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
-      const local = (parts[1] ?? parts[0])!.trim();
-      if (local) imported.set(local, match[2]!);
+      const [exported, local] = specifier.trim().replace(/^type\s+/, '').split(/\s+as\s+/);
+      if (exported) imported.set((local ?? exported).trim(), { pkg: match[2]!, exported: exported.trim() });
     }
   }
   return imported;
@@ -45,21 +44,43 @@ interface ActionUse {
   file: string;
 }
 
-function actionsUsedBy(file: string): ActionUse[] {
-  const source = readFileSync(file, 'utf8');
-  const imported = sdkImports(source);
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The IAM actions a file calls: commands constructed with `new` and paginators called, under whatever local name. */
+function actionsUsedBy(file: string, source = readFileSync(file, 'utf8')): ActionUse[] {
   const uses: ActionUse[] = [];
-  const record = (localName: string, operation: string) => {
-    const pkg = imported.get(localName);
-    if (!pkg) return;
+  for (const [local, { pkg, exported }] of sdkImports(source)) {
+    const command = /^([A-Z][A-Za-z0-9]*)Command$/.exec(exported);
+    const paginator = /^paginate([A-Z][A-Za-z0-9]*)$/.exec(exported);
+    const operation = command?.[1] ?? paginator?.[1];
+    if (!operation) continue;
+    const called = command ? new RegExp(`\\bnew\\s+${escapeRegExp(local)}\\s*\\(`) : new RegExp(`\\b${escapeRegExp(local)}\\s*\\(`);
+    if (!called.test(source)) continue;
     const prefix = SERVICE_PREFIX[pkg];
     if (!prefix) throw new Error(`${relative(ROOT, file)} uses ${pkg}: add its IAM service prefix to SERVICE_PREFIX`);
     const key = `${prefix}:${operation}`;
     uses.push({ action: ACTION_OF_OPERATION[key] ?? key, file: relative(ROOT, file) });
-  };
-  for (const match of source.matchAll(/new\s+([A-Z][A-Za-z0-9]*)Command\s*\(/g)) record(`${match[1]}Command`, match[1]!);
-  for (const match of source.matchAll(/\bpaginate([A-Z][A-Za-z0-9]*)\s*\(/g)) record(`paginate${match[1]}`, match[1]!);
+  }
+  // import * as iam from '@aws-sdk/client-iam' ... new iam.GetCredentialReportCommand(...)
+  for (const namespace of source.matchAll(/import\s+\*\s+as\s+(\w+)\s+from\s*['"](@aws-sdk\/client-[a-z0-9-]+)['"]/g)) {
+    const prefix = SERVICE_PREFIX[namespace[2]!];
+    if (!prefix) throw new Error(`${relative(ROOT, file)} uses ${namespace[2]}: add its IAM service prefix to SERVICE_PREFIX`);
+    const calls = new RegExp(`(?:\\bnew\\s+${namespace[1]}\\.([A-Z][A-Za-z0-9]*)Command|\\b${namespace[1]}\\.paginate([A-Z][A-Za-z0-9]*))\\s*\\(`, 'g');
+    for (const call of source.matchAll(calls)) {
+      const key = `${prefix}:${call[1] ?? call[2]}`;
+      uses.push({ action: ACTION_OF_OPERATION[key] ?? key, file: relative(ROOT, file) });
+    }
+  }
   return uses;
+}
+
+/** `new XxxCommand(` calls whose class is not imported straight from an SDK client package (a re-export would hide it from the scan). */
+function unresolvedCommands(file: string): string[] {
+  const source = readFileSync(file, 'utf8');
+  const imported = sdkImports(source);
+  return [...source.matchAll(/\bnew\s+([A-Z][A-Za-z0-9]*Command)\s*\(/g)].map((match) => match[1]!).filter((name) => !imported.has(name)).map((name) => `${name} in ${relative(ROOT, file)}`);
 }
 
 interface PolicyDocument {
@@ -69,7 +90,7 @@ interface PolicyDocument {
 
 const policy = JSON.parse(readFileSync(join(ROOT, 'iam-policy.json'), 'utf8')) as PolicyDocument;
 const policyActions = policy.Statement.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
-const uses = sourceFiles(join(ROOT, 'src')).flatMap(actionsUsedBy);
+const uses = sourceFiles(join(ROOT, 'src')).flatMap((file) => actionsUsedBy(file));
 const usedActions = new Set(uses.map((use) => use.action));
 
 describe('iam-policy.json', () => {
@@ -85,10 +106,33 @@ describe('iam-policy.json', () => {
     expect(new Set(policyActions).size).toBe(policyActions.length);
   });
 
+  test('the scanner reads multi-line, aliased and type imports, and ignores commands from elsewhere', () => {
+    const source = [
+      "import {",
+      "  GetCredentialReportCommand as ReadReport,",
+      "  type ListUsersCommandOutput,",
+      "  paginateListUsers,",
+      "} from '@aws-sdk/client-iam';",
+      "import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';",
+      "import { SendMessageCommand } from './local-queue.js';",
+      "import * as account from '@aws-sdk/client-account';",
+      "await client.send(new account.GetAlternateContactCommand({}));",
+      "await iam.send(new ReadReport({}));",
+      "for await (const page of paginateListUsers({ client }, {})) void page;",
+      "await cloudTrail.send(new LookupEventsCommand({}));",
+      "queue.send(new SendMessageCommand({}));",
+    ].join('\n');
+    expect(actionsUsedBy(join(ROOT, 'src/example.ts'), source).map((use) => use.action)).toEqual(['iam:GetCredentialReport', 'iam:ListUsers', 'cloudtrail:LookupEvents', 'account:GetAlternateContact']);
+  });
+
   test('the scan finds the SDK calls the code makes (it is not vacuous)', () => {
     expect(usedActions).toContain('iam:GetCredentialReport');
     expect(usedActions).toContain('iam:GenerateCredentialReport');
     expect(usedActions).toContain('cloudtrail:GetTrailStatus');
+  });
+
+  test('every command class the code constructs is imported straight from an SDK client (nothing escapes the scan)', () => {
+    expect(sourceFiles(join(ROOT, 'src')).flatMap(unresolvedCommands)).toEqual([]);
   });
 
   test('every AWS action the code calls is allowed', () => {

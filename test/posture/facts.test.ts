@@ -100,7 +100,7 @@ describe('scenarios', () => {
     const facts = await gather();
     expect(value(facts.accountSummary).accountAccessKeysPresent).toBe(true);
     expect(value(facts.credentialReport).root?.accessKeys).toEqual([
-      { slot: 1, active: true, lastRotated: daysBefore(NOW, 300).toISOString(), lastUsedDate: daysBefore(NOW, 1).toISOString(), lastUsedRegion: 'us-east-1', lastUsedService: 'sts' },
+      { slot: 1, active: true, lastRotated: daysBefore(NOW, 300).toISOString(), lastUsedDate: daysBefore(NOW, 20 / 24).toISOString(), lastUsedRegion: 'us-east-1', lastUsedService: 'sts' },
       { slot: 2, active: false, lastRotated: daysBefore(NOW, 600).toISOString(), lastUsedDate: null, lastUsedRegion: null, lastUsedService: null },
     ]);
   });

@@ -57,7 +57,7 @@ export function multiRegionTrail(overrides: Partial<FakeTrail> = {}): FakeTrail 
 }
 
 /** The SummaryMap keys IAM returns, with a small account's usage and the default quotas. */
-function summaryMap(root: RootSpec, virtualMfaInUse: number): Record<string, number> {
+function summaryMap(root: RootSpec, mfaDevices: number, mfaDevicesInUse: number): Record<string, number> {
   return {
     GroupPolicySizeQuota: 5120,
     InstanceProfilesQuota: 1000,
@@ -80,14 +80,14 @@ function summaryMap(root: RootSpec, virtualMfaInUse: number): Record<string, num
     AccountSigningCertificatesPresent: root.certificates.length > 0 ? 1 : 0,
     UsersQuota: 5000,
     ServerCertificatesQuota: 20,
-    MFADevices: virtualMfaInUse + 1,
+    MFADevices: mfaDevices,
     UserPolicySizeQuota: 2048,
     PolicyVersionsInUse: 6,
     ServerCertificates: 0,
     Roles: 12,
     RolesQuota: 1000,
     SigningCertificatesPerUserQuota: 2,
-    MFADevicesInUse: virtualMfaInUse + 1,
+    MFADevicesInUse: mfaDevicesInUse,
     RolePolicySizeQuota: 10240,
     AttachedPoliciesPerRoleQuota: 10,
     AccountAccessKeysPresent: root.accessKeys.length > 0 ? 1 : 0,
@@ -121,7 +121,12 @@ export function buildAccount(spec: AccountSpec): FakeAwsState {
     accountId: ACCOUNT_ID,
     caller: { arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/aws-root-guard/root-guard`, userId: 'AROAEXAMPLEROOTGUARD1:root-guard' },
     accountAliases: spec.alias ? [spec.alias] : [],
-    accountSummary: summaryMap(root, 1),
+    // Root's hardware token counts among the account's MFA devices in use, like its virtual ones.
+    accountSummary: summaryMap(
+      root,
+      virtualMfaDevices.length + (root.mfa === 'hardware' ? 1 : 0),
+      virtualMfaDevices.filter((device) => device.user).length + (root.mfa === 'hardware' ? 1 : 0),
+    ),
     virtualMfaDevices,
     passwordPolicy: spec.passwordPolicy,
     credentialReport: {
@@ -174,13 +179,13 @@ export function hardenedAccount(now = new Date()): FakeAwsState {
   return buildAccount(hardenedSpec(now));
 }
 
-/** Root has an active access key used yesterday from us-east-1 (and a second, inactive one). */
+/** Root has an active access key used yesterday (20 hours ago) from us-east-1, and a second, inactive one. */
 export function rootWithActiveKeysUsedYesterday(now = new Date()): FakeAwsState {
   const spec = hardenedSpec(now);
   spec.root = {
     ...spec.root,
     accessKeys: [
-      { active: true, lastRotated: daysBefore(now, 300), lastUsed: { date: daysBefore(now, 1), region: 'us-east-1', service: 'sts' } },
+      { active: true, lastRotated: daysBefore(now, 300), lastUsed: { date: daysBefore(now, 20 / 24), region: 'us-east-1', service: 'sts' } },
       { active: false, lastRotated: daysBefore(now, 600), lastUsed: null },
     ],
   };
