@@ -1,0 +1,33 @@
+// Which button may move an alert from which state (pure). Acknowledged is final: once someone has said
+// "expected", later presses change nothing and are answered with the state that won.
+import type { AlertAction, AlertState } from './model.js';
+
+export const ACTION_TARGET_STATE: Readonly<Record<AlertAction, AlertState>> = {
+  acknowledge: 'acknowledged',
+  investigate: 'investigating',
+  escalate: 'escalated',
+};
+
+export const ACTION_ALLOWED_FROM: Readonly<Record<AlertAction, readonly AlertState[]>> = {
+  acknowledge: ['open', 'investigating', 'escalated'],
+  // Someone picks up an escalated alert.
+  investigate: ['open', 'escalated'],
+  // "Not me" while someone is already looking still pages the responders.
+  escalate: ['open', 'investigating'],
+};
+
+export const ALERT_ACTIONS: readonly AlertAction[] = ['acknowledge', 'investigate', 'escalate'];
+
+export function isAlertAction(value: unknown): value is AlertAction {
+  return typeof value === 'string' && (ALERT_ACTIONS as readonly string[]).includes(value);
+}
+
+/** The state an action leads to from `current`, or null when it does not apply (already there, or final). */
+export function nextAlertState(current: AlertState, action: AlertAction): AlertState | null {
+  return ACTION_ALLOWED_FROM[action].includes(current) ? ACTION_TARGET_STATE[action] : null;
+}
+
+/** Not yet acknowledged: still attracts new events of its group, and counts as open in the summary. */
+export function isUnresolved(state: AlertState): boolean {
+  return state !== 'acknowledged';
+}

@@ -1,0 +1,166 @@
+// The schema, as a list of steps. PRAGMA user_version holds how many have run; each step runs in its own
+// transaction together with the version bump, so a crash mid-migration leaves the previous version.
+// Append new steps; never edit one that has shipped.
+//
+// Times are ISO 8601 UTC strings from Date.toISOString() (fixed width, so text order is time order).
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'root events, alerts, audit, outbox, cursors, posture snapshots, weekly summaries',
+    up(db) {
+      db.exec(`
+        CREATE TABLE store_meta (
+          key   TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+
+        CREATE TABLE alerts (
+          id               INTEGER PRIMARY KEY,
+          account_id       TEXT NOT NULL,
+          region           TEXT NOT NULL,
+          kind             TEXT NOT NULL,
+          severity         TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low')),
+          group_kind       TEXT NOT NULL CHECK (group_kind IN ('single', 'session', 'failed-logins')),
+          group_key        TEXT,
+          first_event_id   TEXT NOT NULL,
+          first_event_time TEXT NOT NULL,
+          last_event_time  TEXT NOT NULL,
+          event_count      INTEGER NOT NULL DEFAULT 1,
+          state            TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'investigating', 'acknowledged', 'escalated')),
+          state_by         TEXT,
+          state_at         TEXT,
+          state_reason     TEXT,
+          created_at       TEXT NOT NULL,
+          post_outbox_id   INTEGER,
+          post_channel     TEXT,
+          post_ts          TEXT,
+          posted_at        TEXT,
+          reminders_sent   INTEGER NOT NULL DEFAULT 0,
+          last_reminder_at TEXT
+        );
+        -- Grouping looks up unresolved alerts of one account by group.
+        CREATE INDEX alerts_grouping ON alerts (account_id, group_kind, group_key, state);
+        CREATE INDEX alerts_state ON alerts (state, created_at);
+        CREATE INDEX alerts_first_event_time ON alerts (first_event_time);
+        CREATE UNIQUE INDEX alerts_post ON alerts (post_channel, post_ts) WHERE post_ts IS NOT NULL;
+
+        CREATE TABLE root_events (
+          event_id      TEXT PRIMARY KEY,
+          account_id    TEXT NOT NULL,
+          region        TEXT NOT NULL,
+          kind          TEXT NOT NULL CHECK (kind IN ('console-login-success', 'console-login-failure', 'root-credential-change', 'root-only-task', 'root-api-call')),
+          severity      TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low')),
+          mfa_used      INTEGER,
+          event_time    TEXT NOT NULL,
+          session_key   TEXT,
+          event_json    TEXT NOT NULL,
+          raw_record    TEXT NOT NULL,
+          alert_id      INTEGER REFERENCES alerts (id),
+          first_seen_at TEXT NOT NULL
+        );
+        CREATE INDEX root_events_time ON root_events (event_time);
+        CREATE INDEX root_events_alert ON root_events (alert_id, event_time);
+
+        CREATE TABLE alert_audit (
+          id         INTEGER PRIMARY KEY,
+          alert_id   INTEGER NOT NULL REFERENCES alerts (id),
+          action     TEXT NOT NULL CHECK (action IN ('acknowledge', 'investigate', 'escalate')),
+          from_state TEXT NOT NULL,
+          to_state   TEXT NOT NULL,
+          user_id    TEXT NOT NULL,
+          reason     TEXT,
+          at         TEXT NOT NULL
+        );
+        CREATE INDEX alert_audit_alert ON alert_audit (alert_id, id);
+        CREATE INDEX alert_audit_to_state ON alert_audit (to_state, at);
+
+        CREATE TABLE outbox (
+          id              INTEGER PRIMARY KEY,
+          kind            TEXT NOT NULL CHECK (kind IN ('alert-post', 'alert-reply', 'alert-update', 'reminder', 'event-record', 'summary-post', 'summary-reply')),
+          -- 0: new alerts jump the queue; 1: everything else, oldest first.
+          priority        INTEGER NOT NULL,
+          alert_id        INTEGER REFERENCES alerts (id),
+          week_key        TEXT,
+          parent_id       INTEGER REFERENCES outbox (id),
+          payload_json    TEXT NOT NULL DEFAULT '{}',
+          channel         TEXT,
+          state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT NOT NULL,
+          last_error      TEXT,
+          created_at      TEXT NOT NULL,
+          sending_since   TEXT,
+          uncertain       INTEGER NOT NULL DEFAULT 0,
+          sent_at         TEXT,
+          result_channel  TEXT,
+          result_ts       TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (state, priority, id);
+        CREATE INDEX outbox_alert ON outbox (alert_id, kind, state);
+        CREATE INDEX outbox_parent ON outbox (parent_id);
+
+        CREATE TABLE poll_cursors (
+          account_id TEXT NOT NULL,
+          region     TEXT NOT NULL,
+          cursor     TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          PRIMARY KEY (account_id, region)
+        );
+
+        CREATE TABLE posture_snapshots (
+          id          INTEGER PRIMARY KEY,
+          account_id  TEXT NOT NULL,
+          taken_at    TEXT NOT NULL,
+          passed      INTEGER NOT NULL,
+          total       INTEGER NOT NULL,
+          report_json TEXT NOT NULL
+        );
+        CREATE INDEX posture_snapshots_account_time ON posture_snapshots (account_id, taken_at);
+
+        -- One row per week: the key is unique, so a summary is enqueued once even across restarts.
+        CREATE TABLE weekly_summaries (
+          week_key          TEXT PRIMARY KEY,
+          created_at        TEXT NOT NULL,
+          summary_json      TEXT NOT NULL,
+          thread_parts_json TEXT NOT NULL DEFAULT '[]',
+          outbox_id         INTEGER NOT NULL REFERENCES outbox (id)
+        );
+      `);
+    },
+  },
+];
+
+export class StoreVersionError extends Error {
+  constructor(readonly found: number, readonly known: number, readonly location: string) {
+    super(`The state database ${location} has schema version ${found}, newer than this build knows (${known}). Run a newer aws-root-guard, or point DATA_DIR at another directory.`);
+    this.name = 'StoreVersionError';
+  }
+}
+
+/** Brings the database to the newest schema; returns the versions it applied. */
+export function migrate(db: Database, location: string, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const known = migrations.at(-1)?.version ?? 0;
+  const applied: number[] = [];
+  for (;;) {
+    // Re-read inside the loop: another process may be migrating the same file.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > known) throw new StoreVersionError(current, known, location);
+    const next = migrations.find((migration) => migration.version === current + 1);
+    if (!next) return applied;
+    db.transaction(() => {
+      // Checked again under the write lock: if another process won the race, do nothing.
+      if ((db.pragma('user_version', { simple: true }) as number) !== current) return;
+      next.up(db);
+      db.pragma(`user_version = ${next.version}`);
+      applied.push(next.version);
+    }).immediate();
+  }
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import DatabaseConstructor from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS, migrate, openSqliteStore, STORE_FILE_NAME, StoreVersionError } from '../../src/store/index.js';
+import { batch, rootEvent, tempDir } from './helpers.js';
+
+const dirs: Array<{ remove(): void }> = [];
+function freshDir(): string {
+  const dir = tempDir();
+  dirs.push(dir);
+  return dir.path;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir.remove();
+});
+
+describe('SQLite store: opening and migrations', () => {
+  it('creates DATA_DIR if missing and migrates an empty file to the newest version with WAL and synchronous=FULL', () => {
+    const dataDir = join(freshDir(), 'nested', 'data');
+    const store = openSqliteStore({ dataDir });
+    store.close();
+    const file = join(dataDir, STORE_FILE_NAME);
+    expect(existsSync(file)).toBe(true);
+
+    const db = new DatabaseConstructor(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as Array<{ name: string }>).map((row) => row.name);
+    expect(tables).toEqual(expect.arrayContaining(['alerts', 'alert_audit', 'outbox', 'poll_cursors', 'posture_snapshots', 'root_events', 'store_meta', 'weekly_summaries']));
+    db.close();
+
+    // synchronous is per connection: check the store's own.
+    const reopened = openSqliteStore({ dataDir });
+    const connection = (reopened as unknown as { db: InstanceType<typeof DatabaseConstructor> }).db;
+    expect(connection.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+    reopened.close();
+  });
+
+  it('keeps its data and its store id across a close and re-open, and re-running migrations is a no-op', () => {
+    const dataDir = freshDir();
+    const first = openSqliteStore({ dataDir });
+    const event = rootEvent({ kind: 'console-login-success', severity: 'critical', mfaUsed: false, eventName: 'ConsoleLogin' });
+    first.commitBatch(batch([event], { cursor: '2026-11-02T04:00:00.000Z' }));
+    const storeId = first.storeId;
+    first.close();
+
+    const second = openSqliteStore({ dataDir });
+    expect(second.storeId).toBe(storeId);
+    expect(second.readCursor('123456789012', 'us-east-1')).toBe('2026-11-02T04:00:00.000Z');
+    expect(second.getEvent(event.eventId)?.event).toEqual(event);
+    expect(second.listOpenAlerts()).toHaveLength(1);
+    expect(second.listOutbox({ state: 'pending' }).map((row) => row.kind)).toEqual(['alert-post']);
+    second.close();
+
+    const db = new DatabaseConstructor(join(dataDir, STORE_FILE_NAME));
+    expect(migrate(db, 'test')).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a file written by a newer build, naming the versions and the fix', () => {
+    const dataDir = freshDir();
+    const db = new DatabaseConstructor(join(dataDir, STORE_FILE_NAME));
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openSqliteStore({ dataDir })).toThrow(StoreVersionError);
+    expect(() => openSqliteStore({ dataDir })).toThrow(/schema version 99, newer than this build knows .*DATA_DIR/);
+  });
+
+  it('a migration that fails leaves the previous version, nothing half-applied', () => {
+    const db = new DatabaseConstructor(':memory:');
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: (MIGRATIONS.at(-1)?.version ?? 0) + 1,
+        description: 'broken on purpose',
+        up(target: InstanceType<typeof DatabaseConstructor>) {
+          target.exec('CREATE TABLE half_done (id INTEGER)');
+          target.exec('THIS IS NOT SQL');
+        },
+      },
+    ];
+    expect(() => migrate(db, ':memory:', broken)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    expect(db.prepare(`SELECT COUNT(*) AS count FROM sqlite_master WHERE name = 'half_done'`).get()).toEqual({ count: 0 });
+    db.close();
+  });
+
+  it('opens in memory for tests and terminal commands', () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    expect(store.location).toBe(':memory:');
+    expect(store.readCursor('123456789012', 'eu-west-1')).toBeNull();
+    store.close();
+  });
+});
