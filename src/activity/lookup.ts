@@ -107,7 +107,7 @@ export function describeLookupFailure(error: unknown, region: string): LookupFai
     return {
       kind: 'region-not-enabled',
       code,
-      message: `${region} refused the credentials (${code}): the Region is probably not enabled for this account (opt-in Region); enable it in the account settings or remove it from AWS_REGIONS. AWS said: ${detail}`,
+      message: `${region} refused the credentials (${code}): the Region is probably not enabled for this account (opt-in Region); enable it in the account settings or remove it from AWS_REGIONS (if every Region says this, the credentials themselves are wrong). AWS said: ${detail}`,
     };
   }
   if (isThrottling(error)) {
