@@ -1,0 +1,28 @@
+// A responder's button press, recorded once: the store applies it as one conditional update, so a
+// double press or two people pressing at once leave exactly one outcome, one audit row and one
+// chat.update of the alert's message.
+import type { Store } from '../store/store.js';
+import { ACTION_ALLOWED_FROM, ACTION_TARGET_STATE } from './lifecycle.js';
+import type { AlertAction, StateChangeResult } from './model.js';
+
+/** Slack's plain_text_input allows 3000 characters; the audit keeps at most this many. */
+export const MAX_REASON_LENGTH = 3000;
+
+export function setAlertState(store: Store, alertId: number, action: AlertAction, userId: string, reason?: string | null, at?: Date): StateChangeResult {
+  if (!userId.trim()) throw new TypeError('setAlertState needs the Slack user id of who pressed the button');
+  const trimmedReason = reason?.trim() ? reason.trim().slice(0, MAX_REASON_LENGTH) : null;
+  return store.transitionAlert({
+    alertId,
+    action,
+    toState: ACTION_TARGET_STATE[action],
+    allowedFrom: ACTION_ALLOWED_FROM[action],
+    userId: userId.trim(),
+    reason: trimmedReason,
+    ...(at ? { at } : {}),
+  });
+}
+
+/** "Acknowledge — expected", with the optional reason from the modal. */
+export function acknowledgeAlert(store: Store, alertId: number, userId: string, reason?: string | null, at?: Date): StateChangeResult {
+  return setAlertState(store, alertId, 'acknowledge', userId, reason, at);
+}
