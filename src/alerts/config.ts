@@ -1,0 +1,79 @@
+// Settings of the alert lifecycle, parsed and validated like src/config.ts: every problem is collected,
+// and each one names the variable and how to set it. (To be merged into src/config.ts.)
+import { ConfigError, type Env } from '../config.js';
+
+export interface AlertsConfig {
+  /** Slack channel id (C… public, G… private) where alerts are posted; null when not required (terminal commands). */
+  alertChannel: string | null;
+  /** An open alert nobody has acted on gets a reminder this many minutes after it was posted, and again after as many more. */
+  reminderAfterMinutes: number;
+  /** At most this many reminders per alert (0: none). */
+  reminderMax: number;
+  /** Slack user group id (S…) mentioned in reminders and escalations, or null. */
+  responderGroupId: string | null;
+  /** Calls of one root session within this many minutes of its alert's first event share that alert. */
+  groupWindowMinutes: number;
+}
+
+export const ALERTS_DEFAULTS = {
+  reminderAfterMinutes: 60,
+  reminderMax: 3,
+  groupWindowMinutes: 60,
+} as const;
+
+const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+const USERGROUP_ID = /^S[A-Z0-9]{6,}$/;
+const CHANNEL_HOW_TO =
+  'the ID of the channel for alerts (C… or G…): in Slack open the channel, click its name, and copy the Channel ID at the bottom of the "About" tab; then invite the bot there (/invite @aws-root-guard)';
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number, unit: string, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name}="${raw}" is not a whole number of ${unit} from ${min} to ${max} (default ${fallback})`);
+    return fallback;
+  }
+  return value;
+}
+
+/** Parses the alert variables; `problems` is empty when they are all valid. `requireChannel`: true for `serve`. */
+export function readAlertsConfig(env: Env, options: { requireChannel: boolean }): { config: AlertsConfig; problems: string[] } {
+  const problems: string[] = [];
+
+  let alertChannel: string | null = env.ALERT_CHANNEL?.trim() || null;
+  if (alertChannel === null) {
+    if (options.requireChannel) problems.push(`ALERT_CHANNEL is not set: ${CHANNEL_HOW_TO}`);
+  } else if (!CHANNEL_ID.test(alertChannel)) {
+    const looksLikeName = alertChannel.startsWith('#') || /[a-z]/.test(alertChannel);
+    problems.push(`ALERT_CHANNEL="${alertChannel}" is not a channel ID${looksLikeName ? ' (a channel name will not do: messages are updated later by ID)' : ''}: use ${CHANNEL_HOW_TO}`);
+    alertChannel = null;
+  }
+
+  const reminderAfterMinutes = readInteger(env, 'REMINDER_AFTER', ALERTS_DEFAULTS.reminderAfterMinutes, 1, 7 * 24 * 60, 'minutes', problems);
+  const reminderMax = readInteger(env, 'REMINDER_MAX', ALERTS_DEFAULTS.reminderMax, 0, 50, 'reminders (0 turns reminders off)', problems);
+
+  let responderGroupId: string | null = env.RESPONDER_GROUP?.trim() || null;
+  if (responderGroupId !== null && !USERGROUP_ID.test(responderGroupId)) {
+    problems.push(
+      `RESPONDER_GROUP="${responderGroupId}" is not a Slack user group ID (S…, not the @handle): take the "id" of the on-call group from Slack's usergroups.list API method, or leave it empty for reminders without a mention`,
+    );
+    responderGroupId = null;
+  }
+
+  const groupWindowMinutes = readInteger(env, 'ALERT_GROUP_WINDOW_MINUTES', ALERTS_DEFAULTS.groupWindowMinutes, 1, 24 * 60, 'minutes', problems);
+
+  return { config: { alertChannel, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes }, problems };
+}
+
+/** Like readAlertsConfig, but throws a ConfigError listing every problem. */
+export function loadAlertsConfig(env: Env, options: { requireChannel: boolean } = { requireChannel: true }): AlertsConfig {
+  const { config, problems } = readAlertsConfig(env, options);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** How Slack mentions a user group in message text. */
+export function userGroupMention(groupId: string | null): string | null {
+  return groupId ? `<!subteam^${groupId}>` : null;
+}
