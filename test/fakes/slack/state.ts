@@ -1,0 +1,53 @@
+// What the fake Slack workspace holds: who the bot is, its tokens, user groups, and what the bot posted.
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+  text: string | null;
+  blocks: unknown[] | null;
+  threadTs: string | null;
+  /** Set when chat.update changed it. */
+  editedAt: number | null;
+}
+
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  messageTs: string;
+  text: string | null;
+  blocks: unknown[] | null;
+}
+
+export interface OpenedView {
+  id: string;
+  triggerId: string;
+  view: Record<string, unknown>;
+}
+
+export interface FakeSlackState {
+  team: { id: string; name: string; domain: string };
+  bot: { userId: string; botId: string; appId: string; name: string };
+  botToken: string;
+  appToken: string;
+  /** User group id (S…) -> member user ids, for usergroups.users.list. */
+  usergroups: Map<string, string[]>;
+  /** Channel ids that answer channel_not_found (any other C/G/D id exists). */
+  missingChannels: Set<string>;
+  messages: PostedMessage[];
+  ephemerals: EphemeralMessage[];
+  views: OpenedView[];
+}
+
+export function defaultState(): FakeSlackState {
+  return {
+    team: { id: 'T0FAKETEAM', name: 'Fake Workspace', domain: 'fake-workspace' },
+    bot: { userId: 'U0FAKEBOT', botId: 'B0FAKEBOT', appId: 'A0FAKEAPP', name: 'aws-root-guard' },
+    botToken: 'xoxb-0000000000-1111111111111-FakeBotTokenForTests',
+    appToken: 'xapp-1-A0FAKEAPP-2222222222222-fakeapptokenfortests',
+    usergroups: new Map(),
+    missingChannels: new Set(),
+    messages: [],
+    ephemerals: [],
+    views: [],
+  };
+}
