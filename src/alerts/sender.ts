@@ -239,7 +239,13 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       return handleFailure(row, channel, classifySlackError(error), isPost);
     }
     if (isPost) lastPostAtMs.set(channel, clock().getTime());
-    store.markOutboxSent(row.id, result, clock());
+    try {
+      store.markOutboxSent(row.id, result, clock());
+    } catch (error) {
+      // The row stays "sending": this process never sends it again, and the next start checks it as interrupted.
+      log.error({ outboxId: row.id, kind: row.kind, channel: result.channel, ts: result.ts, err: error }, 'outbox: Slack accepted the message but the store could not record it');
+      return 'failed';
+    }
     log.debug({ outboxId: row.id, kind: row.kind, alertId: row.alertId, channel: result.channel, ts: result.ts }, 'outbox: sent');
     return 'sent';
   }
