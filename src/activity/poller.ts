@@ -1,0 +1,345 @@
+// The CloudTrail poller: for one account, every Region (concurrently, a few at a time) is read with
+// LookupEvents from its stored cursor minus an overlap, classified, and handed to the store as one batch.
+//
+// Cursor and window, per account and Region:
+// - A pass reads [start, end] with end = the pass's clock time and start = stored cursor - overlap
+//   (first start: end - initial lookback, never CloudTrail's whole 90 days).
+// - The cursor it commits is `end`, the pass's end time, NOT the newest EventTime read: CloudTrail
+//   makes events visible minutes after they happen, so an event stamped 12:00:30 may only appear at
+//   12:04. The next pass starts at cursor - overlap and so reads it then; the store deduplicates by
+//   EventId, so the events read twice inside the overlap are counted as duplicates and alerted once.
+//   (A cursor at the newest EventTime would also never move in a quiet Region.)
+// - The overlap also absorbs clock skew between this host and AWS. An event that becomes visible
+//   later than the overlap after its EventTime is missed: raise POLL_OVERLAP_MINUTES if that matters.
+// - A Region that fails keeps its cursor: root events read before the failure are still committed
+//   (LookupEvents answers newest first, so those are the freshest), with the cursor unchanged, and
+//   the next pass reads the whole window again.
+import cron from 'node-cron';
+import type { Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
+import type { Logger } from '../log.js';
+import type { Classification } from './model.js';
+import type { PollSink, PolledRootEvent } from './poll-sink.js';
+import { classifyRecord } from './classify.js';
+import { lookupRegionEvents, type LookupEventsApi, type LookupFailure } from './lookup.js';
+import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type BackoffOptions, type Timer } from './rate-limiter.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** LookupEvents only answers for the last 90 days. */
+export const LOOKUP_HISTORY_MS = 90 * 24 * HOUR_MS;
+
+export interface PollWindow {
+  startTime: Date;
+  endTime: Date;
+  /** No stored cursor: the initial lookback applies. */
+  firstStart: boolean;
+  /** The cursor was older than CloudTrail's 90 days of history: some time could not be read. */
+  clampedToHistory: boolean;
+}
+
+/** The window one Region's pass reads (pure). */
+export function pollWindow(input: { storedCursor: string | null; now: Date; overlapMinutes: number; initialLookbackHours: number }): PollWindow {
+  const endMs = input.now.getTime();
+  const cursorMs = input.storedCursor === null ? Number.NaN : Date.parse(input.storedCursor);
+  const firstStart = Number.isNaN(cursorMs);
+  let startMs = firstStart ? endMs - input.initialLookbackHours * HOUR_MS : cursorMs - input.overlapMinutes * MINUTE_MS;
+  // A cursor in the future (the clock went back): still read the overlap rather than ask for an empty range.
+  if (startMs >= endMs) startMs = endMs - input.overlapMinutes * MINUTE_MS;
+  const oldestMs = endMs - LOOKUP_HISTORY_MS;
+  const clampedToHistory = startMs < oldestMs;
+  if (clampedToHistory) startMs = oldestMs;
+  return { startTime: new Date(startMs), endTime: new Date(endMs), firstStart, clampedToHistory };
+}
+
+/** The cursor a failed Region commits with its partial events, so that its next window starts where this one did. */
+export function cursorKeptAfterFailure(storedCursor: string | null, window: PollWindow, overlapMinutes: number): string {
+  if (storedCursor !== null && !window.firstStart) return storedCursor;
+  return new Date(window.startTime.getTime() + overlapMinutes * MINUTE_MS).toISOString();
+}
+
+export interface ClassifiedRecords {
+  events: PolledRootEvent[];
+  malformed: number;
+  notRoot: number;
+}
+
+/** Parses and classifies LookupEvents records; a record that cannot be read is counted, never thrown. */
+export function classifyLookupRecords(records: readonly LookupEvent[], classify: (record: unknown) => Classification, onMalformed?: (eventId: string | null, error: string) => void): ClassifiedRecords {
+  const result: ClassifiedRecords = { events: [], malformed: 0, notRoot: 0 };
+  for (const record of records) {
+    const rawRecord = record.CloudTrailEvent;
+    let parsed: unknown;
+    let classification: Classification;
+    try {
+      if (typeof rawRecord !== 'string' || rawRecord.length === 0) throw new Error('the CloudTrailEvent field is missing or empty');
+      parsed = JSON.parse(rawRecord);
+      classification = classify(parsed);
+    } catch (error) {
+      classification = { alert: false, eventId: record.EventId ?? null, reason: 'malformed', error: error instanceof Error ? error.message : String(error) };
+    }
+    if (classification.alert) {
+      result.events.push({ event: classification.event, rawRecord: rawRecord as string });
+    } else if (classification.reason === 'malformed') {
+      result.malformed += 1;
+      onMalformed?.(classification.eventId ?? record.EventId ?? null, classification.error);
+    } else {
+      result.notRoot += 1;
+    }
+  }
+  return result;
+}
+
+export type RegionFailure = LookupFailure | { kind: 'store-failed'; code: string; message: string };
+
+export interface RegionPassResult {
+  region: string;
+  ok: boolean;
+  window: { startTime: string; endTime: string; firstStart: boolean; clampedToHistory: boolean };
+  /** The cursor committed this pass, or null when nothing was committed. */
+  committedCursor: string | null;
+  pages: number;
+  /** LookupEvents records read (after merging the lookups by EventId). */
+  eventsRead: number;
+  rootEvents: number;
+  inserted: number;
+  duplicates: number;
+  malformed: number;
+  throttleRetries: number;
+  /** 5xx, timeouts and network errors retried. */
+  transientRetries: number;
+  error: RegionFailure | null;
+}
+
+export interface PassResult {
+  accountId: string;
+  startedAt: string;
+  finishedAt: string;
+  regions: RegionPassResult[];
+  totals: { pages: number; eventsRead: number; rootEvents: number; inserted: number; duplicates: number; malformed: number; failedRegions: number };
+}
+
+export interface PollerOptions {
+  /** The CloudTrail client of one Region (LookupEvents answers for the Region its endpoint is in). */
+  cloudTrailFor: (region: string) => LookupEventsApi;
+  sink: PollSink;
+  accountId: string;
+  regions: readonly string[];
+  logger: Logger;
+  /** Wall-clock time, for the windows and cursors. */
+  clock?: () => Date;
+  overlapMinutes: number;
+  initialLookbackHours: number;
+  /** Regions read at the same time (each has its own quota; this bounds sockets and CPU). Default 4. */
+  regionConcurrency?: number;
+  /** Share one registry between pollers of the same account so its quota is counted once. */
+  limiters?: RateLimiterRegistry;
+  /** Monotonic time and sleeping for the rate limiter and backoff. */
+  timer?: Timer;
+  maxThrottleRetries?: number;
+  maxTransientRetries?: number;
+  backoff?: BackoffOptions;
+  classify?: (record: unknown) => Classification;
+}
+
+export interface Poller {
+  readonly accountId: string;
+  readonly regions: readonly string[];
+  /** One pass over every Region; a pass already running is joined, not started twice. */
+  pollOnce(): Promise<PassResult>;
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+function storeFailure(error: unknown): RegionFailure {
+  const code = (error as { code?: unknown }).code;
+  return { kind: 'store-failed', code: typeof code === 'string' ? code : 'StoreError', message: `the store could not commit the batch: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+export function createPoller(options: PollerOptions): Poller {
+  const clock = options.clock ?? (() => new Date());
+  const timer = options.timer ?? realTimer;
+  const classify = options.classify ?? classifyRecord;
+  const limiters = options.limiters ?? new RateLimiterRegistry({ requestsPerSecond: LOOKUP_EVENTS_REQUESTS_PER_SECOND, timer });
+  const regionConcurrency = options.regionConcurrency ?? 4;
+  const { accountId, sink, logger } = options;
+  let running: Promise<PassResult> | null = null;
+
+  async function pollRegion(region: string, now: Date): Promise<RegionPassResult> {
+    const log = logger.child({ accountId, region });
+    let storedCursor: string | null = null;
+    let window: PollWindow;
+    try {
+      storedCursor = sink.readCursor(accountId, region);
+      window = pollWindow({ storedCursor, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
+    } catch (error) {
+      window = pollWindow({ storedCursor: null, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
+      const failure = storeFailure(error);
+      log.error({ err: error }, `poll: could not read the cursor of ${region}; skipping it this pass`);
+      return emptyResult(region, window, failure);
+    }
+    if (storedCursor !== null && window.firstStart) log.warn({ storedCursor }, 'poll: the stored cursor is not a time; reading back the initial lookback');
+    if (window.clampedToHistory) log.warn({ storedCursor }, 'poll: the cursor is older than CloudTrail\'s 90 days of event history; older events can no longer be read');
+
+    const lookup = await lookupRegionEvents({
+      cloudTrail: options.cloudTrailFor(region),
+      region,
+      window: { startTime: window.startTime, endTime: window.endTime },
+      limiter: limiters.forRegion(accountId, region),
+      ...(options.maxThrottleRetries !== undefined ? { maxThrottleRetries: options.maxThrottleRetries } : {}),
+      ...(options.maxTransientRetries !== undefined ? { maxTransientRetries: options.maxTransientRetries } : {}),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    const classified = classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
+
+    const result: RegionPassResult = {
+      ...emptyResult(region, window, lookup.failure),
+      pages: lookup.pages,
+      eventsRead: lookup.records.length,
+      rootEvents: classified.events.length,
+      malformed: classified.malformed,
+      throttleRetries: lookup.throttleRetries,
+      transientRetries: lookup.transientRetries,
+    };
+    if (lookup.failure) {
+      const level = lookup.failure.kind === 'throttled' || lookup.failure.kind === 'failed' ? 'warn' : 'error';
+      log[level]({ code: lookup.failure.code, kind: lookup.failure.kind }, `poll: ${lookup.failure.message}`);
+    }
+    // A failed Region with nothing found commits nothing: its cursor stays where it was.
+    if (lookup.failure && classified.events.length === 0) return result;
+
+    const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : window.endTime.toISOString();
+    try {
+      const commit = sink.commitBatch({ accountId, region, cursor, events: classified.events, malformedCount: classified.malformed });
+      result.inserted = commit.inserted;
+      result.duplicates = commit.duplicates;
+      result.committedCursor = cursor;
+    } catch (error) {
+      result.ok = false;
+      result.error = storeFailure(error);
+      log.error({ err: error }, `poll: ${result.error.message}`);
+      return result;
+    }
+    log.debug({ pages: result.pages, eventsRead: result.eventsRead, rootEvents: result.rootEvents, inserted: result.inserted, duplicates: result.duplicates, malformed: result.malformed, throttleRetries: result.throttleRetries }, 'poll: region read');
+    return result;
+  }
+
+  async function runPass(): Promise<PassResult> {
+    const startedAt = clock();
+    const startedMs = timer.nowMs();
+    const regionResults = await mapWithConcurrency(options.regions, regionConcurrency, (region) => pollRegion(region, startedAt));
+    const totals = { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 0 };
+    for (const regionResult of regionResults) {
+      totals.pages += regionResult.pages;
+      totals.eventsRead += regionResult.eventsRead;
+      totals.rootEvents += regionResult.rootEvents;
+      totals.inserted += regionResult.inserted;
+      totals.duplicates += regionResult.duplicates;
+      totals.malformed += regionResult.malformed;
+      if (!regionResult.ok) totals.failedRegions += 1;
+    }
+    const pass: PassResult = { accountId, startedAt: startedAt.toISOString(), finishedAt: clock().toISOString(), regions: regionResults, totals };
+    const failed = regionResults.filter((regionResult) => !regionResult.ok).map((regionResult) => regionResult.region);
+    // A quiet pass every minute is debug; new root events or a Region that could not be read are not.
+    const level = failed.length > 0 ? 'warn' : totals.inserted > 0 ? 'info' : 'debug';
+    logger[level]({ accountId, ...totals, failedRegions: failed, durationMs: Math.round(timer.nowMs() - startedMs) }, 'poll: pass finished');
+    return pass;
+  }
+
+  return {
+    accountId,
+    regions: [...options.regions],
+    pollOnce() {
+      if (!running) {
+        running = runPass().finally(() => {
+          running = null;
+        });
+      }
+      return running;
+    },
+  };
+}
+
+function emptyResult(region: string, window: PollWindow, error: RegionFailure | null): RegionPassResult {
+  return {
+    region,
+    ok: error === null,
+    window: { startTime: window.startTime.toISOString(), endTime: window.endTime.toISOString(), firstStart: window.firstStart, clampedToHistory: window.clampedToHistory },
+    committedCursor: null,
+    pages: 0,
+    eventsRead: 0,
+    rootEvents: 0,
+    inserted: 0,
+    duplicates: 0,
+    malformed: 0,
+    throttleRetries: 0,
+    transientRetries: 0,
+    error,
+  };
+}
+
+export interface SchedulePollingOptions {
+  logger: Logger;
+  /** Task name in node-cron's registry (and the logs). */
+  name?: string;
+  /** Also run a pass right away instead of waiting for the first tick. */
+  runNow?: boolean;
+  /** Called after every pass (e.g. wake the outbox sender when `totals.inserted > 0`, prune seen ids). */
+  onPass?: (pass: PassResult) => void | Promise<void>;
+  timezone?: string;
+}
+
+/**
+ * Runs poller.pollOnce on the cron expression (node-cron 4, noOverlap: a tick that comes while a pass
+ * still runs is skipped). Returns a function that stops the schedule and waits for a running pass.
+ */
+export function schedulePolling(poller: Poller, cronExpression: string, options: SchedulePollingOptions): () => Promise<void> {
+  const { logger } = options;
+  let inFlight: Promise<unknown> | null = null;
+  const runPass = async (): Promise<void> => {
+    // noOverlap covers node-cron's own runs; this also covers the runNow pass.
+    if (inFlight) {
+      logger.debug('poll: the previous pass is still running; skipping this tick');
+      return;
+    }
+    const pass = poller.pollOnce();
+    inFlight = pass;
+    try {
+      const result = await pass;
+      await options.onPass?.(result);
+    } catch (error) {
+      // pollOnce reports Region failures in its result; this is a bug or a broken store: log, keep the schedule.
+      logger.error({ err: error }, 'poll: the pass failed');
+    } finally {
+      if (inFlight === pass) inFlight = null;
+    }
+  };
+  const task = cron.schedule(cronExpression, runPass, {
+    noOverlap: true,
+    name: options.name ?? `cloudtrail-poll-${poller.accountId}`,
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+    logger: {
+      info: (message) => logger.debug({ scheduler: 'node-cron' }, message),
+      warn: (message) => logger.warn({ scheduler: 'node-cron' }, message),
+      error: (message, err) => logger.error({ scheduler: 'node-cron', err: err ?? message }, typeof message === 'string' ? message : message.message),
+      debug: (message) => logger.debug({ scheduler: 'node-cron' }, typeof message === 'string' ? message : message.message),
+    },
+  });
+  if (options.runNow) void runPass();
+  return async () => {
+    await task.stop();
+    await task.destroy();
+    if (inFlight) await inFlight.catch(() => undefined);
+  };
+}
+
