@@ -1,0 +1,36 @@
+// The activity room's door: classify CloudTrail records (pure), read them from files, group root events
+// into alerts (pure), and poll CloudTrail into a PollSink (the store). Other rooms import from here only.
+export type { AlertSeverity, Classification, RootEvent, RootEventKind } from './model.js';
+export type { CommitResult, PollBatch, PollSink, PolledRootEvent } from './poll-sink.js';
+
+export { classifyRecord, type ClassifyContext } from './classify.js';
+export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
+export { readRecords, type ReadItem } from './read-records.js';
+export { collectAssumeRootAccessKeyIds } from './centralized-root.js';
+export {
+  DEFAULT_FAILED_LOGIN_THRESHOLD,
+  DEFAULT_FAILED_LOGIN_WINDOW_MINUTES,
+  DEFAULT_SESSION_GAP_MINUTES,
+  groupRootEvents,
+  headlineFor,
+  type AlertGroup,
+  type AlertGroupKind,
+  type GroupingOptions,
+} from './failed-login-burst.js';
+
+export {
+  createPoller,
+  pollWindow,
+  schedulePolling,
+  type PassResult,
+  type Poller,
+  type PollerOptions,
+  type PollWindow,
+  type RegionFailure,
+  type RegionPassResult,
+  type SchedulePollingOptions,
+} from './poller.js';
+export { loadPollConfig, POLL_DEFAULTS, readPollConfig, type PollConfig } from './poll-config.js';
+export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION } from './regions.js';
+export { lookupsForRegion, type LookupEventsApi, type LookupFailure } from './lookup.js';
+export { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry } from './rate-limiter.js';
