@@ -1,0 +1,199 @@
+// The outbox sender with the real @slack/web-api WebClient (built by createSenderWebClient) against the
+// wire-level fake Slack: what goes over HTTP, and how the sender copes with Slack's failure answers.
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgeAlert, createOutboxSender, createSenderWebClient, outboxKey, webClientMessenger, type OutboxRenderer, type OutboxSender, type SendPassResult } from '../../src/alerts/index.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
+import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
+import { batch, capturingLogger, rootEvent, tempDir } from '../store/helpers.js';
+
+const CHANNEL = 'C0ALERTS1';
+
+const render: OutboxRenderer = (row, store) => {
+  const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+  const text = `${row.kind} alert=${row.alertId ?? '-'} state=${alert?.state ?? '-'}`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+};
+
+let slack: FakeSlack;
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+afterAll(async () => {
+  await slack.close();
+});
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+  slack.faults.clear();
+  slack.requests.length = 0;
+  slack.state.messages.length = 0;
+  slack.state.missingChannels.clear();
+});
+
+function setup(options: { path?: string; timeoutMs?: number } = {}) {
+  const store = openSqliteStore(options.path ? { path: options.path } : { path: ':memory:' });
+  cleanups.push(() => store.close());
+  const { logger, lines } = capturingLogger();
+  const client = createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, logger, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  const sender = createOutboxSender({
+    store,
+    messenger: webClientMessenger(client),
+    render,
+    defaultChannel: CHANNEL,
+    logger,
+    channelIntervalMs: 50,
+    transientBackoff: { baseMs: 50, capMs: 400 },
+    setupBackoff: { baseMs: 150, capMs: 600 },
+  });
+  return { store, sender, lines };
+}
+
+/** Runs passes, sleeping until the next row is due, until `done` or the deadline. */
+async function sendUntil(sender: OutboxSender, done: () => boolean, deadlineMs = 8_000): Promise<SendPassResult[]> {
+  const passes: SendPassResult[] = [];
+  const deadline = Date.now() + deadlineMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('gave up waiting for the outbox');
+    const pass = await sender.sendDue();
+    passes.push(pass);
+    if (done()) break;
+    const waitMs = pass.nextWakeAt ? Math.max(5, pass.nextWakeAt.getTime() - Date.now()) : 20;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, 1_500)));
+  }
+  return passes;
+}
+
+const accepted = (method: string): RecordedCall[] => slack.calls(method).filter((call) => call.status === 200 && call.error === null);
+const keyOf = (call: RecordedCall): unknown => (call.args.metadata as { event_payload?: { outbox_key?: unknown } } | undefined)?.event_payload?.outbox_key;
+
+function commitAlerts(store: SqliteStore, count: number, sessionKey: string | null = null): void {
+  store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
+}
+
+describe('outbox sender with the real WebClient against the fake Slack', () => {
+  it('posts alerts with blocks and metadata, threads replies under the post, and chat.updates after an acknowledgment', async () => {
+    const { store, sender } = setup();
+    commitAlerts(store, 2, 'session-1');
+
+    await sender.sendDue();
+    const alert = store.listOpenAlerts()[0]!;
+    acknowledgeAlert(store, alert.id, 'U0ALICE01', 'expected');
+    await sender.sendDue();
+
+    const posts = accepted('chat.postMessage');
+    expect(posts.map((call) => [call.args.channel, call.args.thread_ts ?? null, call.tokenKind])).toEqual([
+      [CHANNEL, null, 'bot'],
+      [CHANNEL, alert.post?.ts, 'bot'],
+    ]);
+    expect(posts[0]?.args.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: `alert-post alert=${alert.id} state=open` } }]);
+    expect(posts.map(keyOf)).toEqual(store.listOutbox({ alertId: alert.id }).filter((row) => row.kind !== 'alert-update').map((row) => outboxKey(store.storeId, row.id)));
+    const updates = accepted('chat.update');
+    expect(updates.map((call) => [call.args.channel, call.args.ts, call.args.text])).toEqual([[CHANNEL, alert.post?.ts, `alert-update alert=${alert.id} state=acknowledged`]]);
+    expect(slack.state.messages.find((message) => message.ts === alert.post?.ts)?.text).toBe(`alert-update alert=${alert.id} state=acknowledged`);
+  });
+
+  it('429 with Retry-After: nothing is sent before the delay, then the message goes once', async () => {
+    const { store, sender, lines } = setup();
+    commitAlerts(store, 2);
+    slack.faults.rateLimit('chat.postMessage', { retryAfterSeconds: 1 });
+
+    await sendUntil(sender, () => accepted('chat.postMessage').length === 2);
+
+    const calls = slack.calls('chat.postMessage');
+    expect(calls.map((call) => call.status)).toEqual([429, 200, 200]);
+    expect(calls[1]!.receivedAt - calls[0]!.receivedAt).toBeGreaterThanOrEqual(1_000);
+    expect(new Set(accepted('chat.postMessage').map(keyOf)).size).toBe(2);
+    expect(lines.some((line) => line.msg.includes('rate limit; pausing all sends for Retry-After') && line.retryAfterSeconds === 1)).toBe(true);
+  });
+
+  it('HTTP 500 for a while, then success: one message in the channel', async () => {
+    const { store, sender } = setup();
+    commitAlerts(store, 1);
+    slack.faults.serverError('chat.postMessage', { status: 500, times: 3 });
+
+    await sendUntil(sender, () => accepted('chat.postMessage').length === 1);
+
+    expect(slack.calls('chat.postMessage').map((call) => call.status)).toEqual([500, 500, 500, 200]);
+    expect(slack.state.messages).toHaveLength(1);
+    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('channel_not_found: a clear error log, later retries with backoff and no crash, then delivery once the channel exists', async () => {
+    const { store, sender, lines } = setup();
+    commitAlerts(store, 1);
+    slack.state.missingChannels.add(CHANNEL);
+
+    const first = await sender.sendDue();
+    expect(first).toMatchObject({ sent: 0, retried: 1 });
+    const error = lines.find((line) => line.level === 50 && line.code === 'channel_not_found');
+    expect(error?.msg).toMatch(/channel_not_found: the channel id is wrong, or the channel is private and the bot is not in it: check ALERT_CHANNEL/);
+    // Retried later, not in a tight loop.
+    expect(first.nextWakeAt!.getTime() - Date.now()).toBeGreaterThan(50);
+    await sendUntil(sender, () => slack.calls('chat.postMessage').length >= 2);
+    expect(accepted('chat.postMessage')).toHaveLength(0);
+
+    slack.state.missingChannels.delete(CHANNEL);
+    await sendUntil(sender, () => accepted('chat.postMessage').length === 1);
+    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent' });
+  });
+
+  it('thread replies wait for their parent: none is called before the alert post is accepted', async () => {
+    const { store, sender } = setup();
+    commitAlerts(store, 3, 'session-1');
+    slack.faults.serverError('chat.postMessage', { status: 503, times: 2 });
+
+    await sendUntil(sender, () => accepted('chat.postMessage').length === 2);
+
+    const calls = slack.calls('chat.postMessage');
+    const firstReply = calls.findIndex((call) => call.args.thread_ts !== undefined);
+    const parentAccepted = calls.findIndex((call) => call.status === 200);
+    expect(parentAccepted).toBeGreaterThanOrEqual(0);
+    expect(firstReply).toBeGreaterThan(parentAccepted);
+    expect(calls[firstReply]?.args.thread_ts).toBe(store.listOpenAlerts()[0]?.post?.ts);
+  });
+
+  it('restart safety: send half, close the store, reopen with a new client, send the rest: each message exactly once', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const path = join(dir.path, 'state.sqlite');
+
+    const firstRun = setup({ path });
+    commitAlerts(firstRun.store, 3);
+    await firstRun.sender.sendDue();
+    commitAlerts(firstRun.store, 3);
+    slack.faults.serverError('chat.postMessage', { status: 502, times: Number.POSITIVE_INFINITY });
+    await firstRun.sender.sendDue();
+    firstRun.store.close();
+    slack.faults.clear();
+
+    const secondRun = setup({ path });
+    await sendUntil(secondRun.sender, () => accepted('chat.postMessage').length === 6);
+
+    const keys = accepted('chat.postMessage').map(keyOf);
+    expect(new Set(keys).size).toBe(6);
+    expect(secondRun.store.listOutbox().map((row) => row.state)).toEqual(Array(6).fill('sent'));
+    expect(secondRun.store.listOpenAlerts().every((alert) => alert.post !== null)).toBe(true);
+  });
+
+  it('the remaining window: Slack accepts a post but the answer is lost (client timeout); the row is flagged uncertain and posted again with the same outbox key', async () => {
+    const { store, sender, lines } = setup({ timeoutMs: 150 });
+    commitAlerts(store, 1);
+    slack.faults.delay('chat.postMessage', 400, { times: 1 });
+
+    const first = await sender.sendDue();
+    expect(first.retried).toBe(1);
+    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', uncertain: true, lastError: expect.stringMatching(/network error/) });
+    expect(lines.some((line) => line.msg.includes('network error'))).toBe(true);
+
+    // The fake (like Slack) finished the post after the client gave up.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sendUntil(sender, () => store.listOutbox()[0]?.state === 'sent');
+
+    // Without the history scopes the sender cannot tell: at-least-once for this window, and the
+    // duplicate carries the same outbox key, so the crash test (or a reader) can see it for what it is.
+    expect(slack.state.messages).toHaveLength(2);
+    expect(new Set(accepted('chat.postMessage').map(keyOf)).size).toBe(1);
+  });
+});
