@@ -25,3 +25,16 @@ export function maskSecrets(text: string, secretValues: readonly string[] = []):
     .replace(SECRET_ASSIGNMENT, (_match, name: string, separator: string, quote: string) => `${name}${separator}${quote}[REDACTED]`)
     .replace(ACCESS_KEY_ID, (keyId) => `${keyId.slice(0, 4)}…${keyId.slice(-4)}`);
 }
+
+/** `message` with `maskSecrets` applied to every string in it (for known secret values, which have no shape). */
+export function maskMessageSecrets<T>(message: T, secretValues: readonly string[]): T {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return maskSecrets(value, secretValues);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item)]));
+    }
+    return value;
+  };
+  return walk(message) as T;
+}

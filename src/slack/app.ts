@@ -1,0 +1,88 @@
+// The Bolt app, in HTTP mode (HTTPReceiver at /slack/events, requests checked against the signing secret) or
+// Socket Mode (an app-level token), as the config says; the Web API base comes from SLACK_API_URL (GovSlack).
+import { App, type HTTPReceiver, type SocketModeReceiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { SlackConfig } from '../config.js';
+import { boltLoggerFrom, boltLogLevel } from './bolt-logger.js';
+import type { ListenerDeps, SlackDeps } from './deps.js';
+import { errorDetails } from './errors.js';
+import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
+import { registerListeners } from './listeners/index.js';
+
+/** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+export const DEFAULT_RUN_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface CreateSlackAppOptions {
+  /**
+   * Hold the HTTP answer until the listener's Slack calls are done. Tests only (deterministic wire tests):
+   * in production Slack must get the ack within 3 s, before the posture runs.
+   */
+  processBeforeResponse?: boolean;
+  /** A receiver built by the caller (tests: an HTTPReceiver with a short unhandledRequestTimeoutMillis). */
+  receiver?: HTTPReceiver | SocketModeReceiver;
+  /** Extra Web API client options (tests: retryConfig). `slackApiUrl` always comes from the config. */
+  clientOptions?: Omit<WebClientOptions, 'slackApiUrl' | 'logger' | 'logLevel'>;
+}
+
+export class SlackAppConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SlackAppConfigError';
+  }
+}
+
+export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: CreateSlackAppOptions = {}): App {
+  const logger = boltLoggerFrom(deps.logger);
+  const clientOptions: WebClientOptions = { ...options.clientOptions, slackApiUrl: slack.apiUrl };
+  const common = { token: slack.botToken, logger, logLevel: boltLogLevel(deps.logger.level), clientOptions };
+
+  let app: App;
+  if (slack.mode === 'socket') {
+    if (!slack.appToken) throw new SlackAppConfigError('Socket Mode needs SLACK_APP_TOKEN (an xapp- token with connections:write)');
+    // Bolt passes clientOptions on to the Socket Mode client, so apps.connections.open also uses slackApiUrl.
+    app = new App({ ...common, socketMode: true, appToken: slack.appToken, ...(options.receiver ? { receiver: options.receiver } : {}) });
+  } else if (options.receiver) {
+    app = new App({ ...common, receiver: options.receiver });
+  } else {
+    if (!slack.signingSecret) throw new SlackAppConfigError('HTTP mode needs SLACK_SIGNING_SECRET');
+    app = new App({
+      ...common,
+      signingSecret: slack.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      processBeforeResponse: options.processBeforeResponse ?? false,
+    });
+  }
+
+  // Listeners catch their own failures; this catches what escapes Bolt's middleware (authorization, parsing).
+  app.error(async (error) => {
+    deps.logger.error({ ...errorDetails(error), component: 'slack' }, 'unhandled error in the Slack app');
+  });
+
+  const listenerDeps: ListenerDeps = {
+    ...deps,
+    runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+    secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
+    command: AWS_ROOT_CHECK_COMMAND,
+  };
+  registerListeners(app, listenerDeps);
+  return app;
+}
+
+export interface StartedSlackApp {
+  mode: SlackConfig['mode'];
+  /** The HTTP port listened on (HTTP mode), or null (Socket Mode). */
+  port: number | null;
+}
+
+/** Starts the app the way its mode needs: HTTP listens on `slack.port` (or `listen`), Socket Mode connects out. */
+export async function startSlackApp(app: App, slack: SlackConfig, listen: { port?: number; host?: string } = {}): Promise<StartedSlackApp> {
+  if (slack.mode === 'socket') {
+    await app.start();
+    return { mode: 'socket', port: null };
+  }
+  const port = listen.port ?? slack.port;
+  const server = await app.start(listen.host ? { port, host: listen.host } : port);
+  const address = server.address();
+  return { mode: 'http', port: typeof address === 'object' && address !== null ? address.port : port };
+}

@@ -1,0 +1,29 @@
+// What the Slack room needs from the rest of the bot, passed in by main.ts. Later issues extend it
+// (alerts: the store and the acknowledge flow; summary: the weekly summary) by adding fields here.
+import type { Logger } from '../log.js';
+import type { PostureReport } from '../posture/model.js';
+import type { Authorizer } from './authorize.js';
+
+export interface SlackDeps {
+  logger: Logger;
+  /** Gathers facts and runs every check for the watched account. Called only after the Slack request is acked. */
+  runPosture: () => Promise<PostureReport>;
+  authorizer: Authorizer;
+  /**
+   * Words a failed run for the Slack user (e.g. `describeFatalAwsError`: "no AWS credentials found: set
+   * AWS_PROFILE…"). Errors with a `userMessage` are shown as they are; without either, a generic message.
+   */
+  describeRunError?: (error: unknown) => string;
+  /** A run that takes longer is reported as failed (default 5 minutes; a response_url lives 30). */
+  runTimeoutMs?: number;
+  /** Values never to show in Slack whatever their shape (AWS secrets…); createSlackApp adds the Slack tokens. */
+  secretValues?: readonly string[];
+}
+
+/** SlackDeps as the listeners receive them: defaults filled in. */
+export interface ListenerDeps extends SlackDeps {
+  runTimeoutMs: number;
+  secretValues: readonly string[];
+  /** The slash command's name. */
+  command: string;
+}

@@ -1,0 +1,8 @@
+// The Slack room's door: main.ts builds the app here; blocks are reachable through ./blocks/index.js.
+export { createSlackApp, startSlackApp, SlackAppConfigError, SLACK_EVENTS_PATH, DEFAULT_RUN_TIMEOUT_MS, type CreateSlackAppOptions, type StartedSlackApp } from './app.js';
+export type { SlackDeps, ListenerDeps } from './deps.js';
+export { createAuthorizer, DEFAULT_MEMBERSHIP_CACHE_TTL_MS, type Authorizer, type AuthorizationDecision, type AuthorizerOptions, type UsergroupDirectory } from './authorize.js';
+export { UserFacingError, toUserFacingError } from './errors.js';
+export { boltLoggerFrom } from './bolt-logger.js';
+export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './listeners/commands/index.js';
+export { POSTURE_RUN_AGAIN_ACTION_ID } from './listeners/actions/index.js';

@@ -1,0 +1,43 @@
+// The "Run again" button under a report (and "Try again" under a failed run): same allowlist as the command;
+// the new report replaces the message that held the button, wherever it is (ephemeral or in the channel).
+import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { POSTURE_RUN_AGAIN_ACTION_ID, renderRefusal } from '../../blocks/index.js';
+import type { ListenerDeps } from '../../deps.js';
+import { errorDetails } from '../../errors.js';
+import { runPostureForUser } from '../posture-run.js';
+import type { SlackClient } from '../slack-client.js';
+
+export { POSTURE_RUN_AGAIN_ACTION_ID };
+
+export type BlockActionListenerArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'body' | 'respond'> & { client: SlackClient };
+
+export function postureRunAgain(deps: ListenerDeps): (args: BlockActionListenerArgs) => Promise<void> {
+  return async ({ ack, body, respond, client }) => {
+    await ack();
+    const userId = body.user.id;
+    const channelId = body.channel?.id ?? (typeof body.container?.channel_id === 'string' ? body.container.channel_id : null);
+    const log = deps.logger.child({ action: POSTURE_RUN_AGAIN_ACTION_ID, userId, channelId });
+    try {
+      const decision = await deps.authorizer.authorize(userId, client);
+      if (!decision.allowed) {
+        log.warn({ reason: decision.reason }, 'refused: user is not in the allowlist');
+        // The report stays; only the clicker sees the refusal.
+        await respond({ response_type: 'ephemeral', replace_original: false, ...renderRefusal({ command: deps.command, reason: decision.reason }) });
+        return;
+      }
+      const isEphemeral = body.container?.is_ephemeral === true;
+      log.info({ via: decision.via, usergroupId: decision.usergroupId }, 'posture run requested again');
+      await runPostureForUser(deps, {
+        trigger: 'button',
+        userId,
+        channelId,
+        visibility: isEphemeral ? 'ephemeral' : 'in_channel',
+        replaceOriginal: true,
+        respond,
+        client,
+      });
+    } catch (error) {
+      log.error(errorDetails(error), 'button listener failed');
+    }
+  };
+}
