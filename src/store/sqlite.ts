@@ -607,7 +607,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   latestPostureSnapshots(before?: string | Date): PostureSnapshot[] {
     const cutoff = before === undefined ? '9999-12-31T23:59:59.999Z' : toIso(before, 'before');
-    return (this.statements.latestSnapshots.all(cutoff) as Row[]).map(snapshotFromRow);
+    return (this.statements.latestSnapshots.all({ before: cutoff }) as Row[]).map(snapshotFromRow);
   }
 
   // --- weekly summary ledger ---
@@ -753,7 +753,7 @@ function prepareStatements(db: Database) {
     insertSnapshot: prepare(`INSERT INTO posture_snapshots (account_id, taken_at, passed, total, report_json) VALUES (@account_id, @taken_at, @passed, @total, @report_json)`),
     latestSnapshots: prepare(
       `SELECT s.* FROM posture_snapshots s
-       WHERE s.id = (SELECT s2.id FROM posture_snapshots s2 WHERE s2.account_id = s.account_id AND s2.taken_at < ?1 ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1)
+       WHERE s.id = (SELECT s2.id FROM posture_snapshots s2 WHERE s2.account_id = s.account_id AND s2.taken_at < @before ORDER BY s2.taken_at DESC, s2.id DESC LIMIT 1)
        ORDER BY s.account_id`,
     ),
     getWeekly: prepare(`SELECT * FROM weekly_summaries WHERE week_key = ?`),
