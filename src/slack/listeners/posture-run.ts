@@ -22,8 +22,9 @@ export interface PostureRunRequest {
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      const minutes = Math.round(timeoutMs / 60_000);
-      reject(new UserFacingError(`The check took longer than ${minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(timeoutMs / 1000)} seconds`} and was given up: AWS may be slow or throttling. Try again later.`, { timeoutMs }));
+      const seconds = Math.ceil(timeoutMs / 1000);
+      const limit = seconds >= 60 ? `${Math.round(seconds / 60)} minute${Math.round(seconds / 60) === 1 ? '' : 's'}` : `${seconds} second${seconds === 1 ? '' : 's'}`;
+      reject(new UserFacingError(`The check took longer than ${limit} and was given up: AWS may be slow or throttling. Try again later.`, { timeoutMs }));
     }, timeoutMs);
     work.then(
       (value) => {
