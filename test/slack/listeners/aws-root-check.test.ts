@@ -62,7 +62,7 @@ describe('awsRootCheck listener', () => {
     const { deps, ack, respond, responses } = setup({ runPosture: async () => report });
     await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
     expect(JSON.stringify(responses)).not.toContain('super-secret-value-123');
-    expect(JSON.stringify(responses[1]!.blocks)).toContain('found [REDACTED] in a tag');
+    expect(JSON.stringify((responses[1] as { blocks?: unknown }).blocks)).toContain('found [REDACTED] in a tag');
   });
 
   it('gives up a run that exceeds the timeout and says so', async () => {
