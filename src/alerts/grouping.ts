@@ -1,14 +1,17 @@
 // Which alert a new root event belongs to (pure). One root session's calls make one alert with the
 // calls in its thread; a run of failed root sign-ins makes one alert; anything else is an alert alone.
+// This is the incremental form of activity/failed-login-burst.ts (which groups a finished list of
+// events for the terminal): the store applies it to each new event against the alerts it already holds.
 //
 // Rules, checked in this order:
 // 1. A failed console sign-in joins an unresolved failed-login alert of the same account whose events
 //    span to within `failedLoginWindowMinutes` of it (a sliding window: a slow brute force stays one
-//    alert while nobody has acknowledged it). Otherwise it starts one.
-// 2. An event with a sessionKey joins an unresolved session alert of the same account and sessionKey
-//    whose first event is within `sessionWindowMinutes` of it (an anchored window, so a session that runs
-//    for hours is re-announced every window), unless the event is more severe than that alert: a root
-//    credential change inside a session of routine calls gets its own notification, not a thread reply.
+//    alert while nobody has acknowledged it). Otherwise it starts one, posted at once: the first failure
+//    is not held back to see whether a burst follows. `isFailedLoginBurst` tells when it became a burst.
+// 2. A root API call with a sessionKey joins an unresolved session alert of the same account and
+//    sessionKey whose first event is within `sessionWindowMinutes` of it (an anchored window, so a session
+//    that runs for hours is re-announced every window). Sign-ins, credential changes and root-only tasks
+//    are rare and each gets its own message, as in activity/failed-login-burst.ts.
 // 3. Otherwise a new alert.
 // Windows compare event times, not arrival times, so a backlog read late groups the same as live events.
 import type { AlertSeverity, RootEvent } from '../activity/model.js';
@@ -22,7 +25,16 @@ export interface GroupingPolicy {
   failedLoginWindowMinutes: number;
 }
 
+/** The failed-login window matches activity/failed-login-burst.ts (DEFAULT_FAILED_LOGIN_WINDOW_MINUTES). */
 export const DEFAULT_GROUPING_POLICY: GroupingPolicy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10 };
+
+/** Failed sign-ins that make a burst, as in activity/failed-login-burst.ts (DEFAULT_FAILED_LOGIN_THRESHOLD). */
+export const DEFAULT_FAILED_LOGIN_BURST_THRESHOLD = 3;
+
+/** A failed-login alert that has collected enough failures to be called a burst (for renderers). */
+export function isFailedLoginBurst(alert: Pick<AlertRecord, 'groupKind' | 'eventCount'>, threshold: number = DEFAULT_FAILED_LOGIN_BURST_THRESHOLD): boolean {
+  return alert.groupKind === 'failed-logins' && alert.eventCount >= threshold;
+}
 
 /** What grouping needs to know about an existing alert. */
 export type GroupCandidate = Pick<AlertRecord, 'id' | 'accountId' | 'groupKind' | 'groupKey' | 'severity' | 'state' | 'firstEventTime' | 'lastEventTime'>;
@@ -45,7 +57,7 @@ export function higherSeverity(left: AlertSeverity, right: AlertSeverity): Alert
 /** The group a new alert for this event starts. */
 export function newGroupFor(event: Pick<RootEvent, 'kind' | 'sessionKey'>): { groupKind: AlertGroupKind; groupKey: string | null } {
   if (event.kind === 'console-login-failure') return { groupKind: 'failed-logins', groupKey: null };
-  if (event.sessionKey) return { groupKind: 'session', groupKey: event.sessionKey };
+  if (event.kind === 'root-api-call' && event.sessionKey) return { groupKind: 'session', groupKey: event.sessionKey };
   return { groupKind: 'single', groupKey: null };
 }
 
@@ -61,15 +73,10 @@ export function chooseAlertGroup(event: GroupedEvent, candidates: readonly Group
     matches = sameAccountUnresolved.filter((candidate) => eventMs >= Date.parse(candidate.firstEventTime) - windowMs && eventMs <= Date.parse(candidate.lastEventTime) + windowMs);
   } else {
     const windowMs = policy.sessionWindowMinutes * MINUTE_MS;
-    matches = sameAccountUnresolved.filter(
-      (candidate) =>
-        candidate.groupKey === fresh.groupKey &&
-        Math.abs(eventMs - Date.parse(candidate.firstEventTime)) <= windowMs &&
-        severityRank(event.severity) <= severityRank(candidate.severity),
-    );
+    matches = sameAccountUnresolved.filter((candidate) => candidate.groupKey === fresh.groupKey && Math.abs(eventMs - Date.parse(candidate.firstEventTime)) <= windowMs);
   }
   if (matches.length === 0) return { action: 'create', ...fresh };
-  // The newest alert of the group: after a more severe event split a session, its later calls follow the newer alert.
+  // Several can match when a long session was re-announced: the newest one collects.
   const chosen = matches.reduce((newest, candidate) => (candidate.id > newest.id ? candidate : newest));
   return { action: 'attach', alertId: chosen.id };
 }

@@ -18,7 +18,7 @@ export type {
   SummaryReplyPayload,
 } from './model.js';
 export { ACTION_ALLOWED_FROM, ACTION_TARGET_STATE, ALERT_ACTIONS, isAlertAction, isUnresolved, nextAlertState } from './lifecycle.js';
-export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, newGroupFor, severityRank, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
+export { chooseAlertGroup, DEFAULT_FAILED_LOGIN_BURST_THRESHOLD, DEFAULT_GROUPING_POLICY, higherSeverity, isFailedLoginBurst, newGroupFor, severityRank, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
 export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState } from './state.js';
 export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
 export { ALERTS_DEFAULTS, loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';

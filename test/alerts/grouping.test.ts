@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseAlertGroup, type GroupCandidate } from '../../src/alerts/index.js';
+import { chooseAlertGroup, isFailedLoginBurst, type GroupCandidate } from '../../src/alerts/index.js';
 import { ACCOUNT, OTHER_ACCOUNT, rootEvent } from '../store/helpers.js';
 
 const policy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10 };
@@ -41,13 +41,24 @@ describe('chooseAlertGroup (pure)', () => {
     expect(chooseAlertGroup(sessionCall('2026-11-02T03:10:00Z'), [sessionAlert({ state: 'escalated' })], policy)).toEqual({ action: 'attach', alertId: 1 });
   });
 
-  it('a call more severe than the session alert gets its own alert, and later calls follow the newest', () => {
-    const routine = sessionAlert({ id: 1, severity: 'medium' });
+  it('a credential change or a root-only task inside a session is an alert of its own; later calls still join the session alert', () => {
     const keyChange = sessionCall('2026-11-02T03:10:00Z', { kind: 'root-credential-change', severity: 'high', eventName: 'CreateAccessKey' });
-    expect(chooseAlertGroup(keyChange, [routine], policy)).toEqual({ action: 'create', groupKind: 'session', groupKey: 'session-a' });
+    expect(chooseAlertGroup(keyChange, [sessionAlert()], policy)).toEqual({ action: 'create', groupKind: 'single', groupKey: null });
+    const closeAccount = sessionCall('2026-11-02T03:11:00Z', { kind: 'root-only-task', severity: 'low', eventName: 'CloseAccount' });
+    expect(chooseAlertGroup(closeAccount, [sessionAlert()], policy)).toEqual({ action: 'create', groupKind: 'single', groupKey: null });
+    expect(chooseAlertGroup(sessionCall('2026-11-02T03:12:00Z'), [sessionAlert()], policy)).toEqual({ action: 'attach', alertId: 1 });
+  });
 
-    const split = sessionAlert({ id: 7, severity: 'high', firstEventTime: '2026-11-02T03:10:00.000Z', lastEventTime: '2026-11-02T03:10:00.000Z' });
-    expect(chooseAlertGroup(sessionCall('2026-11-02T03:12:00Z'), [routine, split], policy)).toEqual({ action: 'attach', alertId: 7 });
+  it('when a long session was announced twice, its calls join the newest alert', () => {
+    const reannounced = sessionAlert({ id: 7, firstEventTime: '2026-11-02T04:01:00.000Z', lastEventTime: '2026-11-02T04:01:00.000Z' });
+    expect(chooseAlertGroup(sessionCall('2026-11-02T03:40:00Z'), [sessionAlert(), reannounced], policy)).toEqual({ action: 'attach', alertId: 7 });
+  });
+
+  it('a burst is a failed-login alert with at least 3 failures (the classifier\'s threshold)', () => {
+    expect(isFailedLoginBurst({ groupKind: 'failed-logins', eventCount: 2 })).toBe(false);
+    expect(isFailedLoginBurst({ groupKind: 'failed-logins', eventCount: 3 })).toBe(true);
+    expect(isFailedLoginBurst({ groupKind: 'session', eventCount: 30 })).toBe(false);
+    expect(isFailedLoginBurst({ groupKind: 'failed-logins', eventCount: 2 }, 2)).toBe(true);
   });
 
   it('failed sign-ins within 10 minutes of an open failed-login alert join it (sliding window)', () => {

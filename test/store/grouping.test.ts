@@ -23,22 +23,28 @@ function postAlert(store: SqliteStore, alertId: number, ts: string): void {
 }
 
 describe('commitBatch groups events into alerts', () => {
-  it('ten calls of one root session make one alert, one post and one thread reply listing the other nine', () => {
+  it('ten root API calls of one session make one alert, one post and one thread reply listing the other nine', () => {
     const store = memoryStore();
-    const signIn = rootEvent({ kind: 'console-login-success', severity: 'critical', mfaUsed: false, eventName: 'ConsoleLogin', sessionKey: 'console-session-1', eventTime: minute(0) });
-    const calls = Array.from({ length: 9 }, (_unused, index) => rootEvent({ sessionKey: 'console-session-1', eventName: `Call${index}`, eventTime: minute(index + 1) }));
+    const calls = Array.from({ length: 10 }, (_unused, index) => rootEvent({ sessionKey: 'ASIAEXAMPLESESSION01', eventName: `Call${index}`, eventTime: minute(index) }));
+    // The console sign-in that opened the session has no sessionKey: an alert of its own.
+    const signIn = rootEvent({ kind: 'console-login-success', severity: 'critical', mfaUsed: false, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventTime: '2026-11-02T02:59:00Z' });
 
-    expect(store.commitBatch(batch([...calls].reverse().concat(signIn)))).toEqual({ inserted: 10, duplicates: 0 });
+    expect(store.commitBatch(batch([...calls].reverse().concat(signIn)))).toEqual({ inserted: 11, duplicates: 0 });
 
-    const [alert, ...others] = store.listOpenAlerts();
+    const [signInAlert, sessionAlert, ...others] = store.listOpenAlerts();
     expect(others).toHaveLength(0);
-    expect(alert).toMatchObject({ groupKind: 'session', groupKey: 'console-session-1', eventCount: 10, firstEventId: signIn.eventId, kind: 'console-login-success', severity: 'critical', firstEventTime: '2026-11-02T03:00:00.000Z', lastEventTime: '2026-11-02T03:09:00.000Z' });
-    expect(store.listAlertEvents(alert!.id).map((stored) => stored.event.eventId)).toEqual([signIn.eventId, ...calls.map((call) => call.eventId)]);
+    expect(signInAlert).toMatchObject({ groupKind: 'single', kind: 'console-login-success', severity: 'critical', eventCount: 1 });
+    expect(sessionAlert).toMatchObject({ groupKind: 'session', groupKey: 'ASIAEXAMPLESESSION01', eventCount: 10, firstEventId: calls[0]!.eventId, kind: 'root-api-call', severity: 'medium', firstEventTime: '2026-11-02T03:00:00.000Z', lastEventTime: '2026-11-02T03:09:00.000Z' });
+    expect(store.listAlertEvents(sessionAlert!.id).map((stored) => stored.event.eventId)).toEqual(calls.map((call) => call.eventId));
 
     const outbox = store.listOutbox();
-    expect(outbox.map((row) => row.kind)).toEqual(['alert-post', 'alert-reply']);
-    expect(outbox[1]?.parentId).toBe(outbox[0]?.id);
-    expect(outbox[1]?.payload).toEqual({ eventIds: calls.map((call) => call.eventId) });
+    expect(outbox.map((row) => [row.kind, row.alertId])).toEqual([
+      ['alert-post', signInAlert!.id],
+      ['alert-post', sessionAlert!.id],
+      ['alert-reply', sessionAlert!.id],
+    ]);
+    expect(outbox[2]?.parentId).toBe(outbox[1]?.id);
+    expect(outbox[2]?.payload).toEqual({ eventIds: calls.slice(1).map((call) => call.eventId) });
   });
 
   it('a call arriving in a later poll joins the posted alert: a thread reply and a chat.update of the post', () => {
@@ -107,7 +113,7 @@ describe('commitBatch groups events into alerts', () => {
 
   it('a session alert takes the highest severity of the calls that joined it', () => {
     const store = memoryStore();
-    store.commitBatch(batch([rootEvent({ sessionKey: 's-1', severity: 'high', kind: 'root-credential-change', eventTime: minute(0) }), rootEvent({ sessionKey: 's-1', severity: 'low', eventTime: minute(1) })]));
+    store.commitBatch(batch([rootEvent({ sessionKey: 's-1', severity: 'low', eventTime: minute(0) }), rootEvent({ sessionKey: 's-1', severity: 'high', errorCode: 'AccessDenied', eventTime: minute(1) })]));
     const [alert] = store.listOpenAlerts();
     expect(alert).toMatchObject({ severity: 'high', eventCount: 2 });
   });
