@@ -166,8 +166,9 @@ const OUTBOX_SELECT = `SELECT o.*, p.result_channel AS parent_channel, p.result_
 export function openSqliteStore(location: SqliteStoreLocation, options: SqliteStoreOptions = {}): SqliteStore {
   let path: string;
   if ('dataDir' in location) {
-    // Created if missing, so a fresh container with an empty volume just works.
-    mkdirSync(location.dataDir, { recursive: true });
+    // Created if missing, so a fresh container with an empty volume just works; owner-only, since it
+    // holds raw CloudTrail records (source IPs, user agents) and who acknowledged what.
+    mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
     path = join(location.dataDir, STORE_FILE_NAME);
   } else {
     path = location.path;

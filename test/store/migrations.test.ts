@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ describe('SQLite store: opening and migrations', () => {
     store.close();
     const file = join(dataDir, STORE_FILE_NAME);
     expect(existsSync(file)).toBe(true);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
 
     const db = new DatabaseConstructor(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
