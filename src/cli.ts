@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Terminal entry points: `serve` runs the bot; `check` and friends work with no Slack at all.
+import { parseArgs } from 'node:util';
+import { loadDotEnv } from './dotenv.js';
+import { ConfigError } from './config.js';
+import { runCheckCommand } from './commands/check.js';
+import { runServeCommand } from './commands/serve.js';
+import { runHealthcheckCommand } from './commands/healthcheck.js';
+import { runScanCommand } from './commands/scan.js';
+
+const USAGE = `aws-root-guard: keeps AWS accounts' root users safe
+
+Usage:
+  aws-root-guard serve                 run the Slack bot (HTTP or Socket Mode, from the environment)
+  aws-root-guard check [--json]        check the root user's posture of the current AWS account
+  aws-root-guard scan [--since 24h] [--json]
+                                       one CloudTrail pass over every region: the root events found, classified
+  aws-root-guard healthcheck           exit 0 when a running bot's heartbeat is fresh (for Docker)
+  aws-root-guard <command> --help      help for one command
+
+Configuration comes from environment variables and a .env file in the working directory
+(see .env.example). AWS credentials come from the SDK's default chain (env, profile, SSO, roles).`;
+
+const COMMAND_HELP: Record<string, string> = {
+  serve: `aws-root-guard serve
+
+Runs the Slack bot. Needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode, default, on PORT)
+or SLACK_APP_TOKEN (Socket Mode). See .env.example for every variable.`,
+  check: `aws-root-guard check [--json]
+
+Runs the root-user posture checks against the AWS account of the current credentials and prints
+a table (colour on a terminal) or, with --json, the report as JSON.
+Exit code: 0 nothing fails, 1 a finding fails, 2 a check could not run (or no AWS access at all).`,
+  scan: `aws-root-guard scan [--since DURATION] [--json]
+
+Reads CloudTrail (LookupEvents) in every enabled region (or AWS_REGIONS) back to --since (e.g. 90m, 24h,
+7d; default 24h; at most 90 days) and prints the root events found, classified; no Slack, no state.
+Exit code: 0 no root activity, 1 root activity found, 2 a region or AWS could not be read.`,
+  healthcheck: `aws-root-guard healthcheck
+
+Exits 0 when the bot running with the same DATA_DIR refreshed its heartbeat in the last 2 minutes, 1 otherwise.`,
+};
+
+type CommandRunner = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, CommandRunner> = {
+  serve: () => runServeCommand(process.env),
+  check: async (args) => {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+    return runCheckCommand(process.env, { json: values.json ?? false, stdout: process.stdout });
+  },
+  scan: async (args) => {
+    const { values } = parseArgs({ args, options: { since: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false } }, strict: true });
+    return runScanCommand(process.env, { since: values.since ?? '24h', json: values.json ?? false, stdout: process.stdout });
+  },
+  healthcheck: () => runHealthcheckCommand(process.env),
+};
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const runner = COMMANDS[command];
+  if (!runner) {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${COMMAND_HELP[command] ?? USAGE}\n`);
+    return 0;
+  }
+  loadDotEnv(process.env);
+  try {
+    return await runner(rest);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${error.message}\n\n${COMMAND_HELP[command] ?? USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`aws-root-guard: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
