@@ -1,0 +1,90 @@
+// The summary's sources and ledger on top of the store (src/store): plain mappings, no decisions.
+import type { RootEvent } from '../activity/model.js';
+import type { AlertRecord } from '../alerts/index.js';
+import type { PostureReport } from '../posture/model.js';
+import type { Store } from '../store/index.js';
+import { ALERT_KIND_LABEL } from './format.js';
+import type { AcknowledgmentInput, SlackMessageRef, UnacknowledgedAlertInput, WeeklySummary } from './model.js';
+import type { AssessedAccount, SummaryLedger, SummarySources } from './run.js';
+
+type SourcesStore = Pick<Store, 'listPostureSnapshots' | 'savePostureSnapshot' | 'listEvents' | 'countEventsByKind' | 'listOpenAlerts' | 'getEvent' | 'acknowledgmentDurations'>;
+
+export interface StoreSourcesOptions {
+  /** Runs the posture checks on every watched account (the shell around assessAccount). */
+  assessAll(): Promise<AssessedAccount[]>;
+  /**
+   * The workspace URL from auth.test (`https://acme.slack.com/`): alert links become permalinks of the shape
+   * chat.getPermalink returns. Without it the summary names the alert's channel instead.
+   */
+  slackTeamUrl?: string | null;
+}
+
+/** `https://acme.slack.com/archives/C0123/p1764040380000100`: the permalink shape of a top-level message. */
+export function messagePermalink(teamUrl: string, channel: string, ts: string): string {
+  return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${channel}/p${ts.replace('.', '')}`;
+}
+
+/** One line saying what an alert is about, from the alert row and its first event. */
+export function alertHeadline(alert: Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>, firstEvent: RootEvent | null): string {
+  if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
+  let headline = ALERT_KIND_LABEL[alert.kind] ?? alert.kind;
+  if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) headline = 'Root console sign-in WITHOUT MFA';
+  else if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === true) headline = 'Root console sign-in with MFA';
+  else if (firstEvent && alert.kind !== 'console-login-success') headline = `${headline}: ${firstEvent.eventName}`;
+  if (alert.groupKind === 'session' && alert.eventCount > 1) headline = `${headline} and ${alert.eventCount - 1} more in the same session`;
+  return headline;
+}
+
+function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): SlackMessageRef | null {
+  if (!alert.post) return null;
+  return teamUrl ? { permalink: messagePermalink(teamUrl, alert.post.channel, alert.post.ts) } : { channel: alert.post.channel, ts: alert.post.ts };
+}
+
+export function storeSummarySources(store: SourcesStore, options: StoreSourcesOptions): SummarySources {
+  return {
+    assessAll: () => options.assessAll(),
+    postureSnapshots: (range) => store.listPostureSnapshots(range).map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
+    saveSnapshots: (reports: PostureReport[]) => {
+      for (const report of reports) store.savePostureSnapshot(report);
+    },
+    events: (range) => store.listEvents(range).map((stored) => stored.event),
+    eventCount: (range) => store.countEventsByKind(range).reduce((sum, row) => sum + row.count, 0),
+    unacknowledgedAlerts: (): UnacknowledgedAlertInput[] =>
+      store.listOpenAlerts().map((alert) => ({
+        alertId: String(alert.id),
+        accountId: alert.accountId,
+        headline: alertHeadline(alert, store.getEvent(alert.firstEventId)?.event ?? null),
+        kind: alert.kind,
+        state: alert.state === 'acknowledged' ? 'open' : alert.state,
+        createdAt: alert.createdAt,
+        message: alertMessage(alert, options.slackTeamUrl),
+      })),
+    // The clock starts when responders could see the alert: its post, or its creation if it never got posted.
+    acknowledgments: (range): AcknowledgmentInput[] =>
+      store.acknowledgmentDurations(range).map((ack) => ({ alertId: String(ack.alertId), raisedAt: ack.postedAt ?? ack.createdAt, acknowledgedAt: ack.acknowledgedAt })),
+  };
+}
+
+/** What the ledger keeps for a week and the outbox posts: made by the Slack renderer, opaque here. */
+export interface LedgerRecord {
+  summary: unknown;
+  threadParts: unknown[];
+}
+
+export interface StoreLedgerOptions {
+  /** Turns the summary into what is stored and posted (renderWeeklySummary's ledgerRecord). */
+  record(summary: WeeklySummary): LedgerRecord;
+  /** Where to post; null = the sender's default channel (ALERT_CHANNEL). */
+  channel?: string | null;
+}
+
+/** The store's weekly summary ledger: recording a week and queuing its post (and thread replies) is one transaction. */
+export function storeSummaryLedger(store: Pick<Store, 'getWeeklySummary' | 'recordWeeklySummary'>, options: StoreLedgerOptions): SummaryLedger {
+  return {
+    isRecorded: (weekKey) => store.getWeeklySummary(weekKey) !== null,
+    claimWeek: (weekKey, summary) => {
+      const { summary: stored, threadParts } = options.record(summary);
+      return store.recordWeeklySummary({ weekKey, summary: stored, threadParts, channel: options.channel ?? null }).created;
+    },
+  };
+}
