@@ -1,7 +1,7 @@
 import type { ActionsBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { checkBlockKitLimits } from '../../src/slack/blocks/limits.js';
-import { SUMMARY_RUN_CHECKS_ACTION_ID, renderWeeklySummary } from '../../src/slack/blocks/summary.js';
+import { SUMMARY_RUN_CHECKS_ACTION_ID, ledgerRecord, messageFromLedger, renderWeeklySummary } from '../../src/slack/blocks/summary.js';
 import { buildWeeklySummary, type UnacknowledgedAlertInput } from '../../src/summary/index.js';
 import { account, input, report, rootEvent, snapshotOf } from '../summary/fixtures.js';
 
@@ -146,5 +146,21 @@ describe('renderWeeklySummary', () => {
   it('a partial week (on demand) says "so far" in the title', () => {
     const summary = buildWeeklySummary(input({ window: { ...input().window, partial: true }, accounts: [account('1', report('1'), null)] }));
     expect(renderWeeklySummary(summary).blocks[0]).toMatchObject({ type: 'header', text: { text: 'Root hygiene this week so far (from 2026-11-23)' } });
+  });
+
+  it('the ledger keeps the rendered post and replies, and the outbox posts them as stored', () => {
+    const summary = buildWeeklySummary(input({ accounts: manyAccounts(30) }));
+    const recorded = ledgerRecord(summary);
+    const rendered = renderWeeklySummary(summary);
+    // Through JSON, as the store keeps it.
+    const entry = JSON.parse(JSON.stringify({ weekKey: '2026-W48', summary: recorded.summary, threadParts: recorded.threadParts })) as { weekKey: string; summary: unknown; threadParts: unknown[] };
+    expect(messageFromLedger(entry, null)).toEqual({ text: rendered.text, blocks: rendered.blocks });
+    expect(rendered.threadDetails.length).toBeGreaterThan(0);
+    rendered.threadDetails.forEach((reply, index) => expect(messageFromLedger(entry, index)).toEqual(reply));
+  });
+
+  it('an unreadable ledger row still posts a plain line, never an empty message', () => {
+    expect(messageFromLedger({ weekKey: '2026-W48', summary: { something: 'else' }, threadParts: [] }, null).text).toContain('2026-W48');
+    expect(messageFromLedger({ weekKey: '2026-W48', summary: null, threadParts: [42] }, 0)).toEqual({ text: 'Part 1 of the details of 2026-W48 could not be read.' });
   });
 });

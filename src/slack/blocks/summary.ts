@@ -247,3 +247,39 @@ export function renderWeeklySummary(summary: WeeklySummary): RenderedWeeklySumma
   textParts.push(plural(summary.events.total, 'root event'), `${plural(summary.unacknowledgedAlerts.length, 'alert')} not acknowledged`);
   return { text: truncate(textParts.join(' · '), BLOCK_KIT_LIMITS.sectionText), blocks, threadDetails };
 }
+
+// ---- what the weekly summary ledger stores, and what the outbox posts from it ----
+
+/** Stored once per week: the built summary (data) and its rendered top-level message, posted as is. */
+export interface RecordedWeeklySummary {
+  weekKey: string;
+  summary: WeeklySummary;
+  message: SlackMessage;
+}
+
+/** Renders once, at record time, so the post and its thread replies always come from the same rendering. */
+export function ledgerRecord(summary: WeeklySummary): { summary: RecordedWeeklySummary; threadParts: SlackMessage[] } {
+  const { threadDetails, ...message } = renderWeeklySummary(summary);
+  return { summary: { weekKey: summary.window.weekKey, summary, message }, threadParts: threadDetails };
+}
+
+function isSlackMessage(value: unknown): value is SlackMessage {
+  if (!value || typeof value !== 'object') return false;
+  const candidate = value as { text?: unknown; blocks?: unknown };
+  return typeof candidate.text === 'string' && candidate.text.trim() !== '' && Array.isArray(candidate.blocks);
+}
+
+/**
+ * The message to post for a ledger entry: the top-level post (part null) or thread reply `part`. A row written by
+ * another version that cannot be read still posts a plain line rather than nothing.
+ */
+export function messageFromLedger(entry: { weekKey: string; summary: unknown; threadParts: unknown[] }, part: number | null): { text: string; blocks?: KnownBlock[] } {
+  if (part === null) {
+    const message = (entry.summary as { message?: unknown } | null)?.message;
+    if (isSlackMessage(message)) return message;
+    return { text: `Weekly root hygiene summary ${entry.weekKey}: the stored message could not be read. Run \`aws-root-guard summary\` to see it.` };
+  }
+  const reply = entry.threadParts[part];
+  if (isSlackMessage(reply)) return reply;
+  return { text: `Part ${part + 1} of the details of ${entry.weekKey} could not be read.` };
+}
