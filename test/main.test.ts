@@ -1,0 +1,97 @@
+// The whole bot as main.ts wires it: real signed slash commands in, the real SDK to the fake AWS, the real
+// WebClient and response_url posts to the fake Slack; and what it logs never holds a secret.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from '../src/main.js';
+import { createLogger } from '../src/log.js';
+import { FAKE_CREDENTIALS, rootWithActiveKeysUsedYesterday, startFakeAws, type FakeAws } from './fakes/aws/index.js';
+import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
+
+const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
+
+async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+let fakeAws: FakeAws;
+let slack: FakeSlack;
+let bot: RunningBot;
+let dataDir: string;
+let logText = '';
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  fakeAws = await startFakeAws({ state: rootWithActiveKeysUsedYesterday() });
+  slack = await startFakeSlack();
+  dataDir = mkdtempSync(join(tmpdir(), 'root-guard-e2e-'));
+  const env = {
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    AWS_ENDPOINT_URL: fakeAws.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'trace',
+  };
+  // The AWS SDK reads its endpoint and credentials from the process environment, as in production.
+  for (const [name, value] of Object.entries(env)) process.env[name] = value;
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logText += chunk.toString();
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'trace', secretValues: [slack.botToken, SIGNING_SECRET, FAKE_CREDENTIALS.secretAccessKey], destination });
+  bot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger });
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await slack?.close();
+  await fakeAws?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.env = savedEnv;
+});
+
+describe('the bot end to end', () => {
+  it('answers /aws-root-check with the posture report at the response_url', async () => {
+    const responseUrl = slack.newResponseUrl();
+    const answer = await signedSlashCommand(`http://127.0.0.1:${bot.port}/slack/events`, SIGNING_SECRET, slashCommandFields({ responseUrl }));
+    expect(answer.status).toBe(200);
+    const report = await waitFor(() => slack.responsesTo(responseUrl).find((post) => JSON.stringify(post).includes('root-no-access-keys') || JSON.stringify(post).includes('access key')));
+    const text = JSON.stringify(report);
+    expect(text).toContain(fakeAws.state.accountId);
+    expect(fakeAws.calls('GenerateCredentialReport') + fakeAws.calls('GetCredentialReport')).toBeGreaterThan(0);
+  });
+
+  it('refuses a forged request and runs nothing', async () => {
+    const before = fakeAws.requests.length;
+    const responseUrl = slack.newResponseUrl();
+    const answer = await signedSlashCommand(`http://127.0.0.1:${bot.port}/slack/events`, 'not-the-secret', slashCommandFields({ responseUrl }));
+    expect(answer.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(slack.responsesTo(responseUrl)).toHaveLength(0);
+    expect(fakeAws.requests.length).toBe(before);
+  });
+
+  it('writes the heartbeat the Docker healthcheck reads', async () => {
+    const { readHeartbeatAgeMs } = await import('../src/heartbeat.js');
+    expect(readHeartbeatAgeMs(dataDir, Date.now())).toBeLessThan(60_000);
+  });
+
+  it('never logs a secret', () => {
+    expect(logText.length).toBeGreaterThan(0);
+    for (const secret of [slack.botToken, SIGNING_SECRET, FAKE_CREDENTIALS.secretAccessKey]) expect(logText).not.toContain(secret);
+  });
+});
