@@ -3,7 +3,6 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import {
   ALERT_KIND_LABEL,
-  accountLabel,
   countSparkline,
   eventCountLines,
   eventCountsInline,
@@ -53,8 +52,8 @@ function context(text: string): ContextBlock {
 }
 
 function accountName(account: AccountWeek['account']): string {
-  const name = account.alias ? `*${untrustedMrkdwn(account.alias, 80)}* \`${untrustedMrkdwn(account.id, 20)}\`` : `\`${untrustedMrkdwn(account.id, 20)}\``;
-  return name;
+  const id = `\`${untrustedMrkdwn(account.id, 20)}\``;
+  return account.alias ? `*${untrustedMrkdwn(account.alias, 80)}* ${id}` : id;
 }
 
 function titleList(titles: readonly string[]): string {
