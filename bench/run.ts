@@ -1,7 +1,11 @@
 // Runs every benchmark and prints its figures. `npm run bench`.
+import { benchAckLatency } from './ack-latency.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 
-const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [['posture', benchPostureWallTime]];
+const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
+  ['posture', benchPostureWallTime],
+  ['ack', benchAckLatency],
+];
 
 const only = process.argv[2];
 for (const [name, bench] of benches) {

@@ -1,0 +1,38 @@
+// The app under test for bench/ack-latency.ts, in its own process so the load generator and the fake Slack
+// do not share its event loop. Usage: ack-target.ts bare|bot SLACK_API_URL BOT_TOKEN SIGNING_SECRET; prints the port.
+import { App, LogLevel } from '@slack/bolt';
+import type { SlackConfig } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { createAuthorizer, createSlackApp, startSlackApp } from '../src/slack/index.js';
+import { typicalReport } from '../test/slack/report-fixture.js';
+
+const [kind, apiUrl, botToken, signingSecret] = process.argv.slice(2) as [string, string, string, string];
+
+async function startBare(): Promise<number> {
+  const app = new App({ token: botToken, signingSecret, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+  app.command('/aws-root-check', async ({ ack }) => {
+    await ack();
+  });
+  const server = await app.start({ port: 0, host: '127.0.0.1' });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function startBot(): Promise<number> {
+  const config: SlackConfig = { mode: 'http', botToken, signingSecret, appToken: null, port: 0, apiUrl, allowedUserIds: [], allowedUsergroupIds: [] };
+  const logger = createLogger({ level: 'error', secretValues: [signingSecret], destination: { write: () => undefined } });
+  const app = createSlackApp(config, {
+    logger,
+    authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: [] }),
+    // The posture itself is measured elsewhere: a short wait stands for the AWS calls that follow the ack.
+    runPosture: async () => {
+      await new Promise((resolve) => setTimeout(resolve, process.env.BENCH_HANG ? 1e9 : 20));
+      return typicalReport();
+    },
+  });
+  const started = await startSlackApp(app, config, { port: 0, host: '127.0.0.1' });
+  return started.port ?? 0;
+}
+
+const port = kind === 'bare' ? await startBare() : await startBot();
+process.stdout.write(`${port}\n`);
