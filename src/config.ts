@@ -1,13 +1,10 @@
 // Every setting, parsed and validated in one place. An error names the variable and how to set it.
+import { ConfigError, readWholeNumber, type Env } from './config-reader.js';
+import { readAlertsConfig, type AlertsConfig } from './alerts/config.js';
+import { readPollConfig, type PollConfig } from './activity/poll-config.js';
+import { parseSummaryConfig, type SummaryConfig } from './summary/config.js';
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSet these in the environment or in a .env file (see .env.example).`);
-    this.name = 'ConfigError';
-  }
-}
-
-export type Env = Record<string, string | undefined>;
+export { ConfigError, type Env } from './config-reader.js';
 
 export interface PostureConfig {
   /** Root used within this many days: the root-not-used-recently check fails. */
@@ -45,6 +42,12 @@ export interface CheckCommandConfig {
 export interface ServeConfig extends CheckCommandConfig {
   slack: SlackConfig;
   dataDir: string;
+  /** Where alerts go, reminders, escalation (src/alerts/config.ts). */
+  alerts: AlertsConfig;
+  /** The CloudTrail poller's schedule, regions and windows (src/activity/poll-config.ts). */
+  poll: PollConfig;
+  /** The weekly summary's schedule and time zone (src/summary/config.ts). */
+  summary: SummaryConfig;
 }
 
 /** Collects every problem before failing, so a user fixes the whole config in one go. */
@@ -67,14 +70,7 @@ class Reader {
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name}="${raw}" is not a whole number from ${min} to ${max} (default ${fallback})`);
-      return fallback;
-    }
-    return value;
+    return readWholeNumber(this.env, name, fallback, min, max, '', this.problems);
   }
 
   list(name: string, pattern: RegExp, what: string): string[] {
@@ -133,7 +129,7 @@ export function loadCheckConfig(env: Env): CheckCommandConfig {
   return config;
 }
 
-/** Settings for `serve`: everything `check` needs plus Slack and the state directory. */
+/** Settings for `serve`: everything `check` needs plus Slack, the state directory, alerts, polling and the summary. */
 export function loadServeConfig(env: Env): ServeConfig {
   const reader = new Reader(env);
   const base = readCheckConfig(reader);
@@ -154,8 +150,16 @@ export function loadServeConfig(env: Env): ServeConfig {
     else if (!appToken.startsWith('xapp-')) reader.problems.push('SLACK_APP_TOKEN does not start with "xapp-": use an app-level token');
   }
 
+  const alerts = readAlertsConfig(env, { requireChannel: true });
+  const poll = readPollConfig(env);
+  const summary = parseSummaryConfig(env);
+  reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems);
+
   const config: ServeConfig = {
     ...base,
+    alerts: alerts.config,
+    poll: poll.config,
+    summary: summary.config,
     dataDir: reader.optional('DATA_DIR') ?? './data',
     slack: {
       mode,

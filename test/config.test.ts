@@ -30,9 +30,23 @@ describe('config values', () => {
   });
 
   it('chooses Socket Mode when an app token is given and needs no signing secret then', () => {
-    const config = loadServeConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    const config = loadServeConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', ALERT_CHANNEL: 'C0SECURITY' });
     expect(config.slack.mode).toBe('socket');
     expect(config.slack.apiUrl).toBe('https://slack.com/api/');
     expect(config.posture.rootUsedWarnDays).toBe(90);
+  });
+});
+
+describe('serve config gathers every room', () => {
+  it('reports alert, poll and summary problems together with Slack ones', () => {
+    expect(() =>
+      loadServeConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_APP_TOKEN: 'xapp-1',
+        ALERT_CHANNEL: '#security',
+        POLL_SCHEDULE: 'every minute',
+        SUMMARY_TIMEZONE: 'Mars/Olympus',
+      }),
+    ).toThrowError(/ALERT_CHANNEL="#security"[\s\S]*POLL_SCHEDULE="every minute"[\s\S]*SUMMARY_TIMEZONE="Mars\/Olympus"/);
   });
 });

@@ -42,6 +42,7 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
     DATA_DIR: dataDir,
+    ALERT_CHANNEL: 'C0SECURITY',
     LOG_LEVEL: 'trace',
   };
   // The AWS SDK reads its endpoint and credentials from the process environment, as in production.

@@ -1,7 +1,7 @@
 // Settings of the CloudTrail poller, parsed and validated like src/config.ts: every problem is collected,
 // and each one names the variable and how to fix it. (To be merged into src/config.ts.)
 import { validate as isValidCronExpression } from 'node-cron';
-import { ConfigError, type Env } from '../config.js';
+import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
 
 export interface PollConfig {
   /** node-cron expression for a poll pass; POLL_SCHEDULE, default every minute. */
@@ -24,16 +24,6 @@ export const POLL_DEFAULTS = {
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const LOOKUP_EVENTS_HISTORY_HOURS = 90 * 24;
 
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number, unit: string, problems: string[]): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name}="${raw}" is not a whole number of ${unit} from ${min} to ${max} (default ${fallback})`);
-    return fallback;
-  }
-  return value;
-}
 
 /** Parses the poller's variables; `problems` is empty when they are all valid. */
 export function readPollConfig(env: Env): { config: PollConfig; problems: string[] } {
@@ -54,8 +44,8 @@ export function readPollConfig(env: Env): { config: PollConfig; problems: string
     regions = [...new Set(listed)];
   }
 
-  const overlapMinutes = readInteger(env, 'POLL_OVERLAP_MINUTES', POLL_DEFAULTS.overlapMinutes, 1, 24 * 60, 'minutes', problems);
-  const initialLookbackHours = readInteger(env, 'POLL_INITIAL_LOOKBACK_HOURS', POLL_DEFAULTS.initialLookbackHours, 1, LOOKUP_EVENTS_HISTORY_HOURS, 'hours (CloudTrail keeps 90 days)', problems);
+  const overlapMinutes = readWholeNumber(env, 'POLL_OVERLAP_MINUTES', POLL_DEFAULTS.overlapMinutes, 1, 24 * 60, 'minutes', problems);
+  const initialLookbackHours = readWholeNumber(env, 'POLL_INITIAL_LOOKBACK_HOURS', POLL_DEFAULTS.initialLookbackHours, 1, LOOKUP_EVENTS_HISTORY_HOURS, 'hours (CloudTrail keeps 90 days)', problems);
 
   return { config: { schedule, regions, overlapMinutes, initialLookbackHours }, problems };
 }

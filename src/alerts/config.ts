@@ -1,6 +1,6 @@
 // Settings of the alert lifecycle, parsed and validated like src/config.ts: every problem is collected,
 // and each one names the variable and how to set it. (To be merged into src/config.ts.)
-import { ConfigError, type Env } from '../config.js';
+import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
 
 export interface AlertsConfig {
   /** Slack channel id (C… public, G… private) where alerts are posted; null when not required (terminal commands). */
@@ -26,16 +26,6 @@ const USERGROUP_ID = /^S[A-Z0-9]{6,}$/;
 const CHANNEL_HOW_TO =
   'the ID of the channel for alerts (C… or G…): in Slack open the channel, click its name, and copy the Channel ID at the bottom of the "About" tab; then invite the bot there (/invite @aws-root-guard)';
 
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number, unit: string, problems: string[]): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problems.push(`${name}="${raw}" is not a whole number of ${unit} from ${min} to ${max} (default ${fallback})`);
-    return fallback;
-  }
-  return value;
-}
 
 /** Parses the alert variables; `problems` is empty when they are all valid. `requireChannel`: true for `serve`. */
 export function readAlertsConfig(env: Env, options: { requireChannel: boolean }): { config: AlertsConfig; problems: string[] } {
@@ -50,8 +40,8 @@ export function readAlertsConfig(env: Env, options: { requireChannel: boolean })
     alertChannel = null;
   }
 
-  const reminderAfterMinutes = readInteger(env, 'REMINDER_AFTER', ALERTS_DEFAULTS.reminderAfterMinutes, 1, 7 * 24 * 60, 'minutes', problems);
-  const reminderMax = readInteger(env, 'REMINDER_MAX', ALERTS_DEFAULTS.reminderMax, 0, 50, 'reminders (0 turns reminders off)', problems);
+  const reminderAfterMinutes = readWholeNumber(env, 'REMINDER_AFTER', ALERTS_DEFAULTS.reminderAfterMinutes, 1, 7 * 24 * 60, 'minutes', problems);
+  const reminderMax = readWholeNumber(env, 'REMINDER_MAX', ALERTS_DEFAULTS.reminderMax, 0, 50, 'reminders (0 turns reminders off)', problems);
 
   let responderGroupId: string | null = env.RESPONDER_GROUP?.trim() || null;
   if (responderGroupId !== null && !USERGROUP_ID.test(responderGroupId)) {
@@ -61,7 +51,7 @@ export function readAlertsConfig(env: Env, options: { requireChannel: boolean })
     responderGroupId = null;
   }
 
-  const groupWindowMinutes = readInteger(env, 'ALERT_GROUP_WINDOW_MINUTES', ALERTS_DEFAULTS.groupWindowMinutes, 1, 24 * 60, 'minutes', problems);
+  const groupWindowMinutes = readWholeNumber(env, 'ALERT_GROUP_WINDOW_MINUTES', ALERTS_DEFAULTS.groupWindowMinutes, 1, 24 * 60, 'minutes', problems);
 
   return { config: { alertChannel, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes }, problems };
 }

@@ -1,6 +1,6 @@
 // SUMMARY_SCHEDULE and SUMMARY_TIMEZONE, checked like the rest of src/config.ts: every problem named, none fatal alone.
 import cron from 'node-cron';
-import type { Env } from '../config.js';
+import type { Env } from '../config-reader.js';
 import { canonicalTimeZone } from './week.js';
 
 export interface SummaryConfig {
