@@ -7,6 +7,7 @@ import { runCheckCommand } from './commands/check.js';
 import { runServeCommand } from './commands/serve.js';
 import { runHealthcheckCommand } from './commands/healthcheck.js';
 import { runScanCommand } from './commands/scan.js';
+import { runSummaryCommand } from './commands/summary.js';
 
 const USAGE = `aws-root-guard: keeps AWS accounts' root users safe
 
@@ -15,6 +16,8 @@ Usage:
   aws-root-guard check [--json]        check the root user's posture of the current AWS account
   aws-root-guard scan [--since 24h] [--json]
                                        one CloudTrail pass over every region: the root events found, classified
+  aws-root-guard summary [--json] [--last-week]
+                                       the hygiene summary: posture, root events, open alerts, trends
   aws-root-guard healthcheck           exit 0 when a running bot's heartbeat is fresh (for Docker)
   aws-root-guard <command> --help      help for one command
 
@@ -36,6 +39,13 @@ Exit code: 0 nothing fails, 1 a finding fails, 2 a check could not run (or no AW
 Reads CloudTrail (LookupEvents) in every enabled region (or AWS_REGIONS) back to --since (e.g. 90m, 24h,
 7d; default 24h; at most 90 days) and prints the root events found, classified; no Slack, no state.
 Exit code: 0 no root activity, 1 root activity found, 2 a region or AWS could not be read.`,
+  summary: `aws-root-guard summary [--json] [--last-week]
+
+Prints the hygiene summary of this week so far (or, with --last-week, of the last complete week, as the
+Monday post shows it): posture score and its change, findings newly failing or fixed, root events by kind,
+unacknowledged alerts, median time to acknowledge and eight-week trends. Reads the bot's state from DATA_DIR
+and runs the posture checks fresh; records nothing. Weeks are read in SUMMARY_TIMEZONE (default UTC).
+Exit code: 0, or 2 when the checks could not run.`,
   healthcheck: `aws-root-guard healthcheck
 
 Exits 0 when the bot running with the same DATA_DIR refreshed its heartbeat in the last 2 minutes, 1 otherwise.`,
@@ -52,6 +62,10 @@ const COMMANDS: Record<string, CommandRunner> = {
   scan: async (args) => {
     const { values } = parseArgs({ args, options: { since: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false } }, strict: true });
     return runScanCommand(process.env, { since: values.since ?? '24h', json: values.json ?? false, stdout: process.stdout });
+  },
+  summary: async (args) => {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, 'last-week': { type: 'boolean', default: false } }, strict: true });
+    return runSummaryCommand(process.env, { json: values.json ?? false, lastWeek: values['last-week'] ?? false, stdout: process.stdout });
   },
   healthcheck: () => runHealthcheckCommand(process.env),
 };

@@ -103,3 +103,16 @@ describe('aws-root-guard usage and config errors', () => {
     expect(run.stdout).toContain('Exit code: 0 nothing fails, 1 a finding fails, 2');
   });
 });
+
+describe('aws-root-guard summary', () => {
+  it('prints this week with the fresh posture score and says when there is no bot state', async () => {
+    fake.faults.clear();
+    fake.state = rootWithActiveKeysUsedYesterday();
+    const run = await runCli(['summary', '--json'], { ...awsEnv, DATA_DIR: '/nonexistent-root-guard-state' });
+    expect(run.stderr).toContain('no bot state in /nonexistent-root-guard-state');
+    const summary = JSON.parse(run.stdout) as { accounts: Array<{ account: { id: string }; score: { passed: number; total: number } }> };
+    expect(summary.accounts[0]!.account.id).toBe(fake.state.accountId);
+    expect(summary.accounts[0]!.score.passed).toBeLessThan(summary.accounts[0]!.score.total);
+    expect(run.code).toBe(0);
+  });
+});

@@ -1,0 +1,40 @@
+// `aws-root-guard summary [--json] [--last-week]`: the hygiene summary in a terminal, from the bot's store
+// (DATA_DIR) and a fresh posture run. Records nothing and saves no snapshot: the weekly post stays the bot's.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCheckConfig, ConfigError, type Env } from '../config.js';
+import { createAwsClients } from '../aws/index.js';
+import { openSqliteStore, STORE_FILE_NAME } from '../store/index.js';
+import { buildSummaryOnDemand, parseSummaryConfig, renderWeeklySummaryText, storeSummarySources } from '../summary/index.js';
+import { assessWatchedAccounts } from '../assess-all.js';
+
+export interface SummaryCommandOptions {
+  json: boolean;
+  lastWeek: boolean;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  now?: Date;
+}
+
+export async function runSummaryCommand(env: Env, options: SummaryCommandOptions): Promise<number> {
+  const config = loadCheckConfig(env);
+  const { config: summaryConfig, problems } = parseSummaryConfig(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = env.DATA_DIR?.trim() || './data';
+  const hasState = existsSync(join(dataDir, STORE_FILE_NAME));
+  if (!hasState) {
+    process.stderr.write(`aws-root-guard summary: no bot state in ${dataDir} (set DATA_DIR to the bot's data directory); showing posture only.\n`);
+  }
+  // Without the bot's state an empty in-memory store stands in, so no data directory is created by a look.
+  const store = hasState ? openSqliteStore({ dataDir }) : openSqliteStore({ path: ':memory:' });
+  const aws = createAwsClients({ region: config.aws.region });
+  try {
+    const sources = storeSummarySources(store, { assessAll: () => assessWatchedAccounts(aws, config.posture) });
+    const summary = await buildSummaryOnDemand({ sources, timezone: summaryConfig.timezone, now: options.now ?? new Date(), scope: options.lastWeek ? 'last-week' : 'this-week' });
+    if (options.json) options.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else options.stdout.write(renderWeeklySummaryText(summary, { colour: options.stdout.isTTY === true && !env.NO_COLOR }));
+    return summary.checksFailed.length > 0 ? 2 : 0;
+  } finally {
+    aws.destroy();
+    store.close();
+  }
+}
