@@ -1,10 +1,12 @@
 // Runs every benchmark and prints its figures. `npm run bench`.
 import { benchAckLatency } from './ack-latency.js';
+import { benchClassifyThroughput } from './classify-throughput.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 
 const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['posture', benchPostureWallTime],
   ['ack', benchAckLatency],
+  ['classify', benchClassifyThroughput],
 ];
 
 const only = process.argv[2];
