@@ -8,6 +8,7 @@ import { runServeCommand } from './commands/serve.js';
 import { runHealthcheckCommand } from './commands/healthcheck.js';
 import { runScanCommand } from './commands/scan.js';
 import { runSummaryCommand } from './commands/summary.js';
+import { CLASSIFY_HELP, runClassifyCommand } from './commands/classify.js';
 
 const USAGE = `aws-root-guard: keeps AWS accounts' root users safe
 
@@ -16,6 +17,7 @@ Usage:
   aws-root-guard check [--json]        check the root user's posture of the current AWS account
   aws-root-guard scan [--since 24h] [--json]
                                        one CloudTrail pass over every region: the root events found, classified
+  aws-root-guard classify [FILE|-]...  classify CloudTrail records (lookup-events output or log files, .json.gz too)
   aws-root-guard summary [--json] [--last-week]
                                        the hygiene summary: posture, root events, open alerts, trends
   aws-root-guard healthcheck           exit 0 when a running bot's heartbeat is fresh (for Docker)
@@ -46,6 +48,7 @@ Monday post shows it): posture score and its change, findings newly failing or f
 unacknowledged alerts, median time to acknowledge and eight-week trends. Reads the bot's state from DATA_DIR
 and runs the posture checks fresh; records nothing. Weeks are read in SUMMARY_TIMEZONE (default UTC).
 Exit code: 0, or 2 when the checks could not run.`,
+  classify: CLASSIFY_HELP,
   healthcheck: `aws-root-guard healthcheck
 
 Exits 0 when the bot running with the same DATA_DIR refreshed its heartbeat in the last 2 minutes, 1 otherwise.`,
@@ -67,6 +70,7 @@ const COMMANDS: Record<string, CommandRunner> = {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, 'last-week': { type: 'boolean', default: false } }, strict: true });
     return runSummaryCommand(process.env, { json: values.json ?? false, lastWeek: values['last-week'] ?? false, stdout: process.stdout });
   },
+  classify: (args) => runClassifyCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }),
   healthcheck: () => runHealthcheckCommand(process.env),
 };
 

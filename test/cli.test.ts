@@ -116,3 +116,13 @@ describe('aws-root-guard summary', () => {
     expect(run.code).toBe(0);
   });
 });
+
+describe('aws-root-guard classify', () => {
+  it('prints one JSON line per record and exits 1 when a record is root activity', async () => {
+    const run = await runCli(['classify', 'test/fixtures/cloudtrail/inputs/lookup-events-username-root.json'], {});
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { alert: boolean; kind: string });
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.some((line) => line.alert)).toBe(true);
+    expect(run.code).toBe(1);
+  });
+});
