@@ -1,5 +1,5 @@
 // The app under test for bench/ack-latency.ts, in its own process so the load generator and the fake Slack
-// do not share its event loop. Usage: ack-target.ts bare|bot SLACK_API_URL BOT_TOKEN SIGNING_SECRET; prints the port.
+// do not share its event loop. Usage: ack-target.ts bare|bot|bot-ack-only SLACK_API_URL BOT_TOKEN SIGNING_SECRET; prints the port.
 import { App, LogLevel } from '@slack/bolt';
 import type { SlackConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
@@ -25,8 +25,9 @@ async function startBot(): Promise<number> {
     logger,
     authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: [] }),
     // The posture itself is measured elsewhere: a short wait stands for the AWS calls that follow the ack.
+    // `bot-ack-only` never finishes the run, so no report is delivered: what is left is the ack path alone.
     runPosture: async () => {
-      await new Promise((resolve) => setTimeout(resolve, process.env.BENCH_HANG ? 1e9 : 20));
+      await new Promise((resolve) => setTimeout(resolve, kind === 'bot-ack-only' ? 2 ** 31 - 1 : 20));
       return typicalReport();
     },
   });
@@ -35,4 +36,6 @@ async function startBot(): Promise<number> {
 }
 
 const port = kind === 'bare' ? await startBare() : await startBot();
+// The never-finishing runs of bot-ack-only must not keep the process alive once the parent stops it.
+process.on('SIGTERM', () => process.exit(0));
 process.stdout.write(`${port}\n`);

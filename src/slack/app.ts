@@ -8,6 +8,7 @@ import type { ListenerDeps, SlackDeps } from './deps.js';
 import { errorDetails } from './errors.js';
 import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
+import { respondThroughResponseUrl } from './listeners/response-url.js';
 
 /** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -64,6 +65,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
     secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
     command: AWS_ROOT_CHECK_COMMAND,
+    responder: respondThroughResponseUrl,
   };
   registerListeners(app, listenerDeps);
   return app;

@@ -15,6 +15,11 @@ export type AuthorizationDecision =
 export interface Authorizer {
   /** `directory` is the listener's Slack client, so group lookups use the bot token Bolt already holds. */
   authorize(userId: string, directory: UsergroupDirectory): Promise<AuthorizationDecision>;
+  /**
+   * The decision when it needs no Slack call (no allowlist, a listed user, group members cached), else null:
+   * lets a listener answer inside its ack instead of posting to the response_url afterwards.
+   */
+  decideWithoutSlack?(userId: string): AuthorizationDecision | null;
 }
 
 export interface AuthorizerOptions {
@@ -60,6 +65,17 @@ export function createAuthorizer(options: AuthorizerOptions): Authorizer {
   }
 
   return {
+    decideWithoutSlack(userId) {
+      if (allowedUsers.size === 0 && groups.length === 0) return { allowed: true, via: 'everyone' };
+      if (allowedUsers.has(userId)) return { allowed: true, via: 'user' };
+      let everyGroupKnown = true;
+      for (const groupId of groups) {
+        const cached = cache.get(groupId);
+        if (!cached || cached.expiresAt <= now()) everyGroupKnown = false;
+        else if (cached.members.has(userId)) return { allowed: true, via: 'usergroup', usergroupId: groupId };
+      }
+      return everyGroupKnown ? { allowed: false, reason: 'not-allowed' } : null;
+    },
     async authorize(userId, directory) {
       if (allowedUsers.size === 0 && groups.length === 0) return { allowed: true, via: 'everyone' };
       if (allowedUsers.has(userId)) return { allowed: true, via: 'user' };

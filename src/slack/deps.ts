@@ -1,5 +1,6 @@
 // What the Slack room needs from the rest of the bot, passed in by main.ts. Later issues extend it
 // (alerts: the store and the acknowledge flow; summary: the weekly summary) by adding fields here.
+import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { PostureReport } from '../posture/model.js';
 import type { Authorizer } from './authorize.js';
@@ -26,4 +27,6 @@ export interface ListenerDeps extends SlackDeps {
   secretValues: readonly string[];
   /** The slash command's name. */
   command: string;
+  /** Posts to a response_url; createSlackApp sets a pooled fetch (cheaper than Bolt's respond). Unset: Bolt's respond. */
+  responder?: (responseUrl: string) => RespondFn;
 }

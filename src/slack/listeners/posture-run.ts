@@ -17,6 +17,8 @@ export interface PostureRunRequest {
   replaceOriginal: boolean;
   respond: RespondFn;
   client: SlackClient;
+  /** The "running" note already went out in the ack: no response_url post for it. */
+  runningShownInAck?: boolean;
 }
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
@@ -77,10 +79,12 @@ export async function runPostureForUser(deps: ListenerDeps, request: PostureRunR
   const log = deps.logger.child({ trigger: request.trigger, userId: request.userId, channelId: request.channelId, visibility: request.visibility });
   const running = renderRunning({ visibility: request.visibility });
   // The "running" note is a courtesy: if it cannot be shown, the report still is. It is always private for a command.
-  try {
-    await request.respond(request.replaceOriginal ? { replace_original: true, ...running } : { response_type: 'ephemeral', ...running });
-  } catch (error) {
-    log.warn(slackErrorOf(error), 'could not show the "running" message');
+  if (!request.runningShownInAck) {
+    try {
+      await request.respond(request.replaceOriginal ? { replace_original: true, ...running } : { response_type: 'ephemeral', ...running });
+    } catch (error) {
+      log.warn(slackErrorOf(error), 'could not show the "running" message');
+    }
   }
 
   const startedAt = Date.now();

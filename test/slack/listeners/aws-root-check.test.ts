@@ -48,12 +48,30 @@ function setup(overrides: Partial<ListenerDeps> = {}) {
 const slashCommand = (text: string) => slashCommandFields({ responseUrl: 'https://hooks.slack.com/commands/T0/1/x', text }) as unknown as SlashCommand;
 
 describe('awsRootCheck listener', () => {
-  it('acks before anything else, then running, then the posture, then the report', async () => {
+  it('acks first with the running note in the ack itself, then runs the posture, then delivers the report', async () => {
     const { deps, ack, respond, responses, events } = setup();
     await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
-    expect(events).toEqual(['ack', 'respond:Checking the root us', 'runPosture', 'respond:AWS root posture for']);
+    expect(events).toEqual(['ack', 'runPosture', 'respond:AWS root posture for']);
+    expect(ack).toHaveBeenCalledWith(expect.objectContaining({ response_type: 'ephemeral', text: expect.stringMatching(/^Checking the root user/) }));
+    expect(responses[0]).toMatchObject({ response_type: 'ephemeral' });
+  });
+
+  it('acks empty and says it is running through the response_url when the user group must be looked up', async () => {
+    slack.state.usergroups.set('S0SECOPS', ['U0ALICE']);
+    const { deps, ack, respond, events } = setup({ authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: ['S0SECOPS'] }) });
+    await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
     expect(ack).toHaveBeenCalledWith();
-    expect(responses[1]).toMatchObject({ response_type: 'ephemeral' });
+    expect(events).toEqual(['ack', 'respond:Checking the root us', 'runPosture', 'respond:AWS root posture for']);
+  });
+
+  it('answers usage and a known refusal inside the ack, with no response_url post', async () => {
+    const { deps, ack, respond } = setup({ authorizer: createAuthorizer({ allowedUserIds: ['U0BOB'], allowedUsergroupIds: [] }) });
+    await awsRootCheck(deps)({ command: slashCommand('frobnicate'), ack, respond, client });
+    expect(ack).toHaveBeenLastCalledWith(expect.objectContaining({ text: expect.stringContaining('frobnicate') }));
+    await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
+    expect(ack).toHaveBeenLastCalledWith(expect.objectContaining({ response_type: 'ephemeral', text: expect.stringMatching(/not allowed|allowlist|permission/i) }));
+    expect(respond).not.toHaveBeenCalled();
+    expect(deps.runPosture).not.toHaveBeenCalled();
   });
 
   it('masks known secret values in what it posts', async () => {
@@ -62,7 +80,7 @@ describe('awsRootCheck listener', () => {
     const { deps, ack, respond, responses } = setup({ runPosture: async () => report });
     await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
     expect(JSON.stringify(responses)).not.toContain('super-secret-value-123');
-    expect(JSON.stringify((responses[1] as { blocks?: unknown }).blocks)).toContain('found [REDACTED] in a tag');
+    expect(JSON.stringify((responses[0] as { blocks?: unknown }).blocks)).toContain('found [REDACTED] in a tag');
   });
 
   it('gives up a run that exceeds the timeout and says so', async () => {
@@ -76,9 +94,9 @@ describe('awsRootCheck listener', () => {
     const respond = vi.fn(async () => {
       throw new Error('Failed to respond to the response_url: 404 Not Found');
     });
-    const command = { ...slashCommand('help'), channel_id: '' } as SlashCommand;
+    const command = { ...slashCommand(''), channel_id: '' } as SlashCommand;
     await expect(awsRootCheck(deps)({ command, ack, respond, client })).resolves.toBeUndefined();
-    expect(logLines.join('')).toContain('slash command listener failed');
+    expect(logLines.join('')).toContain('could not deliver: no response_url and no channel');
   });
 });
 

@@ -106,14 +106,14 @@ describe('/aws-root-check over the HTTP receiver', () => {
     expect(harness.slack.responsesTo(responseUrl)[0]!.body.text).toContain('could not be checked');
   });
 
-  it('shows usage for `help`, and for an unknown subcommand says so', async () => {
+  it('shows usage for `help`, and for an unknown subcommand says so, in the HTTP answer itself', async () => {
     const help = command('help');
-    await help.request;
-    expect(harness.slack.responsesTo(help.responseUrl)[0]!.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^How to use \/aws-root-check/) });
+    const helpAnswer = await help.request;
+    expect(JSON.parse(helpAnswer.body)).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^How to use \/aws-root-check/) });
+    expect(harness.slack.responsesTo(help.responseUrl)).toHaveLength(0);
 
     const unknown = command('rotate-keys now');
-    await unknown.request;
-    const body = harness.slack.responsesTo(unknown.responseUrl)[0]!.body;
+    const body = JSON.parse((await unknown.request).body) as Record<string, unknown>;
     expect(body.text).toMatch(/^Unknown subcommand "rotate-keys now"/);
     expect(blockText(body)).toContain('/aws-root-check public');
     expect(harness.runPosture).not.toHaveBeenCalled();

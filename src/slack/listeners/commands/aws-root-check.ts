@@ -1,7 +1,7 @@
 // /aws-root-check [public|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
 // then run the posture and deliver the report through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { renderRefusal, renderUsage } from '../../blocks/index.js';
+import { renderRefusal, renderRunning, renderUsage } from '../../blocks/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
 import { runPostureForUser } from '../posture-run.js';
@@ -14,16 +14,25 @@ export type CommandListenerArgs = Pick<SlackCommandMiddlewareArgs, 'command' | '
 
 export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) => Promise<void> {
   return async ({ command, ack, respond, client }) => {
-    await ack();
     const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
+    // Whatever can be answered without a Slack or AWS call goes in the ack itself: one HTTP answer, no extra
+    // response_url post, and the ack stays as fast as a bare one (bench/ack-latency.ts).
+    const subcommand = parseSubcommand(command.text);
+    if (subcommand.kind !== 'report') {
+      const usage = renderUsage({ command: command.command, unknownSubcommand: subcommand.kind === 'unknown' ? subcommand.text : undefined });
+      await ack({ response_type: 'ephemeral', ...usage });
+      return;
+    }
+    const quickDecision = deps.authorizer.decideWithoutSlack?.(command.user_id) ?? null;
+    if (quickDecision && !quickDecision.allowed) {
+      log.warn({ reason: quickDecision.reason }, 'refused: user is not in the allowlist');
+      await ack({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: quickDecision.reason }) });
+      return;
+    }
+    if (quickDecision) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: subcommand.visibility }) });
+    else await ack();
     try {
-      const subcommand = parseSubcommand(command.text);
-      if (subcommand.kind !== 'report') {
-        const usage = renderUsage({ command: command.command, unknownSubcommand: subcommand.kind === 'unknown' ? subcommand.text : undefined });
-        await respond({ response_type: 'ephemeral', ...usage });
-        return;
-      }
-      const decision = await deps.authorizer.authorize(command.user_id, client);
+      const decision = quickDecision ?? (await deps.authorizer.authorize(command.user_id, client));
       if (!decision.allowed) {
         log.warn({ reason: decision.reason }, 'refused: user is not in the allowlist');
         await respond({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: decision.reason }) });
@@ -36,8 +45,9 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
         channelId: command.channel_id || null,
         visibility: subcommand.visibility,
         replaceOriginal: false,
-        respond,
+        respond: deps.responder && command.response_url ? deps.responder(command.response_url) : respond,
         client,
+        runningShownInAck: quickDecision !== null,
       });
     } catch (error) {
       // Already acked: whatever failed here (a refused response_url for usage) is logged, never thrown at Bolt.
