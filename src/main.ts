@@ -1,12 +1,21 @@
-// Composition root: config -> logger -> AWS -> Slack app -> schedules, wired once; graceful shutdown.
+// Composition root: config -> logger -> store -> AWS -> Slack app -> sender -> schedules, wired once;
+// graceful shutdown stops them in the reverse order.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, describeFatalAwsError } from './aws/index.js';
 import { assessAccount } from './posture/index.js';
-import { createAuthorizer, createSlackApp, startSlackApp } from './slack/index.js';
+import { createPoller, resolvePollRegions, schedulePolling } from './activity/index.js';
+import { openSqliteStore } from './store/index.js';
+import { createOutboxSender, createSenderWebClient, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
+import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
+import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
+import { assessWatchedAccounts } from './assess-all.js';
 import { writeHeartbeat } from './heartbeat.js';
 
 const HEARTBEAT_INTERVAL_MS = 30_000;
+const REMINDER_SCHEDULE = '* * * * *';
 
 export interface RunningBot {
   config: ServeConfig;
@@ -26,8 +35,37 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const config = loadServeConfig(env);
   const secretValues = secretValuesFromEnv(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
+  const alertChannel = config.alerts.alertChannel!;
 
+  const store = openSqliteStore({ dataDir: config.dataDir });
   const aws = createAwsClients({ region: config.aws.region });
+  // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
+  const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1 });
+
+  let accountId: string;
+  let regions: string[];
+  try {
+    accountId = (await aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+    regions = await resolvePollRegions(config.poll.regions, aws.account);
+  } catch (error) {
+    store.close();
+    aws.destroy();
+    pollerAws.destroy();
+    throw new Error(`cannot start: ${describeFatalAwsError(error)}`);
+  }
+
+  const sender = createOutboxSender({
+    store,
+    messenger: webClientMessenger(createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger })),
+    render: createOutboxRenderer(),
+    defaultChannel: alertChannel,
+    logger,
+  });
+
+  const assessAll = () => assessWatchedAccounts(aws, config.posture);
+  const summarySources = storeSummarySources(store, { assessAll });
+  const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
+
   const authorizer = createAuthorizer({
     allowedUserIds: config.slack.allowedUserIds,
     allowedUsergroupIds: config.slack.allowedUsergroupIds,
@@ -39,9 +77,57 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     secretValues,
     runPosture: () => assessAccount(aws, config.posture),
     describeRunError: describeFatalAwsError,
+    alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId },
+    summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
   });
   const started = await startSlackApp(app, config.slack, options.listen);
-  logger.info({ mode: started.mode, port: started.port }, 'aws-root-guard is running');
+  sender.start();
+
+  const poller = createPoller({
+    cloudTrailFor: (region) => pollerAws.cloudTrail(region),
+    sink: store,
+    accountId,
+    regions,
+    logger: logger.child({ component: 'poller' }),
+    overlapMinutes: config.poll.overlapMinutes,
+    initialLookbackHours: config.poll.initialLookbackHours,
+  });
+  const stopPolling = schedulePolling(poller, config.poll.schedule, {
+    logger,
+    runNow: true,
+    onPass: (pass) => {
+      if (pass.totals.inserted > 0) sender.wake();
+      // Events without an alert only serve deduplication inside the overlap window.
+      store.pruneSeenEvents(new Date(Date.now() - 2 * config.poll.overlapMinutes * 60_000));
+    },
+  });
+
+  const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
+    try {
+      const reminded = enqueueDueReminders(store, new Date(), {
+        reminderAfterMinutes: config.alerts.reminderAfterMinutes,
+        reminderMax: config.alerts.reminderMax,
+        responderGroupId: config.alerts.responderGroupId,
+      });
+      if (reminded.length > 0) sender.wake();
+    } catch (error) {
+      logger.error({ err: error }, 'could not queue reminders');
+    }
+  }, { name: 'reminders', noOverlap: true });
+
+  const summarySchedule = startWeeklySummarySchedule({
+    schedule: config.summary.schedule,
+    timezone: config.summary.timezone,
+    ledger: summaryLedger,
+    logger,
+    run: async () => {
+      const outcome = await runWeeklySummary({ sources: summarySources, ledger: summaryLedger, timezone: config.summary.timezone, now: () => new Date() });
+      sender.wake();
+      return outcome;
+    },
+  });
+
+  logger.info({ mode: started.mode, port: started.port, accountId, regions, alertChannel }, 'aws-root-guard is running');
 
   writeHeartbeat(config.dataDir, new Date());
   const heartbeat = setInterval(() => {
@@ -61,8 +147,14 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     stop() {
       stopping ??= (async () => {
         clearInterval(heartbeat);
+        await reminders.stop();
+        await summarySchedule.stop();
+        await stopPolling();
         await app.stop();
+        await sender.stop();
+        store.close();
         aws.destroy();
+        pollerAws.destroy();
         logger.info('aws-root-guard stopped');
       })();
       return stopping;

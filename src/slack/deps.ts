@@ -2,6 +2,8 @@
 // (alerts: the store and the acknowledge flow; summary: the weekly summary) by adding fields here.
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import type { WeeklySummary } from '../summary/index.js';
 import type { PostureReport } from '../posture/model.js';
 import type { Authorizer } from './authorize.js';
 
@@ -19,6 +21,23 @@ export interface SlackDeps {
   runTimeoutMs?: number;
   /** Values never to show in Slack whatever their shape (AWS secrets…); createSlackApp adds the Slack tokens. */
   secretValues?: readonly string[];
+  /** Root activity alerts (issue 3): the buttons and `/aws-root-check alerts`. Unset: those are not registered. */
+  alerts?: AlertDeps;
+  /** The on-demand weekly summary (`/aws-root-check summary`). Unset: the subcommand says it is not set up. */
+  summary?: SummaryDeps;
+}
+
+export interface AlertDeps {
+  store: Store;
+  /** Something was queued in the outbox: send it now. */
+  wakeSender(): void;
+  /** `<!subteam^S…>` is mentioned on escalation; null: no mention. */
+  responderGroupId: string | null;
+}
+
+export interface SummaryDeps {
+  /** This week so far, built from the store and a fresh posture run. */
+  buildThisWeek(): Promise<WeeklySummary>;
 }
 
 /** SlackDeps as the listeners receive them: defaults filled in. */

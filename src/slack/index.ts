@@ -6,3 +6,7 @@ export { UserFacingError, toUserFacingError } from './errors.js';
 export { boltLoggerFrom } from './bolt-logger.js';
 export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './listeners/commands/index.js';
 export { POSTURE_RUN_AGAIN_ACTION_ID } from './listeners/actions/index.js';
+export { createOutboxRenderer, type OutboxRendererOptions } from './alert-outbox.js';
+export { renderRootAlert, ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID } from './blocks/root-alert.js';
+export { ledgerRecord } from './blocks/summary.js';
+export type { AlertDeps, SummaryDeps } from './deps.js';

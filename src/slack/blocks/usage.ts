@@ -19,6 +19,8 @@ export function renderUsage(options: UsageOptions = {}): SlackMessage {
   const lines = [
     `• \`${command}\`  checks the root user of the AWS account the bot watches; only you see the report`,
     `• \`${command} public\`  posts the report in this channel for everyone`,
+    `• \`${command} alerts\`  lists the root activity alerts nobody has acknowledged yet`,
+    `• \`${command} summary\`  shows this week's hygiene summary so far`,
     `• \`${command} help\`  shows this help`,
   ];
   const blocks: KnownBlock[] = [];

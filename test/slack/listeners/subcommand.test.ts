@@ -13,7 +13,9 @@ describe('parseSubcommand', () => {
     ['?', { kind: 'help' }],
     ['publik', { kind: 'unknown', text: 'publik' }],
     ['public  now', { kind: 'unknown', text: 'public now' }],
-    ['alerts', { kind: 'unknown', text: 'alerts' }],
+    ['alerts', { kind: 'alerts' }],
+    ['summary', { kind: 'summary' }],
+    [' ALERTS ', { kind: 'alerts' }],
   ])('%j -> %j', (text, expected) => {
     expect(parseSubcommand(text)).toEqual(expected);
   });

@@ -1,7 +1,10 @@
 // /aws-root-check [public|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
 // then run the posture and deliver the report through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { renderRefusal, renderRunning, renderUsage } from '../../blocks/index.js';
+import { maskMessageSecrets, renderRefusal, renderRunning, renderUsage, type SlackMessage } from '../../blocks/index.js';
+import { renderOpenAlerts } from '../../blocks/open-alerts.js';
+import { renderWeeklySummary } from '../../blocks/summary.js';
+import { messagePermalink } from '../../../summary/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
 import { runPostureForUser } from '../posture-run.js';
@@ -12,13 +15,40 @@ export const AWS_ROOT_CHECK_COMMAND = '/aws-root-check';
 
 export type CommandListenerArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & { client: SlackClient };
 
+const NOT_SET_UP = 'Root activity alerts are not set up on this bot (it runs without ALERT_CHANNEL and its store).';
+
+function notSetUp(text: string): SlackMessage {
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** The open alerts, linked to their messages in this workspace. */
+function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined): SlackMessage {
+  if (!deps.alerts) return notSetUp(NOT_SET_UP);
+  const { store } = deps.alerts;
+  const open = store.listOpenAlerts();
+  const teamUrl = teamDomain ? `https://${teamDomain}.slack.com/` : null;
+  const lines = open.map((alert) => ({
+    alert,
+    firstEvent: store.getEvent(alert.firstEventId)?.event ?? null,
+    permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
+  }));
+  return renderOpenAlerts(lines, open.length);
+}
+
+/** This week's summary so far; its thread details do not fit an ephemeral message and stay in the weekly post. */
+async function summaryThisWeek(deps: ListenerDeps): Promise<SlackMessage> {
+  if (!deps.summary) return notSetUp('The weekly summary is not set up on this bot.');
+  const { threadDetails: _details, ...message } = renderWeeklySummary(await deps.summary.buildThisWeek());
+  return maskMessageSecrets(message, deps.secretValues);
+}
+
 export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) => Promise<void> {
   return async ({ command, ack, respond, client }) => {
     const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
     // Whatever can be answered without a Slack or AWS call goes in the ack itself: one HTTP answer, no extra
     // response_url post, and the ack stays as fast as a bare one (bench/ack-latency.ts).
     const subcommand = parseSubcommand(command.text);
-    if (subcommand.kind !== 'report') {
+    if (subcommand.kind === 'help' || subcommand.kind === 'unknown') {
       const usage = renderUsage({ command: command.command, unknownSubcommand: subcommand.kind === 'unknown' ? subcommand.text : undefined });
       await ack({ response_type: 'ephemeral', ...usage });
       return;
@@ -29,13 +59,23 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       await ack({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: quickDecision.reason }) });
       return;
     }
-    if (quickDecision) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: subcommand.visibility }) });
+    const runsPosture = subcommand.kind === 'report' || subcommand.kind === 'summary';
+    if (quickDecision && runsPosture) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: subcommand.kind === 'report' ? subcommand.visibility : 'ephemeral' }) });
     else await ack();
     try {
       const decision = quickDecision ?? (await deps.authorizer.authorize(command.user_id, client));
       if (!decision.allowed) {
         log.warn({ reason: decision.reason }, 'refused: user is not in the allowlist');
         await respond({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: decision.reason }) });
+        return;
+      }
+      const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
+      if (subcommand.kind === 'alerts') {
+        await reply({ response_type: 'ephemeral', ...listOpenAlerts(deps, command.team_domain) });
+        return;
+      }
+      if (subcommand.kind === 'summary') {
+        await reply({ response_type: 'ephemeral', ...(await summaryThisWeek(deps)) });
         return;
       }
       log.info({ via: decision.via, usergroupId: decision.usergroupId, visibility: subcommand.visibility }, 'posture run requested');
@@ -45,7 +85,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
         channelId: command.channel_id || null,
         visibility: subcommand.visibility,
         replaceOriginal: false,
-        respond: deps.responder && command.response_url ? deps.responder(command.response_url) : respond,
+        respond: reply,
         client,
         runningShownInAck: quickDecision !== null,
       });

@@ -3,12 +3,16 @@ import type { Visibility } from '../slack-client.js';
 
 export type Subcommand =
   | { kind: 'report'; visibility: Visibility }
+  | { kind: 'alerts' }
+  | { kind: 'summary' }
   | { kind: 'help' }
   | { kind: 'unknown'; text: string };
 
 const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   '': { kind: 'report', visibility: 'ephemeral' },
   public: { kind: 'report', visibility: 'in_channel' },
+  alerts: { kind: 'alerts' },
+  summary: { kind: 'summary' },
   help: { kind: 'help' },
   '-h': { kind: 'help' },
   '--help': { kind: 'help' },
