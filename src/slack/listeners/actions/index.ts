@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../../deps.js';
 import { POSTURE_RUN_AGAIN_ACTION_ID, postureRunAgain } from './posture-run-again.js';
+import { SUMMARY_RUN_CHECKS_ACTION_ID, summaryRunChecks } from './summary-run-checks.js';
 import { ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID, alertAcknowledge, alertEscalate, alertInvestigate, alertShowEvent } from './alert-buttons.js';
 
 export { POSTURE_RUN_AGAIN_ACTION_ID, postureRunAgain, type BlockActionListenerArgs } from './posture-run-again.js';
@@ -9,6 +10,7 @@ export { alertAcknowledge, alertEscalate, alertInvestigate, alertShowEvent } fro
 
 export function register(app: App, deps: ListenerDeps): void {
   app.action({ type: 'block_actions', action_id: POSTURE_RUN_AGAIN_ACTION_ID }, postureRunAgain(deps));
+  app.action({ type: 'block_actions', action_id: SUMMARY_RUN_CHECKS_ACTION_ID }, summaryRunChecks(deps));
   if (deps.alerts) {
     app.action({ type: 'block_actions', action_id: ALERT_ACKNOWLEDGE_ACTION_ID }, alertAcknowledge(deps, deps.alerts) as never);
     app.action({ type: 'block_actions', action_id: ALERT_INVESTIGATE_ACTION_ID }, alertInvestigate(deps, deps.alerts) as never);
