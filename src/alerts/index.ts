@@ -26,3 +26,4 @@ export { OUTBOX_METADATA_EVENT_TYPE, type MessageUpdate, type OutgoingMessage, t
 export { createSenderWebClient, senderWebClientOptions, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
 export { backoffMs, createOutboxSender, outboxKey, type BackoffPolicy, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
+export { alertTitle } from './title.js';

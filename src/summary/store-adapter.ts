@@ -1,9 +1,8 @@
 // The summary's sources and ledger on top of the store (src/store): plain mappings, no decisions.
-import type { RootEvent } from '../activity/model.js';
+import { alertTitle } from '../alerts/title.js';
 import type { AlertRecord } from '../alerts/index.js';
 import type { PostureReport } from '../posture/model.js';
 import type { Store } from '../store/index.js';
-import { ALERT_KIND_LABEL } from './format.js';
 import type { AcknowledgmentInput, SlackMessageRef, UnacknowledgedAlertInput, WeeklySummary } from './model.js';
 import type { AssessedAccount, SummaryLedger, SummarySources } from './run.js';
 
@@ -24,16 +23,8 @@ export function messagePermalink(teamUrl: string, channel: string, ts: string): 
   return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${channel}/p${ts.replace('.', '')}`;
 }
 
-/** One line saying what an alert is about, from the alert row and its first event. */
-export function alertHeadline(alert: Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>, firstEvent: RootEvent | null): string {
-  if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
-  let headline = ALERT_KIND_LABEL[alert.kind] ?? alert.kind;
-  if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) headline = 'Root console sign-in WITHOUT MFA';
-  else if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === true) headline = 'Root console sign-in with MFA';
-  else if (firstEvent && alert.kind !== 'console-login-success') headline = `${headline}: ${firstEvent.eventName}`;
-  if (alert.groupKind === 'session' && alert.eventCount > 1) headline = `${headline} and ${alert.eventCount - 1} more in the same session`;
-  return headline;
-}
+/** One line saying what an alert is about (the alert room's wording, shared with the Slack alert). */
+export const alertHeadline = alertTitle;
 
 function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): SlackMessageRef | null {
   if (!alert.post) return null;

@@ -3,6 +3,7 @@
 import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { RootEvent } from '../../activity/model.js';
 import type { AlertRecord, AlertState } from '../../alerts/model.js';
+import { alertTitle } from '../../alerts/title.js';
 import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, mrkdwn, plainText, truncate, untrustedMrkdwn } from './text.js';
 import { describeUserAgent } from './user-agent.js';
@@ -35,28 +36,7 @@ function mfaText(mfaUsed: boolean | null): string {
 
 /** "Root console sign-in WITHOUT MFA — account 1234… (prod) — from 203.0.113.7, Firefox on macOS — us-east-1". */
 export function alertHeadline(alert: AlertRecord, first: RootEvent | null, accountAlias: string | null): string {
-  let what: string;
-  if (alert.groupKind === 'failed-logins') what = `${alert.eventCount} failed root console sign-ins`;
-  else if (!first) what = `Root activity (${alert.kind})`;
-  else {
-    switch (first.kind) {
-      case 'console-login-success':
-        what = `Root console sign-in ${first.mfaUsed === false ? 'WITHOUT MFA' : first.mfaUsed === true ? 'with MFA' : '(MFA unknown)'}`;
-        break;
-      case 'console-login-failure':
-        what = first.mfaUsed === true ? 'Failed root sign-in at the MFA step (password accepted)' : 'Failed root console sign-in';
-        break;
-      case 'root-credential-change':
-        what = `Root credential change: ${first.eventName}`;
-        break;
-      case 'root-only-task':
-        what = `Root-only task: ${first.eventName}`;
-        break;
-      case 'root-api-call':
-        what = alert.eventCount > 1 ? `${alert.eventCount} root API calls in one session` : `Root API call: ${first.eventName}`;
-        break;
-    }
-  }
+  const what = alertTitle(alert, first);
   const account = `account ${alert.accountId}${accountAlias ? ` (${accountAlias})` : ''}`;
   const origin = first?.sourceIp ? `from ${first.sourceIp}, ${describeUserAgent(first.userAgent)}` : first ? describeUserAgent(first.userAgent) : null;
   return [what, account, origin, alert.region].filter(Boolean).join(' — ');
