@@ -40,6 +40,14 @@ describe('terminal report', () => {
     expect(text).not.toContain('\u001b[');
   });
 
+  it('never prints a full access key id', () => {
+    const withKey = finding('root-no-access-keys', 'fail');
+    withKey.evidence = 'root access key AKIAIOSFODNN7EXAMPLE active';
+    const text = renderReportText(report(withKey), { colour: false });
+    expect(text).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(text).toContain('AKIA…MPLE');
+  });
+
   it('colours only when asked', () => {
     expect(renderReportText(report(finding('a', 'fail')), { colour: true })).toContain('\u001b[31m');
   });
