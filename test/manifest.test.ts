@@ -8,7 +8,7 @@ import { AWS_ROOT_CHECK_COMMAND, SLACK_EVENTS_PATH } from '../src/slack/index.js
 
 const repoRoot = join(import.meta.dirname, '..');
 const manifestText = readFileSync(join(repoRoot, 'manifest.yml'), 'utf8');
-const schema = JSON.parse(readFileSync(join(repoRoot, '../shared/slack-manifest-schema/manifest.schema.1.0.0.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/slack-manifest-schema/manifest.schema.1.0.0.json'), 'utf8')) as object;
 
 interface Manifest {
   _metadata: { major_version: number };
