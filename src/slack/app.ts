@@ -1,6 +1,6 @@
 // The Bolt app, in HTTP mode (HTTPReceiver at /slack/events, requests checked against the signing secret) or
 // Socket Mode (an app-level token), as the config says; the Web API base comes from SLACK_API_URL (GovSlack).
-import { App, type HTTPReceiver, type SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, type SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { SlackConfig } from '../config.js';
 import { boltLoggerFrom, boltLogLevel } from './bolt-logger.js';
@@ -9,6 +9,7 @@ import { errorDetails } from './errors.js';
 import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
 import { respondThroughResponseUrl } from './listeners/response-url.js';
+import { ReplayGuard, replayGuardMiddleware, signedRequestHeaders } from './replay-guard.js';
 
 /** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -47,13 +48,17 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     app = new App({ ...common, receiver: options.receiver });
   } else {
     if (!slack.signingSecret) throw new SlackAppConfigError('HTTP mode needs SLACK_SIGNING_SECRET');
-    app = new App({
-      ...common,
+    // Built here rather than by App: App does not pass customPropertiesExtractor on, and the replay guard needs it.
+    const receiver = new HTTPReceiver({
       signingSecret: slack.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: options.processBeforeResponse ?? false,
+      customPropertiesExtractor: signedRequestHeaders,
+      logger,
     });
+    app = new App({ ...common, receiver });
   }
+  app.use(replayGuardMiddleware(new ReplayGuard(), deps.logger.child({ component: 'replay-guard' })));
 
   // Listeners catch their own failures; this catches what escapes Bolt's middleware (authorization, parsing).
   app.error(async (error) => {
