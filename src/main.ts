@@ -16,6 +16,8 @@ import { writeHeartbeat } from './heartbeat.js';
 
 const HEARTBEAT_INTERVAL_MS = 30_000;
 const REMINDER_SCHEDULE = '* * * * *';
+const POLL_START_RETRY_BASE_MS = 5_000;
+const POLL_START_RETRY_MAX_MS = 5 * 60_000;
 
 export interface RunningBot {
   config: ServeConfig;
@@ -41,18 +43,6 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const aws = createAwsClients({ region: config.aws.region });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
   const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1 });
-
-  let accountId: string;
-  let regions: string[];
-  try {
-    accountId = (await aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
-    regions = await resolvePollRegions(config.poll.regions, aws.account);
-  } catch (error) {
-    store.close();
-    aws.destroy();
-    pollerAws.destroy();
-    throw new Error(`cannot start: ${describeFatalAwsError(error)}`);
-  }
 
   const sender = createOutboxSender({
     store,
@@ -83,24 +73,46 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const started = await startSlackApp(app, config.slack, options.listen);
   sender.start();
 
-  const poller = createPoller({
-    cloudTrailFor: (region) => pollerAws.cloudTrail(region),
-    sink: store,
-    accountId,
-    regions,
-    logger: logger.child({ component: 'poller' }),
-    overlapMinutes: config.poll.overlapMinutes,
-    initialLookbackHours: config.poll.initialLookbackHours,
-  });
-  const stopPolling = schedulePolling(poller, config.poll.schedule, {
-    logger,
-    runNow: true,
-    onPass: (pass) => {
-      if (pass.totals.inserted > 0) sender.wake();
-      // Events without an alert only serve deduplication inside the overlap window.
-      store.pruneSeenEvents(new Date(Date.now() - 2 * config.poll.overlapMinutes * 60_000));
-    },
-  });
+  // Polling needs the account id and its regions. If AWS cannot be reached at start, the bot still serves Slack
+  // and keeps trying (backing off to 5 minutes) instead of exiting into a crash loop; nothing is lost meanwhile,
+  // since the first pass reads back from the stored cursor.
+  let stopPolling: () => Promise<void> = async () => undefined;
+  let pollingStopped = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const startPolling = async (attempt: number): Promise<void> => {
+    let accountId: string;
+    let regions: string[];
+    try {
+      accountId = (await aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+      regions = await resolvePollRegions(config.poll.regions, aws.account);
+    } catch (error) {
+      const delayMs = Math.min(POLL_START_RETRY_MAX_MS, POLL_START_RETRY_BASE_MS * 2 ** attempt);
+      logger.error({ retryInSeconds: delayMs / 1000 }, `root activity polling cannot start yet: ${describeFatalAwsError(error)}`);
+      if (!pollingStopped) retryTimer = setTimeout(() => void startPolling(attempt + 1), delayMs);
+      return;
+    }
+    if (pollingStopped) return;
+    const poller = createPoller({
+      cloudTrailFor: (region) => pollerAws.cloudTrail(region),
+      sink: store,
+      accountId,
+      regions,
+      logger: logger.child({ component: 'poller' }),
+      overlapMinutes: config.poll.overlapMinutes,
+      initialLookbackHours: config.poll.initialLookbackHours,
+    });
+    stopPolling = schedulePolling(poller, config.poll.schedule, {
+      logger,
+      runNow: true,
+      onPass: (pass) => {
+        if (pass.totals.inserted > 0) sender.wake();
+        // Events without an alert only serve deduplication inside the overlap window.
+        store.pruneSeenEvents(new Date(Date.now() - 2 * config.poll.overlapMinutes * 60_000));
+      },
+    });
+    logger.info({ accountId, regions }, 'root activity polling started');
+  };
+  await startPolling(0);
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
     try {
@@ -127,7 +139,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     },
   });
 
-  logger.info({ mode: started.mode, port: started.port, accountId, regions, alertChannel }, 'aws-root-guard is running');
+  logger.info({ mode: started.mode, port: started.port, alertChannel }, 'aws-root-guard is running');
 
   writeHeartbeat(config.dataDir, new Date());
   const heartbeat = setInterval(() => {
@@ -149,6 +161,8 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
         clearInterval(heartbeat);
         await reminders.stop();
         await summarySchedule.stop();
+        pollingStopped = true;
+        if (retryTimer) clearTimeout(retryTimer);
         await stopPolling();
         await app.stop();
         await sender.stop();

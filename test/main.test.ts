@@ -96,3 +96,37 @@ describe('the bot end to end', () => {
     for (const secret of [slack.botToken, SIGNING_SECRET, FAKE_CREDENTIALS.secretAccessKey]) expect(logText).not.toContain(secret);
   });
 });
+
+describe('the bot when AWS cannot be reached at start', () => {
+  it('still serves Slack, says why a check fails, and does not exit', async () => {
+    const down = { ...process.env };
+    const dir = mkdtempSync(join(tmpdir(), 'root-guard-down-'));
+    const env = {
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      ALERT_CHANNEL: 'C0SECURITY',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_REGION: 'us-east-1',
+      AWS_REGIONS: 'us-east-1',
+      AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+      DATA_DIR: dir,
+    };
+    for (const [name, value] of Object.entries(env)) process.env[name] = value;
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', secretValues: [], destination: { write: (line: string) => void lines.push(line) } });
+    const downBot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger });
+    try {
+      expect(lines.join('')).toContain('root activity polling cannot start yet');
+      const responseUrl = slack.newResponseUrl();
+      await signedSlashCommand(`http://127.0.0.1:${downBot.port}/slack/events`, SIGNING_SECRET, slashCommandFields({ responseUrl }));
+      const failure = await waitFor(() => slack.responsesTo(responseUrl).find((post) => JSON.stringify(post).includes('failed')));
+      expect(JSON.stringify(failure)).toMatch(/could not reach AWS|AWS/);
+    } finally {
+      await downBot.stop();
+      process.env = down;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
