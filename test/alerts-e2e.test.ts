@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/main.js';
 import { createLogger } from '../src/log.js';
-import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type FakeAws, type CloudTrailRecord } from './fakes/aws/index.js';
+import { hardenedAccount, startFakeAws, type FakeAws, type CloudTrailRecord } from './fakes/aws/index.js';
 import { blockActionsPayload, signedInteraction, signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
 import { fixtureRecord } from './fixtures/cloudtrail/load.js';
+import { ALERT_CHANNEL as CHANNEL, botEnvironment, waitFor } from './support/bot.js';
 
 const SIGNING_SECRET = 'alerts-e2e-signing-secret-0123456789';
-const CHANNEL = 'C0SECURITY';
-
-async function waitFor<T>(read: () => T | undefined | null | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function rootSignInNow(): CloudTrailRecord {
   const record = fixtureRecord('root-console-login-success-no-mfa') as Record<string, unknown>;
@@ -55,20 +45,7 @@ beforeAll(async () => {
   fakeAws.addEvents('us-east-1', [rootSignInNow()]);
   slack = await startFakeSlack();
   dataDir = mkdtempSync(join(tmpdir(), 'root-guard-alerts-'));
-  env = {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    ALERT_CHANNEL: CHANNEL,
-    ALLOWED_USERS: 'U0ALICE,U0BOB',
-    AWS_ENDPOINT_URL: fakeAws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_REGIONS: 'us-east-1',
-    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-    POLL_SCHEDULE: '*/2 * * * * *',
-    DATA_DIR: dataDir,
-  };
+  env = { ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }), ALLOWED_USERS: 'U0ALICE,U0BOB', POLL_SCHEDULE: '*/2 * * * * *' };
   bot = await start();
 });
 

@@ -9,18 +9,9 @@ import { startBot, type RunningBot } from '../src/main.js';
 import { createLogger } from '../src/log.js';
 import { FAKE_CREDENTIALS, rootWithActiveKeysUsedYesterday, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
+import { botEnvironment, waitFor } from './support/bot.js';
 
 const SIGNING_SECRET = 'e2e-signing-secret-0123456789abcdef';
-
-async function waitFor<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 let fakeAws: FakeAws;
 let slack: FakeSlack;
@@ -33,18 +24,7 @@ beforeAll(async () => {
   fakeAws = await startFakeAws({ state: rootWithActiveKeysUsedYesterday() });
   slack = await startFakeSlack();
   dataDir = mkdtempSync(join(tmpdir(), 'root-guard-e2e-'));
-  const env = {
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    AWS_ENDPOINT_URL: fakeAws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-    DATA_DIR: dataDir,
-    ALERT_CHANNEL: 'C0SECURITY',
-    LOG_LEVEL: 'trace',
-  };
+  const env = { ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }), LOG_LEVEL: 'trace' };
   // The AWS SDK reads its endpoint and credentials from the process environment, as in production.
   for (const [name, value] of Object.entries(env)) process.env[name] = value;
   const destination = new Writable({
@@ -101,18 +81,8 @@ describe('the bot when AWS cannot be reached at start', () => {
   it('still serves Slack, says why a check fails, and does not exit', async () => {
     const down = { ...process.env };
     const dir = mkdtempSync(join(tmpdir(), 'root-guard-down-'));
-    const env = {
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      ALERT_CHANNEL: 'C0SECURITY',
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_REGION: 'us-east-1',
-      AWS_REGIONS: 'us-east-1',
-      AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-      DATA_DIR: dir,
-    };
+    // Nothing listens on the discard port: every AWS call is refused.
+    const env = botEnvironment({ slack, aws: { url: 'http://127.0.0.1:9' }, dataDir: dir, signingSecret: SIGNING_SECRET });
     for (const [name, value] of Object.entries(env)) process.env[name] = value;
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', secretValues: [], destination: { write: (line: string) => void lines.push(line) } });

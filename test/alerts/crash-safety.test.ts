@@ -8,13 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
+import { hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { fixtureRecord } from '../fixtures/cloudtrail/load.js';
+import { ALERT_CHANNEL as CHANNEL, botEnvironment } from '../support/bot.js';
 
 const EVENTS = 10;
 const KILLS = 6;
-const CHANNEL = 'C0SECURITY';
 
 let fakeAws: FakeAws;
 let slack: FakeSlack;
@@ -67,24 +67,8 @@ beforeAll(async () => {
   // Slow answers widen the window in which a kill lands mid-post.
   slack.faults.delay('chat.postMessage', 150);
   dataDir = mkdtempSync(join(tmpdir(), 'root-guard-crash-'));
-  env = {
-    PATH: process.env.PATH,
-    AWS_ROOT_GUARD_NO_DOTENV: '1',
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_SIGNING_SECRET: 'crash-test-signing-secret-0123456789',
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(await freePort()),
-    ALERT_CHANNEL: CHANNEL,
-    AWS_ENDPOINT_URL: fakeAws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_REGIONS: 'us-east-1',
-    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    POLL_SCHEDULE: '* * * * * *',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-  };
+  const signingSecret = 'crash-test-signing-secret-0123456789';
+  env = { PATH: process.env.PATH, ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret }), PORT: String(await freePort()), POLL_SCHEDULE: '* * * * * *', LOG_LEVEL: 'silent' };
 });
 
 afterAll(async () => {

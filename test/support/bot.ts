@@ -1,0 +1,34 @@
+// What the whole-bot tests share: the environment that points the bot at the fake AWS and the fake Slack,
+// and polling for something to happen.
+import { FAKE_CREDENTIALS, type FakeAws } from '../fakes/aws/index.js';
+import type { FakeSlack } from '../fakes/slack/index.js';
+
+export const ALERT_CHANNEL = 'C0SECURITY';
+
+/** Variables for `serve` against the fakes; the SDK reads the AWS ones from the process environment. */
+export function botEnvironment(options: { slack: FakeSlack; aws: FakeAws | { url: string }; dataDir: string; signingSecret: string }): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: options.slack.botToken,
+    SLACK_SIGNING_SECRET: options.signingSecret,
+    SLACK_API_URL: options.slack.apiUrl,
+    ALERT_CHANNEL,
+    AWS_ENDPOINT_URL: options.aws.url,
+    AWS_REGION: 'us-east-1',
+    AWS_REGIONS: 'us-east-1',
+    AWS_ACCESS_KEY_ID: FAKE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ROOT_GUARD_NO_DOTENV: '1',
+    DATA_DIR: options.dataDir,
+  };
+}
+
+export async function waitFor<T>(read: () => T | undefined | null | false, what = 'a condition', timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
