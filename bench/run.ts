@@ -1,5 +1,6 @@
 // Runs every benchmark and prints its figures. `npm run bench`.
 import { benchAckLatency } from './ack-latency.js';
+import { benchAlertLatency } from './alert-latency.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchClassifyThroughput } from './classify-throughput.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
@@ -9,6 +10,7 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['ack', benchAckLatency],
   ['classify', benchClassifyThroughput],
   ['catch-up', benchCatchUp],
+  ['alert-latency', benchAlertLatency],
 ];
 
 const only = process.argv[2];
