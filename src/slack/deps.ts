@@ -27,12 +27,19 @@ export interface SlackDeps {
   summary?: SummaryDeps;
 }
 
+/**
+ * The alert buttons, the acknowledge modal and `/aws-root-check alerts`. Listeners change an alert only through
+ * alerts/setAlertState (one atomic conditional update); the message is updated by the outbox sender, which renders
+ * it from the store (main.ts builds the sender with createOutboxRenderer).
+ */
 export interface AlertDeps {
   store: Store;
-  /** Something was queued in the outbox: send it now. */
+  /** Something was queued in the outbox: send it now (the sender's wake()). */
   wakeSender(): void;
-  /** `<!subteam^S…>` is mentioned on escalation; null: no mention. */
+  /** RESPONDER_GROUP: the user group (S…) mentioned on escalation; null: no mention. */
   responderGroupId: string | null;
+  /** The alias of an account (e.g. "prod"), shown next to its id in the alerts list; as given to the outbox renderer. */
+  accountAlias?: (accountId: string) => string | null;
 }
 
 export interface SummaryDeps {

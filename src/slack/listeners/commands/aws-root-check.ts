@@ -1,8 +1,7 @@
-// /aws-root-check [public|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
+// /aws-root-check [public|alerts|summary|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
 // then run the posture and deliver the report through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { maskMessageSecrets, renderRefusal, renderRunning, renderUsage, type SlackMessage } from '../../blocks/index.js';
-import { renderOpenAlerts } from '../../blocks/open-alerts.js';
+import { maskMessageSecrets, renderOpenAlerts, renderRefusal, renderRunning, renderUsage, ALERT_LIST_MAX, type SlackMessage } from '../../blocks/index.js';
 import { renderWeeklySummary } from '../../blocks/summary.js';
 import { messagePermalink } from '../../../summary/index.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -21,18 +20,38 @@ function notSetUp(text: string): SlackMessage {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-/** The open alerts, linked to their messages in this workspace. */
+/**
+ * The open alerts, linked to their messages. Links are built from the workspace's domain in the command
+ * (https://<team_domain>.slack.com/archives/<channel>/p<ts>), so listing costs no Slack call.
+ */
 function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined): SlackMessage {
   if (!deps.alerts) return notSetUp(NOT_SET_UP);
-  const { store } = deps.alerts;
-  const open = store.listOpenAlerts();
-  const teamUrl = teamDomain ? `https://${teamDomain}.slack.com/` : null;
-  const lines = open.map((alert) => ({
-    alert,
-    firstEvent: store.getEvent(alert.firstEventId)?.event ?? null,
-    permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
-  }));
-  return renderOpenAlerts(lines, open.length);
+  const { store, accountAlias } = deps.alerts;
+  const teamUrl = teamDomain && /^[a-z0-9-]+$/i.test(teamDomain) ? `https://${teamDomain}.slack.com/` : null;
+  // One read transaction: the count and the lines agree even while the poller writes.
+  const { lines, total } = store.read(() => {
+    const open = store.listOpenAlerts();
+    return {
+      total: open.length,
+      lines: open.slice(0, ALERT_LIST_MAX).map((alert) => ({
+        alert,
+        accountAlias: accountAlias?.(alert.accountId) ?? null,
+        firstEvent: store.getEvent(alert.firstEventId)?.event ?? null,
+        permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
+      })),
+    };
+  });
+  return maskMessageSecrets(renderOpenAlerts(lines, total), deps.secretValues);
+}
+
+/** The list, or a short apology when the store cannot be read: the user gets an answer either way. */
+function alertsOrApology(deps: ListenerDeps, teamDomain: string | undefined, log: ListenerDeps['logger']): SlackMessage {
+  try {
+    return listOpenAlerts(deps, teamDomain);
+  } catch (error) {
+    log.error(errorDetails(error), 'could not list the open alerts');
+    return notSetUp("The open alerts could not be read from the bot's store (the details are in its log). Try again in a moment.");
+  }
 }
 
 /** This week's summary so far; its thread details do not fit an ephemeral message and stay in the weekly post. */
@@ -71,7 +90,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       }
       const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
       if (subcommand.kind === 'alerts') {
-        await reply({ response_type: 'ephemeral', ...listOpenAlerts(deps, command.team_domain) });
+        await reply({ response_type: 'ephemeral', ...alertsOrApology(deps, command.team_domain, log) });
         return;
       }
       if (subcommand.kind === 'summary') {

@@ -1,66 +1,58 @@
-// The "Acknowledge — expected" modal: an optional reason, then one acknowledgment recorded on submission.
-import type { ModalView } from '@slack/types';
-import type { AlertDeps, ListenerDeps } from '../../deps.js';
+// The acknowledge modal submitted: ack at once (the modal closes), check who submits, then record the
+// acknowledgment with its reason through alerts/setAlertState. The store queues the chat.update and the audit row in
+// the same transaction; the sender is woken to send it. A submission that lost (someone acknowledged meanwhile, or
+// the same person submitted twice) records nothing, and its author is told privately in the alert's channel.
+import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { setAlertState } from '../../../alerts/index.js';
+import { ACKNOWLEDGE_REASON_ACTION_ID, ACKNOWLEDGE_REASON_BLOCK_ID, ACKNOWLEDGE_REASON_CALLBACK_ID, parseAcknowledgeModalMetadata, renderRefusal, type SlackMessage } from '../../blocks/index.js';
+import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
-import type { UsergroupDirectory } from '../../authorize.js';
+import { alreadyDoneText, type AlertSlackClient } from '../actions/alert-action.js';
 
-export const ACKNOWLEDGE_REASON_CALLBACK_ID = 'alert_acknowledge_reason';
-const REASON_BLOCK_ID = 'reason';
-const REASON_ACTION_ID = 'reason_input';
+export { ACKNOWLEDGE_REASON_CALLBACK_ID };
 
-export function acknowledgeReasonView(alertId: number): ModalView {
-  return {
-    type: 'modal',
-    callback_id: ACKNOWLEDGE_REASON_CALLBACK_ID,
-    private_metadata: JSON.stringify({ alertId }),
-    title: { type: 'plain_text', text: 'Acknowledge alert' },
-    submit: { type: 'plain_text', text: 'Acknowledge' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: REASON_BLOCK_ID,
-        optional: true,
-        label: { type: 'plain_text', text: 'Why was this root use expected?' },
-        element: { type: 'plain_text_input', action_id: REASON_ACTION_ID, multiline: true, max_length: 500, placeholder: { type: 'plain_text', text: 'e.g. closing a test account' } },
-      },
-    ],
-  };
-}
+export type ViewSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>, 'ack' | 'body' | 'view'> & { client: AlertSlackClient };
 
-interface ViewSubmissionArgs {
-  ack: (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
-  body: { user: { id: string } };
-  client: UsergroupDirectory;
-  view: { private_metadata?: string; state: { values: Record<string, Record<string, { value?: string | null }>> } };
-}
-
-export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps) {
-  return async ({ ack, body, view, client }: ViewSubmissionArgs): Promise<void> => {
-    let alertId: number | null = null;
-    try {
-      alertId = Number((JSON.parse(view.private_metadata ?? '{}') as { alertId?: unknown }).alertId);
-    } catch {
-      alertId = null;
-    }
-    if (!alertId || !Number.isInteger(alertId)) {
-      await ack({ response_action: 'errors', errors: { [REASON_BLOCK_ID]: 'This form lost track of its alert: press the button again.' } });
-      return;
-    }
-    const decision = await deps.authorizer.authorize(body.user.id, client);
-    if (!decision.allowed) {
-      await ack({ response_action: 'errors', errors: { [REASON_BLOCK_ID]: 'You are not allowed to acknowledge alerts.' } });
+export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (args: ViewSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view, client }) => {
+    const userId = body.user.id;
+    const metadata = parseAcknowledgeModalMetadata(view.private_metadata);
+    if (!metadata) {
+      // Answered in the modal itself: without its alert id this form cannot do anything.
+      await ack({ response_action: 'errors', errors: { [ACKNOWLEDGE_REASON_BLOCK_ID]: 'This form lost track of its alert: close it and press Acknowledge again.' } });
+      deps.logger.warn({ userId, callbackId: view.callback_id }, 'acknowledge modal submitted without readable private_metadata');
       return;
     }
     await ack();
-    const reason = view.state.values[REASON_BLOCK_ID]?.[REASON_ACTION_ID]?.value ?? null;
+    const log = deps.logger.child({ view: ACKNOWLEDGE_REASON_CALLBACK_ID, alertId: metadata.alertId, userId });
+    // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages.
+    const channel = metadata.channel ?? alerts.store.getAlert(metadata.alertId)?.post?.channel ?? null;
+    const tell = async (message: Pick<SlackMessage, 'text'> & Partial<Pick<SlackMessage, 'blocks'>>): Promise<void> => {
+      if (!channel) {
+        log.warn({ text: message.text }, 'cannot answer the submitter: neither the modal nor the store says where the alert is');
+        return;
+      }
+      await client.chat.postEphemeral({ channel, user: userId, ...message });
+    };
     try {
-      const result = setAlertState(alerts.store, alertId, 'acknowledge', body.user.id, reason);
-      deps.logger.info({ alertId, userId: body.user.id, changed: result.changed }, 'alert acknowledgment submitted');
-      if (result.changed) alerts.wakeSender();
+      const decision = await deps.authorizer.authorize(userId, client);
+      if (!decision.allowed) {
+        log.warn({ reason: decision.reason }, 'refused acknowledgment: user is not in the allowlist');
+        await tell(renderRefusal({ command: 'the alert buttons', reason: decision.reason }));
+        return;
+      }
+      const reason = view.state.values[ACKNOWLEDGE_REASON_BLOCK_ID]?.[ACKNOWLEDGE_REASON_ACTION_ID]?.value ?? null;
+      const result = setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
+      if (result.changed) {
+        log.info({ auditId: result.audit.id, withReason: result.audit.reason !== null }, 'alert acknowledged');
+        alerts.wakeSender();
+        return;
+      }
+      log.info({ state: result.current?.state ?? null, stateBy: result.current?.stateBy ?? null }, 'acknowledgment submitted, nothing changed');
+      await tell({ text: alreadyDoneText(result.current, userId) });
     } catch (error) {
-      deps.logger.error({ ...errorDetails(error), alertId }, 'could not record the acknowledgment');
+      log.error(errorDetails(error), 'could not record the acknowledgment');
+      await tell({ text: 'The bot could not record your acknowledgment (the details are in its log). Press Acknowledge again in a moment.' }).catch(() => undefined);
     }
   };
 }

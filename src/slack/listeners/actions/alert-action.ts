@@ -1,0 +1,86 @@
+// The shared path of the alert buttons: ack at once, read the alert id from the button, check who presses (the same
+// allowlist as the command), then act. A state change goes through alerts/setAlertState, one atomic conditional
+// update in the store: of a double press, or two people pressing at once (even on two replicas sharing the store),
+// exactly one is recorded, and the other presser is told privately who was first. The message itself is updated by
+// the outbox sender, rendered from the store.
+import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { setAlertState, type AlertAction, type AlertRecord, type StateChangeResult } from '../../../alerts/index.js';
+import type { Logger } from '../../../log.js';
+import { alertIdFromButtonValue, renderRefusal, slackDate, userMention } from '../../blocks/index.js';
+import type { AlertDeps, ListenerDeps } from '../../deps.js';
+import { errorDetails } from '../../errors.js';
+
+/** The Web API methods the alert listeners call; Bolt's client (a WebClient) has them. */
+export type AlertSlackClient = Pick<WebClient, 'chat' | 'usergroups' | 'views'>;
+
+export type AlertButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'respond'> & { client: AlertSlackClient };
+
+export interface AlertButtonPress {
+  args: AlertButtonArgs;
+  alerts: AlertDeps;
+  alertId: number;
+  userId: string;
+  log: Logger;
+}
+
+/** What a refused press says: the state that won, who made it, and when. */
+export function alreadyDoneText(current: AlertRecord | null, userId: string): string {
+  if (!current) return "This alert is no longer in the bot's store: nothing changed.";
+  const when = current.stateAt ? ` at ${slackDate(current.stateAt)}` : '';
+  const done = { open: 'reopened', investigating: 'taken for investigation', acknowledged: 'acknowledged', escalated: 'escalated' }[current.state];
+  if (current.stateBy === userId) return `You already ${current.state === 'investigating' ? 'took this alert for investigation' : `${done} this alert`}${when}: nothing changed.`;
+  const by = current.stateBy ? ` by ${userMention(current.stateBy)}` : '';
+  return `This alert was already ${done}${by}${when}: nothing changed.`;
+}
+
+/** A private answer to whoever pressed; the alert message stays as it is. */
+export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: string): Promise<void> {
+  await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/**
+ * Records `action` on the alert once. Changed: the sender is woken to send the chat.update the store queued.
+ * Not changed: the presser is told who was first.
+ */
+export async function applyAlertAction(press: AlertButtonPress, action: AlertAction, reason: string | null = null): Promise<StateChangeResult> {
+  const result = setAlertState(press.alerts.store, press.alertId, action, press.userId, reason);
+  if (result.changed) {
+    press.log.info({ state: result.alert.state, auditId: result.audit.id }, 'alert state changed');
+    press.alerts.wakeSender();
+  } else {
+    press.log.info({ state: result.current?.state ?? null, stateBy: result.current?.stateBy ?? null }, 'alert button pressed, nothing changed');
+    await tellPresser(press.args, alreadyDoneText(result.current, press.userId));
+  }
+  return result;
+}
+
+/**
+ * One alert button as a Bolt listener: ack first, then the alert id, then who presses, then `act`. Whatever fails
+ * after the ack is logged, and the presser is told nothing was recorded.
+ */
+export function alertButtonListener(deps: ListenerDeps, alerts: AlertDeps, actionId: string, act: (press: AlertButtonPress) => Promise<void>): (args: AlertButtonArgs) => Promise<void> {
+  return async (args) => {
+    await args.ack();
+    const userId = args.body.user.id;
+    const alertId = alertIdFromButtonValue(args.body.actions[0]?.value);
+    const log = deps.logger.child({ action: actionId, alertId, userId });
+    try {
+      if (alertId === null) {
+        log.warn('alert button without an alert id in its value; ignored');
+        await tellPresser(args, 'This button does not name an alert: nothing changed.');
+        return;
+      }
+      const decision = await deps.authorizer.authorize(userId, args.client);
+      if (!decision.allowed) {
+        log.warn({ reason: decision.reason }, 'refused alert button: user is not in the allowlist');
+        await args.respond({ response_type: 'ephemeral', replace_original: false, ...renderRefusal({ command: 'the alert buttons', reason: decision.reason }) });
+        return;
+      }
+      await act({ args, alerts, alertId, userId, log });
+    } catch (error) {
+      log.error(errorDetails(error), 'alert button listener failed');
+      await tellPresser(args, 'The bot could not record that press (the details are in its log). Try again in a moment.').catch(() => undefined);
+    }
+  };
+}

@@ -1,0 +1,29 @@
+// "Show event": the full CloudTrail record of the alert's first event, posted in the alert's thread through the
+// outbox. Once is enough: a record already queued or posted for this alert is not posted again, the presser is
+// pointed to the thread instead.
+import { ALERT_SHOW_EVENT_ACTION_ID, userMention } from '../../blocks/index.js';
+import type { AlertDeps, ListenerDeps } from '../../deps.js';
+import { alertButtonListener, tellPresser, type AlertButtonArgs } from './alert-action.js';
+
+export { ALERT_SHOW_EVENT_ACTION_ID };
+
+export function alertShowEvent(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
+  return alertButtonListener(deps, alerts, ALERT_SHOW_EVENT_ACTION_ID, async ({ args, alertId, userId, log }) => {
+    const { store } = alerts;
+    const alert = store.getAlert(alertId);
+    if (!alert) {
+      await tellPresser(args, "This alert is no longer in the bot's store.");
+      return;
+    }
+    // Checked and queued in one synchronous step: two presses in this process cannot both pass the check.
+    const earlier = store.listOutbox({ alertId }).find((row) => row.kind === 'event-record' && row.state !== 'failed' && row.payload.eventId === alert.firstEventId);
+    if (earlier) {
+      const askedBy = typeof earlier.payload.requestedBy === 'string' ? ` (asked by ${userMention(earlier.payload.requestedBy)})` : '';
+      await tellPresser(args, `The record of this event is ${earlier.state === 'sent' ? 'already in the alert\'s thread' : 'on its way to the alert\'s thread'}${askedBy}.`);
+      return;
+    }
+    const outboxId = store.enqueueAlertThreadMessage(alertId, 'event-record', { eventId: alert.firstEventId, requestedBy: userId });
+    log.info({ outboxId, eventId: alert.firstEventId }, 'event record queued for the alert thread');
+    alerts.wakeSender();
+  });
+}
