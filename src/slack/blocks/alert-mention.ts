@@ -6,11 +6,6 @@ export function userMention(userId: string): string {
   return /^[UW][A-Z0-9]{2,}$/.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
 
-/** `<!subteam^S…>` for a user group id, or null. */
-export function usergroupMention(usergroupId: string | null | undefined): string | null {
-  return usergroupId && /^S[A-Z0-9]{2,}$/.test(usergroupId) ? `<!subteam^${usergroupId}>` : null;
-}
-
 /** A mention already built elsewhere (the store's reminder payload): kept only if it is a user group mention. */
 export function storedUsergroupMention(mention: unknown): string | null {
   return typeof mention === 'string' && /^<!subteam\^S[A-Z0-9]{2,}(\|[^<>]*)?>$/.test(mention) ? mention : null;

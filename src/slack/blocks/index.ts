@@ -36,4 +36,4 @@ export { summarizeAlertGroup } from './alert-group.js';
 export { renderOpenAlerts, ALERT_LIST_MAX, type OpenAlertLine } from './alert-list.js';
 export { renderEventRecord, RECORD_CHUNK_MAX, RECORD_SECTIONS_MAX, type EventRecordInput } from './alert-record.js';
 export { renderEscalation, renderFurtherCalls, renderReminder, FURTHER_CALLS_LISTED_MAX, type EscalationReply, type ReminderReply } from './alert-replies.js';
-export { userMention, usergroupMention } from './alert-mention.js';
+export { userMention } from './alert-mention.js';

@@ -1,6 +1,7 @@
 // "Not me — escalate": the presser says this root activity was not them. Recorded at once, and a reply in the
 // alert's thread pages the responders (RESPONDER_GROUP) through the outbox, so it survives a restart.
-import { usergroupMention, ALERT_ESCALATE_ACTION_ID } from '../../blocks/index.js';
+import { userGroupMention } from '../../../alerts/index.js';
+import { ALERT_ESCALATE_ACTION_ID } from '../../blocks/index.js';
 import type { EscalationReply } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { alertButtonListener, applyAlertAction, type AlertButtonArgs } from './alert-action.js';
@@ -12,7 +13,7 @@ export function alertEscalate(deps: ListenerDeps, alerts: AlertDeps): (args: Ale
     const result = await applyAlertAction(press, 'escalate');
     if (!result.changed) return;
     // The payload the outbox renderer reads back for an escalation reply (outbox-renderer.ts).
-    const reply: EscalationReply = { escalatedBy: press.userId, mention: usergroupMention(alerts.responderGroupId) };
+    const reply: EscalationReply = { escalatedBy: press.userId, mention: userGroupMention(alerts.responderGroupId) };
     alerts.store.enqueueAlertThreadMessage(press.alertId, 'alert-reply', { ...reply });
     alerts.wakeSender();
   });
