@@ -1,31 +1,16 @@
-// pino, with every secret scrubbed before a line is written: by key, by token shape and by known value.
+// pino, with every secret scrubbed before a line is written: by key, and by shape and known value (src/secrets.ts).
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { maskSecrets } from './secrets.js';
 
 export type { Logger };
 
 const SECRET_KEYS = /^(authorization|token|bottoken|apptoken|signingsecret|secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token|password|client_secret|x-slack-signature)$/i;
 
-// Slack tokens, and AWS access key ids (kept to their last 4 characters so logs still tell keys apart).
-const TOKEN_SHAPES: Array<[RegExp, (match: string) => string]> = [
-  [/\bxox[abposre]-[A-Za-z0-9-]+/g, () => '[REDACTED slack token]'],
-  [/\bxapp-[A-Za-z0-9-]+/g, () => '[REDACTED slack app token]'],
-  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, (key) => `${key.slice(0, 4)}…${key.slice(-4)}`],
-];
-
-export function scrubString(text: string, secretValues: readonly string[]): string {
-  let scrubbed = text;
-  for (const value of secretValues) {
-    if (value.length >= 8) scrubbed = scrubbed.split(value).join('[REDACTED]');
-  }
-  for (const [shape, replace] of TOKEN_SHAPES) scrubbed = scrubbed.replace(shape, replace);
-  return scrubbed;
-}
-
 function scrub(value: unknown, secretValues: readonly string[], depth: number): unknown {
-  if (typeof value === 'string') return scrubString(value, secretValues);
+  if (typeof value === 'string') return maskSecrets(value, secretValues);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: scrubString(value.message, secretValues), stack: value.stack ? scrubString(value.stack, secretValues) : undefined, code: (value as { code?: unknown }).code };
+    return { type: value.name, message: maskSecrets(value.message, secretValues), stack: value.stack ? maskSecrets(value.stack, secretValues) : undefined, code: (value as { code?: unknown }).code };
   }
   if (Array.isArray(value)) return value.map((item) => scrub(item, secretValues, depth + 1));
   const out: Record<string, unknown> = {};
@@ -57,7 +42,7 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { log: (object) => scrub(object, secretValues, 0) as Record<string, unknown> },
       hooks: {
         logMethod(args, method) {
-          const scrubbedArgs = args.map((arg) => (typeof arg === 'string' ? scrubString(arg, secretValues) : arg));
+          const scrubbedArgs = args.map((arg) => (typeof arg === 'string' ? maskSecrets(arg, secretValues) : arg));
           method.apply(this, scrubbedArgs as Parameters<typeof method>);
         },
       },

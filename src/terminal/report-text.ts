@@ -1,6 +1,6 @@
 // The posture report as a readable terminal table; colour only when the output is a TTY.
 import type { FindingStatus, PostureReport } from '../posture/model.js';
-import { scrubString } from '../log.js';
+import { maskSecrets } from '../secrets.js';
 
 const STATUS_LABEL: Record<FindingStatus, string> = {
   fail: 'FAIL',
@@ -40,7 +40,7 @@ export function renderReportText(report: PostureReport, options: { colour: boole
     const status = paint(pad(STATUS_LABEL[finding.status], 6), STATUS_COLOUR[finding.status], colour);
     lines.push(`${status} ${pad(finding.severity, 8)} ${pad(finding.id, idWidth)}  ${finding.title}`);
     // Evidence comes from AWS: never print a full access key id or a token, whatever a check wrote.
-    lines.push(`${' '.repeat(16 + idWidth)}  ${scrubString(finding.evidence, [])}`);
+    lines.push(`${' '.repeat(16 + idWidth)}  ${maskSecrets(finding.evidence)}`);
     if (finding.status === 'fail' || finding.status === 'warn' || finding.status === 'error') {
       lines.push(`${' '.repeat(16 + idWidth)}  ${paint('Fix:', '1', colour)} ${finding.remediation.text} ${finding.remediation.url}`);
     }
