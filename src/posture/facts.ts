@@ -162,29 +162,14 @@ async function readSecurityContact(clients: AwsClients): Promise<AlternateContac
   }
 }
 
-async function readOrganizationsFeatures(clients: AwsClients): Promise<Fact<OrganizationsFeatures>> {
-  const action = 'iam:ListOrganizationsFeatures';
+async function readOrganizationsFeatures(clients: AwsClients): Promise<OrganizationsFeatures> {
   try {
     const answer = await clients.iam.send(new ListOrganizationsFeaturesCommand({}));
-    return ok({ inOrganization: true, organizationId: answer.OrganizationId ?? null, enabledFeatures: answer.EnabledFeatures ?? [] });
+    return { inOrganization: true, organizationId: answer.OrganizationId ?? null, enabledFeatures: answer.EnabledFeatures ?? [] };
   } catch (error) {
-    const code = awsErrorCode(error);
-    if (code === 'OrganizationNotFoundException') return ok({ inOrganization: false, organizationId: null, enabledFeatures: [] });
-    // In an organization, but IAM's trusted access or "all features" is off: no centralized root access feature can be on.
-    if (code === 'ServiceAccessNotEnabledException' || code === 'OrganizationNotInAllFeaturesModeException') {
-      return ok({ inOrganization: true, organizationId: null, enabledFeatures: [] });
-    }
-    if (code === 'AccountNotManagementOrDelegatedAdministratorException') {
-      return {
-        ok: false,
-        error: {
-          action,
-          code,
-          message: 'This is a member account: centralized root access can only be read from the management account or the delegated administrator for IAM. Run this check there.',
-        },
-      };
-    }
-    return { ok: false, error: toFactError(action, error) };
+    if (awsErrorCode(error) === 'OrganizationNotFoundException') return { inOrganization: false, organizationId: null, enabledFeatures: [] };
+    // Member account, trusted access off, consolidated billing only: the check words each of these itself.
+    throw error;
   }
 }
 
@@ -247,7 +232,7 @@ export async function gatherAccountFacts(clients: AwsClients, options: GatherOpt
     readFact('iam:GetAccountPasswordPolicy', () => readPasswordPolicy(clients)),
     readFact('cloudtrail:DescribeTrails', () => readTrails(clients)),
     readFact('account:GetAlternateContact', () => readSecurityContact(clients)),
-    readOrganizationsFeatures(clients),
+    readFact('iam:ListOrganizationsFeatures', () => readOrganizationsFeatures(clients)),
   ]);
   return { account, gatheredAt: now().toISOString(), accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures };
 }

@@ -22,14 +22,15 @@ export const rootCredentialsCentralized: Check = {
   evaluate(facts) {
     if (!facts.organizationsFeatures.ok) {
       const { error } = facts.organizationsFeatures;
-      // ListOrganizationsFeatures answers only in the management account or the IAM delegated administrator.
-      if (error.code === 'AccountNotManagementOrDelegatedAdministrator' || error.code === 'AccountNotManagementOrDelegatedAdministratorException') {
+      // IAM's wire codes for these carry the Exception suffix. ListOrganizationsFeatures answers only in the
+      // management account or the IAM delegated administrator.
+      if (error.code === 'AccountNotManagementOrDelegatedAdministratorException') {
         return { status: 'not-applicable', evidence: 'Member account: centralized root access is an organization setting, readable only from the management account or the IAM delegated administrator (iam:ListOrganizationsFeatures: AccountNotManagementOrDelegatedAdministrator)' };
       }
-      if (error.code === 'ServiceAccessNotEnabled' || error.code === 'ServiceAccessNotEnabledException') {
+      if (error.code === 'ServiceAccessNotEnabledException') {
         return { status: 'fail', evidence: 'Trusted access for IAM is not enabled in AWS Organizations, so centralized root access is off (iam:ListOrganizationsFeatures: ServiceAccessNotEnabled)' };
       }
-      if (error.code === 'OrganizationNotInAllFeaturesMode' || error.code === 'OrganizationNotInAllFeaturesModeException') {
+      if (error.code === 'OrganizationNotInAllFeaturesModeException') {
         return { status: 'fail', evidence: 'The organization runs consolidated billing only; centralized root access needs all features enabled (iam:ListOrganizationsFeatures: OrganizationNotInAllFeaturesMode)' };
       }
       return couldNotTell([error]);

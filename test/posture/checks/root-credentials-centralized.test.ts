@@ -39,7 +39,7 @@ describe('root-credentials-centralized', () => {
   });
 
   it('is not applicable from a member account, which cannot read the organization setting', () => {
-    const result = evaluate(buildFacts({ organizationsFeatures: failed('iam:ListOrganizationsFeatures', 'AccountNotManagementOrDelegatedAdministrator') }));
+    const result = evaluate(buildFacts({ organizationsFeatures: failed('iam:ListOrganizationsFeatures', 'AccountNotManagementOrDelegatedAdministratorException') }));
     expect(result.status).toBe('not-applicable');
     expect(result.evidence).toContain('Member account');
   });
