@@ -7,9 +7,10 @@ import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slac
 import type { WebClient } from '@slack/web-api';
 import { setAlertState, type AlertAction, type AlertRecord, type StateChangeResult } from '../../../alerts/index.js';
 import type { Logger } from '../../../log.js';
-import { alertIdFromButtonValue, renderRefusal, slackDate, userMention } from '../../blocks/index.js';
+import { alertIdFromButtonValue, slackDate, userMention } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
+import { authorizeOrRefuse, replyPrivately } from '../allowlist.js';
 
 /** The Web API methods the alert listeners call; Bolt's client (a WebClient) has them. */
 export type AlertSlackClient = Pick<WebClient, 'chat' | 'usergroups' | 'views'>;
@@ -34,9 +35,12 @@ export function alreadyDoneText(current: AlertRecord | null, userId: string): st
   return `This alert was already ${done}${by}${when}: nothing changed.`;
 }
 
+/** What the alert buttons and the acknowledge modal call themselves in a refusal. */
+export const ALERT_BUTTONS_USE = 'the alert buttons';
+
 /** A private answer to whoever pressed; the alert message stays as it is. */
 export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: string): Promise<void> {
-  await args.respond({ response_type: 'ephemeral', replace_original: false, text });
+  await replyPrivately(args.respond)({ text });
 }
 
 /**
@@ -71,12 +75,7 @@ export function alertButtonListener(deps: ListenerDeps, alerts: AlertDeps, actio
         await tellPresser(args, 'This button does not name an alert: nothing changed.');
         return;
       }
-      const decision = await deps.authorizer.authorize(userId, args.client);
-      if (!decision.allowed) {
-        log.warn({ reason: decision.reason }, 'refused alert button: user is not in the allowlist');
-        await args.respond({ response_type: 'ephemeral', replace_original: false, ...renderRefusal({ command: 'the alert buttons', reason: decision.reason }) });
-        return;
-      }
+      if (!(await authorizeOrRefuse(deps, userId, args.client, { use: ALERT_BUTTONS_USE, log, tell: replyPrivately(args.respond) }))) return;
       await act({ args, alerts, alertId, userId, log });
     } catch (error) {
       log.error(errorDetails(error), 'alert button listener failed');

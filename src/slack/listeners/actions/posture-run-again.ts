@@ -1,9 +1,10 @@
 // The "Run again" button under a report (and "Try again" under a failed run): same allowlist as the command;
 // the new report replaces the message that held the button, wherever it is (ephemeral or in the channel).
 import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { POSTURE_RUN_AGAIN_ACTION_ID, renderRefusal } from '../../blocks/index.js';
+import { POSTURE_RUN_AGAIN_ACTION_ID } from '../../blocks/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
+import { authorizeOrRefuse, replyPrivately } from '../allowlist.js';
 import { runPostureForUser } from '../posture-run.js';
 import type { SlackClient } from '../slack-client.js';
 
@@ -18,13 +19,9 @@ export function postureRunAgain(deps: ListenerDeps): (args: BlockActionListenerA
     const channelId = body.channel?.id ?? (typeof body.container?.channel_id === 'string' ? body.container.channel_id : null);
     const log = deps.logger.child({ action: POSTURE_RUN_AGAIN_ACTION_ID, userId, channelId });
     try {
-      const decision = await deps.authorizer.authorize(userId, client);
-      if (!decision.allowed) {
-        log.warn({ reason: decision.reason }, 'refused: user is not in the allowlist');
-        // The report stays; only the clicker sees the refusal.
-        await respond({ response_type: 'ephemeral', replace_original: false, ...renderRefusal({ command: deps.command, reason: decision.reason }) });
-        return;
-      }
+      // Refused: the report stays; only the clicker sees the refusal.
+      const decision = await authorizeOrRefuse(deps, userId, client, { use: deps.command, log, tell: replyPrivately(respond) });
+      if (!decision) return;
       const isEphemeral = body.container?.is_ephemeral === true;
       log.info({ via: decision.via, usergroupId: decision.usergroupId }, 'posture run requested again');
       await runPostureForUser(deps, {

@@ -1,9 +1,9 @@
 // "Run checks now" under the weekly summary: the same posture run as the command, answered privately to the
 // person who pressed it; the summary in the channel stays as it was.
 import { SUMMARY_RUN_CHECKS_ACTION_ID } from '../../blocks/summary.js';
-import { renderRefusal } from '../../blocks/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
+import { authorizeOrRefuse, replyPrivately } from '../allowlist.js';
 import { runPostureForUser } from '../posture-run.js';
 import type { BlockActionListenerArgs } from './posture-run-again.js';
 
@@ -16,11 +16,7 @@ export function summaryRunChecks(deps: ListenerDeps): (args: BlockActionListener
     const channelId = body.channel?.id ?? null;
     const log = deps.logger.child({ action: SUMMARY_RUN_CHECKS_ACTION_ID, userId, channelId });
     try {
-      const decision = await deps.authorizer.authorize(userId, client);
-      if (!decision.allowed) {
-        await respond({ response_type: 'ephemeral', replace_original: false, ...renderRefusal({ command: deps.command, reason: decision.reason }) });
-        return;
-      }
+      if (!(await authorizeOrRefuse(deps, userId, client, { use: deps.command, log, tell: replyPrivately(respond) }))) return;
       await runPostureForUser(deps, { trigger: 'button', userId, channelId, visibility: 'ephemeral', replaceOriginal: false, respond, client });
     } catch (error) {
       log.error(errorDetails(error), 'summary button listener failed');

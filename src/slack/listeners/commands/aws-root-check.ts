@@ -1,11 +1,12 @@
 // /aws-root-check [public|alerts|summary|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
 // then run the posture and deliver the report through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { maskMessageSecrets, renderOpenAlerts, renderRefusal, renderRunning, renderUsage, ALERT_LIST_MAX, type SlackMessage } from '../../blocks/index.js';
+import { maskMessageSecrets, renderOpenAlerts, renderRunning, renderUsage, ALERT_LIST_MAX, type SlackMessage } from '../../blocks/index.js';
 import { renderWeeklySummary } from '../../blocks/summary.js';
 import { messagePermalink } from '../../../summary/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
+import { authorizeOrRefuse, refuse } from '../allowlist.js';
 import { runPostureForUser } from '../posture-run.js';
 import type { SlackClient } from '../slack-client.js';
 import { parseSubcommand } from './subcommand.js';
@@ -74,20 +75,15 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
     }
     const quickDecision = deps.authorizer.decideWithoutSlack?.(command.user_id) ?? null;
     if (quickDecision && !quickDecision.allowed) {
-      log.warn({ reason: quickDecision.reason }, 'refused: user is not in the allowlist');
-      await ack({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: quickDecision.reason }) });
+      await refuse(quickDecision, { use: command.command, log, tell: (refusal) => ack({ response_type: 'ephemeral', ...refusal }) });
       return;
     }
     const runsPosture = subcommand.kind === 'report' || subcommand.kind === 'summary';
     if (quickDecision && runsPosture) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: subcommand.kind === 'report' ? subcommand.visibility : 'ephemeral' }) });
     else await ack();
     try {
-      const decision = quickDecision ?? (await deps.authorizer.authorize(command.user_id, client));
-      if (!decision.allowed) {
-        log.warn({ reason: decision.reason }, 'refused: user is not in the allowlist');
-        await respond({ response_type: 'ephemeral', ...renderRefusal({ command: command.command, reason: decision.reason }) });
-        return;
-      }
+      const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
+      if (!decision) return;
       const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
       if (subcommand.kind === 'alerts') {
         await reply({ response_type: 'ephemeral', ...alertsOrApology(deps, command.team_domain, log) });

@@ -4,10 +4,11 @@
 // the same person submitted twice) records nothing, and its author is told privately in the alert's channel.
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { setAlertState } from '../../../alerts/index.js';
-import { ACKNOWLEDGE_REASON_ACTION_ID, ACKNOWLEDGE_REASON_BLOCK_ID, ACKNOWLEDGE_REASON_CALLBACK_ID, parseAcknowledgeModalMetadata, renderRefusal, type SlackMessage } from '../../blocks/index.js';
+import { ACKNOWLEDGE_REASON_ACTION_ID, ACKNOWLEDGE_REASON_BLOCK_ID, ACKNOWLEDGE_REASON_CALLBACK_ID, parseAcknowledgeModalMetadata } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
-import { alreadyDoneText, type AlertSlackClient } from '../actions/alert-action.js';
+import { ALERT_BUTTONS_USE, alreadyDoneText, type AlertSlackClient } from '../actions/alert-action.js';
+import { authorizeOrRefuse, type PrivateMessage } from '../allowlist.js';
 
 export { ACKNOWLEDGE_REASON_CALLBACK_ID };
 
@@ -27,7 +28,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     const log = deps.logger.child({ view: ACKNOWLEDGE_REASON_CALLBACK_ID, alertId: metadata.alertId, userId });
     // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages.
     const channel = metadata.channel ?? alerts.store.getAlert(metadata.alertId)?.post?.channel ?? null;
-    const tell = async (message: Pick<SlackMessage, 'text'> & Partial<Pick<SlackMessage, 'blocks'>>): Promise<void> => {
+    const tell = async (message: PrivateMessage): Promise<void> => {
       if (!channel) {
         log.warn({ text: message.text }, 'cannot answer the submitter: neither the modal nor the store says where the alert is');
         return;
@@ -35,12 +36,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
       await client.chat.postEphemeral({ channel, user: userId, ...message });
     };
     try {
-      const decision = await deps.authorizer.authorize(userId, client);
-      if (!decision.allowed) {
-        log.warn({ reason: decision.reason }, 'refused acknowledgment: user is not in the allowlist');
-        await tell(renderRefusal({ command: 'the alert buttons', reason: decision.reason }));
-        return;
-      }
+      if (!(await authorizeOrRefuse(deps, userId, client, { use: ALERT_BUTTONS_USE, log, tell }))) return;
       const reason = view.state.values[ACKNOWLEDGE_REASON_BLOCK_ID]?.[ACKNOWLEDGE_REASON_ACTION_ID]?.value ?? null;
       const result = setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
       if (result.changed) {
