@@ -65,6 +65,11 @@ describe('fake Slack Web API', () => {
     expect((await app.apps.connections.open()).url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=/);
   });
 
+  it('answers not_allowed_token_type to the app-level token on a bot method (SLACK_BOT_TOKEN set to the xapp- token)', async () => {
+    const app = new WebClient(slack.appToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+    await expect(app.chat.postMessage({ channel: 'C0SECURITY', text: 'x' })).rejects.toMatchObject({ data: { error: 'not_allowed_token_type' } });
+  });
+
   it('lists user group members, opens views with the documented shape, and rejects unknown methods', async () => {
     slack.state.usergroups.set('S0SECOPS', ['U0ALICE', 'U0BOB']);
     expect(await client.usergroups.users.list({ usergroup: 'S0SECOPS' })).toMatchObject({ ok: true, users: ['U0ALICE', 'U0BOB'] });

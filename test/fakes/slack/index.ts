@@ -3,7 +3,8 @@
 //   - POST /api/<method>: form-encoded (JSON values such as blocks/view inside fields) or JSON, token in
 //     `Authorization: Bearer xoxb-…` (or a `token` field). Answers auth.test, chat.postMessage, chat.update,
 //     chat.postEphemeral, views.open, usergroups.users.list, apps.connections.open (xapp- token) with the documented
-//     shapes; errors are HTTP 200 {ok:false,error}; a wrong token is invalid_auth, none is not_authed.
+//     shapes; errors are HTTP 200 {ok:false,error}; an unknown token is invalid_auth, none is not_authed, the
+//     workspace's other token (xapp- for chat.*, xoxb- for apps.connections.open) is not_allowed_token_type.
 //   - POST /respond/<id>: a response_url (JSON body). 5 uses within 30 minutes, then HTTP 404 {ok:false,error}.
 //   - Socket Mode (option socketMode: true): apps.connections.open hands out a ws:// URL served by `fake.socketMode`.
 //
@@ -194,13 +195,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       answer(200, { ok: false, error: 'not_authed' });
       return;
     }
-    const needsAppToken = APP_TOKEN_METHODS.has(method);
-    if (needsAppToken && record.tokenKind === 'bot') {
-      answer(200, { ok: false, error: 'not_allowed_token_type' });
+    if (record.tokenKind === 'unknown') {
+      answer(200, { ok: false, error: 'invalid_auth' });
       return;
     }
-    if (record.tokenKind !== (needsAppToken ? 'app' : 'bot')) {
-      answer(200, { ok: false, error: 'invalid_auth' });
+    // A real token of the other kind: an xoxb- token cannot open a socket, an xapp- token cannot post.
+    if (record.tokenKind !== (APP_TOKEN_METHODS.has(method) ? 'app' : 'bot')) {
+      answer(200, { ok: false, error: 'not_allowed_token_type' });
       return;
     }
     answer(200, handler(argsWithoutToken, { state, nextTs, now: () => fake.now(), socketModeUrl: socketMode ? socketMode.url() : null }));
