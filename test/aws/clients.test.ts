@@ -3,36 +3,21 @@
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetAccountSummaryCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { AwsCallError, createAwsClients, describeFatalAwsError, toFactError, type AwsClientOptions, type AwsClients } from '../../src/aws/index.js';
-import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
+import { afterEach, describe, expect, test } from 'vitest';
+import { AwsCallError, describeFatalAwsError, toFactError } from '../../src/aws/index.js';
+import { startFakeAws } from '../fakes/aws/index.js';
+import { useFakeAws } from '../support/fake-aws.js';
 
-let fake: FakeAws;
-const opened: AwsClients[] = [];
+const aws = useFakeAws();
 const savedEnv = { ...process.env };
 
-beforeAll(async () => {
-  fake = await startFakeAws();
-});
-
 afterEach(() => {
-  for (const clients of opened.splice(0)) clients.destroy();
-  fake.faults.clear();
-  fake.requests.length = 0;
-  fake.state = hardenedAccount();
   for (const name of Object.keys(process.env)) if (!(name in savedEnv)) delete process.env[name];
   Object.assign(process.env, savedEnv);
 });
 
-afterAll(async () => {
-  await fake.close();
-});
-
-function clientsFor(options: Partial<AwsClientOptions> = {}): AwsClients {
-  const clients = createAwsClients({ region: 'us-east-1', endpoint: fake.url, credentials: FAKE_CREDENTIALS, ...options });
-  opened.push(clients);
-  return clients;
-}
+/** Clients with no endpoint and no credentials of ours: the SDK resolves both from the environment. */
+const SDK_DEFAULTS = { endpoint: undefined, credentials: undefined };
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -47,44 +32,42 @@ describe('createAwsClients', () => {
   test('credentials from the default chain (environment) and AWS_ENDPOINT_URL are honoured by the SDK itself', async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENTKEY01';
     process.env.AWS_SECRET_ACCESS_KEY = 'environment-secret';
-    process.env.AWS_ENDPOINT_URL = fake.url;
-    const clients = createAwsClients({ region: 'eu-west-1' });
-    opened.push(clients);
+    process.env.AWS_ENDPOINT_URL = aws.fake.url;
+    const clients = aws.clientsFor({ region: 'eu-west-1', ...SDK_DEFAULTS });
     const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
     expect(identity.Account).toBe('123456789012');
-    expect(fake.requests).toMatchObject([{ service: 'sts', operation: 'GetCallerIdentity', region: 'eu-west-1' }]);
+    expect(aws.fake.requests).toMatchObject([{ service: 'sts', operation: 'GetCallerIdentity', region: 'eu-west-1' }]);
   });
 
   test('a per-service variable (AWS_ENDPOINT_URL_IAM) points only that service at the endpoint', async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAENVIRONMENTKEY01';
     process.env.AWS_SECRET_ACCESS_KEY = 'environment-secret';
-    process.env.AWS_ENDPOINT_URL_IAM = fake.url;
-    const clients = createAwsClients({ region: 'us-east-1' });
-    opened.push(clients);
+    process.env.AWS_ENDPOINT_URL_IAM = aws.fake.url;
+    const clients = aws.clientsFor(SDK_DEFAULTS);
     await clients.iam.send(new GetAccountSummaryCommand({}));
-    expect(fake.calls('GetAccountSummary')).toBe(1);
+    expect(aws.fake.calls('GetAccountSummary')).toBe(1);
   });
 
   test('one CloudTrail client per Region, reused, each signing for its Region', async () => {
-    const clients = clientsFor();
+    const clients = aws.clientsFor();
     expect(clients.cloudTrail('eu-west-1')).toBe(clients.cloudTrail('eu-west-1'));
     expect(clients.cloudTrail('eu-west-1')).not.toBe(clients.cloudTrail('us-west-2'));
     await clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({}));
     await clients.cloudTrail('us-west-2').send(new DescribeTrailsCommand({}));
-    expect(fake.requests.map((request) => request.region)).toEqual(['eu-west-1', 'us-west-2']);
+    expect(aws.fake.requests.map((request) => request.region)).toEqual(['eu-west-1', 'us-west-2']);
   });
 
   test('retries are bounded by maxAttempts (standard mode)', async () => {
-    fake.faults.serverError('GetAccountSummary');
-    const error = await failureOf(clientsFor({ maxAttempts: 3 }).iam.send(new GetAccountSummaryCommand({})));
-    expect(fake.calls('GetAccountSummary')).toBe(3);
+    aws.fake.faults.serverError('GetAccountSummary');
+    const error = await failureOf(aws.clientsFor({ maxAttempts: 3 }).iam.send(new GetAccountSummaryCommand({})));
+    expect(aws.fake.calls('GetAccountSummary')).toBe(3);
     expect(toFactError('iam:GetAccountSummary', error)).toEqual({ action: 'iam:GetAccountSummary', code: 'ServiceFailure', message: expect.stringMatching(/^iam:GetAccountSummary failed after 3 attempts: ServiceFailure:/) });
   });
 
   test('a request slower than requestTimeoutMs fails with TimeoutError', async () => {
-    fake.faults.delay('GetAccountSummary', 1_000);
+    aws.fake.faults.delay('GetAccountSummary', 1_000);
     const started = performance.now();
-    const error = await failureOf(clientsFor({ requestTimeoutMs: 150, maxAttempts: 1 }).iam.send(new GetAccountSummaryCommand({})));
+    const error = await failureOf(aws.clientsFor({ requestTimeoutMs: 150, maxAttempts: 1 }).iam.send(new GetAccountSummaryCommand({})));
     expect(performance.now() - started).toBeLessThan(900);
     expect(toFactError('iam:GetAccountSummary', error)).toMatchObject({ code: 'TimeoutError', message: expect.stringContaining('did not answer in time') });
   });
@@ -92,16 +75,16 @@ describe('createAwsClients', () => {
 
 describe('AWS errors in our words', () => {
   test('AccessDenied names the IAM action to allow and keeps what AWS said', async () => {
-    fake.faults.accessDenied('GetCredentialReport');
-    const error = await failureOf(clientsFor().iam.send(new GetCredentialReportCommand({})));
+    aws.fake.faults.accessDenied('GetCredentialReport');
+    const error = await failureOf(aws.clientsFor().iam.send(new GetCredentialReportCommand({})));
     const factError = toFactError('iam:GetCredentialReport', error);
     expect(factError.code).toBe('AccessDenied');
     expect(factError.message).toMatch(/^Access denied to iam:GetCredentialReport: allow the IAM action iam:GetCredentialReport in the bot's policy \(see iam-policy.json\)\. AWS said: User: arn:aws:sts::/);
   });
 
   test('throttling after retries says to try again', async () => {
-    fake.faults.throttle('DescribeTrails');
-    const error = await failureOf(clientsFor({ maxAttempts: 2 }).cloudTrail('us-east-1').send(new DescribeTrailsCommand({})));
+    aws.fake.faults.throttle('DescribeTrails');
+    const error = await failureOf(aws.clientsFor({ maxAttempts: 2 }).cloudTrail('us-east-1').send(new DescribeTrailsCommand({})));
     expect(toFactError('cloudtrail:DescribeTrails', error)).toEqual({ action: 'cloudtrail:DescribeTrails', code: 'ThrottlingException', message: 'cloudtrail:DescribeTrails was throttled by AWS after 2 attempts: run the check again in a minute.' });
   });
 
@@ -109,7 +92,7 @@ describe('AWS errors in our words', () => {
     const closed = await startFakeAws();
     const url = closed.url;
     await closed.close();
-    const error = await failureOf(clientsFor({ endpoint: url, maxAttempts: 1 }).sts.send(new GetCallerIdentityCommand({})));
+    const error = await failureOf(aws.clientsFor({ endpoint: url, maxAttempts: 1 }).sts.send(new GetCallerIdentityCommand({})));
     expect(toFactError('sts:GetCallerIdentity', error).code).toBe('ECONNREFUSED');
     expect(describeFatalAwsError(new AwsCallError('sts:GetCallerIdentity', 'ECONNREFUSED', error))).toMatch(/^could not reach AWS \(ECONNREFUSED\) for sts:GetCallerIdentity/);
   });
@@ -119,11 +102,10 @@ describe('AWS errors in our words', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/aws-root-guard/credentials';
     process.env.AWS_CONFIG_FILE = '/nonexistent/aws-root-guard/config';
     process.env.AWS_EC2_METADATA_DISABLED = 'true';
-    const clients = createAwsClients({ region: 'us-east-1', endpoint: fake.url, maxAttempts: 1 });
-    opened.push(clients);
+    const clients = aws.clientsFor({ credentials: undefined, maxAttempts: 1 });
     const error = await failureOf(clients.sts.send(new GetCallerIdentityCommand({})));
     expect(describeFatalAwsError(error)).toMatch(/^no AWS credentials found: set AWS_PROFILE/);
-    expect(fake.requests).toEqual([]);
+    expect(aws.fake.requests).toEqual([]);
   });
 
   test('expired or rejected credentials get their own advice', () => {

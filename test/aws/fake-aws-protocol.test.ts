@@ -10,34 +10,16 @@ import {
   ListVirtualMFADevicesCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createAwsClients, type AwsClients } from '../../src/aws/index.js';
-import { CREDENTIAL_REPORT_COLUMNS, FAKE_CREDENTIALS, hardenedAccount, noPasswordPolicy, standaloneAccount, startFakeAws, virtualMfaOnly, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
+import { describe, expect, test } from 'vitest';
+import { CREDENTIAL_REPORT_COLUMNS, noPasswordPolicy, standaloneAccount, virtualMfaOnly, type CloudTrailRecord } from '../fakes/aws/index.js';
+import { useFakeAws } from '../support/fake-aws.js';
 
-let fake: FakeAws;
-let clients: AwsClients;
-
-beforeAll(async () => {
-  fake = await startFakeAws();
-  clients = createAwsClients({ region: 'us-east-1', endpoint: fake.url, credentials: FAKE_CREDENTIALS, maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  clients.destroy();
-  await fake.close();
-});
-
-beforeEach(() => {
-  fake.state = hardenedAccount();
-  fake.faults.clear();
-  fake.requests.length = 0;
-  fake.latencyMs = 0;
-});
+const aws = useFakeAws({ clients: { maxAttempts: 1 } });
 
 const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAFAKEAWSTESTKEY01/20261128/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00' };
 
 async function rawQuery(body: string, scopeService = 'iam'): Promise<{ status: number; text: string; contentType: string | null }> {
-  const response = await fetch(`${fake.url}/`, {
+  const response = await fetch(`${aws.fake.url}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: SIGNED.authorization.replace('/iam/', `/${scopeService}/`) },
     body,
@@ -72,7 +54,7 @@ describe('IAM and STS: AWS Query protocol', () => {
   });
 
   test('errors are <ErrorResponse><Error><Type><Code><Message> with the HTTP status IAM uses', async () => {
-    fake.state = noPasswordPolicy();
+    aws.fake.state = noPasswordPolicy();
     const { status, text } = await rawQuery('Action=GetAccountPasswordPolicy&Version=2010-05-08');
     expect(status).toBe(404);
     expect(text).toMatch(
@@ -81,7 +63,7 @@ describe('IAM and STS: AWS Query protocol', () => {
   });
 
   test('AccessDenied is 403 Sender naming the caller and the IAM action', async () => {
-    fake.faults.accessDenied('GetCredentialReport');
+    aws.fake.faults.accessDenied('GetCredentialReport');
     const { status, text } = await rawQuery('Action=GetCredentialReport&Version=2010-05-08');
     expect(status).toBe(403);
     expect(text).toContain('<Type>Sender</Type><Code>AccessDenied</Code>');
@@ -89,7 +71,7 @@ describe('IAM and STS: AWS Query protocol', () => {
   });
 
   test('throttling is code Throttling with HTTP 400; a 5xx fault is a Receiver error', async () => {
-    fake.faults.throttle('ListAccountAliases', { times: 1 }).serverError('ListAccountAliases', { times: 1, status: 503 });
+    aws.fake.faults.throttle('ListAccountAliases', { times: 1 }).serverError('ListAccountAliases', { times: 1, status: 503 });
     const throttled = await rawQuery('Action=ListAccountAliases&Version=2010-05-08');
     expect(throttled.status).toBe(400);
     expect(throttled.text).toContain('<Code>Throttling</Code><Message>Rate exceeded</Message>');
@@ -100,7 +82,7 @@ describe('IAM and STS: AWS Query protocol', () => {
   });
 
   test('a request without a SigV4 Authorization header is refused', async () => {
-    const response = await fetch(`${fake.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetAccountSummary&Version=2010-05-08' });
+    const response = await fetch(`${aws.fake.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetAccountSummary&Version=2010-05-08' });
     expect(response.status).toBe(403);
     expect(await response.text()).toContain('<Code>MissingAuthenticationToken</Code>');
   });
@@ -108,49 +90,49 @@ describe('IAM and STS: AWS Query protocol', () => {
   test('STS answers in its own namespace, version 2011-06-15, and the SDK reads it', async () => {
     const { text } = await rawQuery('Action=GetCallerIdentity&Version=2011-06-15', 'sts');
     expect(text).toMatch(/^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);
-    const identity = await clients.sts.send(new GetCallerIdentityCommand({}));
+    const identity = await aws.clients.sts.send(new GetCallerIdentityCommand({}));
     expect(identity).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/aws-root-guard/root-guard' });
-    expect(fake.requests.at(-1)).toMatchObject({ service: 'sts', operation: 'GetCallerIdentity', region: 'us-east-1', params: { Action: 'GetCallerIdentity', Version: '2011-06-15' } });
+    expect(aws.fake.requests.at(-1)).toMatchObject({ service: 'sts', operation: 'GetCallerIdentity', region: 'us-east-1', params: { Action: 'GetCallerIdentity', Version: '2011-06-15' } });
   });
 
   test('the SDK parses the SummaryMap, the password policy and the organization features', async () => {
-    const summary = await clients.iam.send(new GetAccountSummaryCommand({}));
+    const summary = await aws.clients.iam.send(new GetAccountSummaryCommand({}));
     expect(summary.SummaryMap).toMatchObject({ AccountMFAEnabled: 1, AccountAccessKeysPresent: 0, AccountSigningCertificatesPresent: 0, UsersQuota: 5000 });
-    const { PasswordPolicy: policy } = await clients.iam.send(new GetAccountPasswordPolicyCommand({}));
+    const { PasswordPolicy: policy } = await aws.clients.iam.send(new GetAccountPasswordPolicyCommand({}));
     expect(policy).toMatchObject({ MinimumPasswordLength: 14, PasswordReusePrevention: 24, RequireSymbols: true, ExpirePasswords: false });
-    const features = await clients.iam.send(new ListOrganizationsFeaturesCommand({}));
+    const features = await aws.clients.iam.send(new ListOrganizationsFeaturesCommand({}));
     expect(features).toMatchObject({ OrganizationId: 'o-exampleorgid1', EnabledFeatures: ['RootCredentialsManagement', 'RootSessions'] });
   });
 
   test('a standalone account: ListOrganizationsFeatures fails with OrganizationNotFoundException (400), as the SDK models it', async () => {
-    fake.state = standaloneAccount();
-    const error = await clients.iam.send(new ListOrganizationsFeaturesCommand({})).catch((caught: unknown) => caught);
+    aws.fake.state = standaloneAccount();
+    const error = await aws.clients.iam.send(new ListOrganizationsFeaturesCommand({})).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'OrganizationNotFoundException', $metadata: { httpStatusCode: 400 } });
   });
 
   test('ListVirtualMFADevices filters on AssignmentStatus and carries the assigned User with its Arn', async () => {
-    fake.state = virtualMfaOnly();
-    const assigned = await clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned' }));
+    aws.fake.state = virtualMfaOnly();
+    const assigned = await aws.clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Assigned' }));
     expect(assigned.VirtualMFADevices?.map((device) => [device.SerialNumber, device.User?.Arn])).toEqual([
       ['arn:aws:iam::123456789012:mfa/root-account-mfa-device', 'arn:aws:iam::123456789012:root'],
       ['arn:aws:iam::123456789012:mfa/admin-phone', 'arn:aws:iam::123456789012:user/admin'],
     ]);
     expect(assigned.VirtualMFADevices?.[0]?.EnableDate).toBeInstanceOf(Date);
-    const unassigned = await clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned' }));
+    const unassigned = await aws.clients.iam.send(new ListVirtualMFADevicesCommand({ AssignmentStatus: 'Unassigned' }));
     expect(unassigned.VirtualMFADevices).toEqual([{ SerialNumber: 'arn:aws:iam::123456789012:mfa/spare' }]);
-    expect(fake.requests.map((request) => request.params.AssignmentStatus)).toEqual(['Assigned', 'Unassigned']);
+    expect(aws.fake.requests.map((request) => request.params.AssignmentStatus)).toEqual(['Assigned', 'Unassigned']);
   });
 
   test('credential report: ReportNotPresent (410), generation STARTED, ReportInProgress (404) as many times as set, then base64 CSV', async () => {
-    fake.state.credentialReport.generatedAt = null;
-    fake.state.credentialReport.inProgressPolls = 1;
-    const notPresent = await clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
+    aws.fake.state.credentialReport.generatedAt = null;
+    aws.fake.state.credentialReport.inProgressPolls = 1;
+    const notPresent = await aws.clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
     expect(notPresent).toMatchObject({ name: 'CredentialReportNotPresentException', Code: 'ReportNotPresent', $metadata: { httpStatusCode: 410 } });
-    expect((await clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
-    expect((await clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS');
-    const inProgress = await clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
+    expect((await aws.clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('STARTED');
+    expect((await aws.clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('INPROGRESS');
+    const inProgress = await aws.clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
     expect(inProgress).toMatchObject({ name: 'CredentialReportNotReadyException', Code: 'ReportInProgress', $metadata: { httpStatusCode: 404 } });
-    const report = await clients.iam.send(new GetCredentialReportCommand({}));
+    const report = await aws.clients.iam.send(new GetCredentialReportCommand({}));
     expect(report.ReportFormat).toBe('text/csv');
     expect(report.GeneratedTime).toBeInstanceOf(Date);
     const csv = Buffer.from(report.Content!).toString('utf8');
@@ -158,21 +140,21 @@ describe('IAM and STS: AWS Query protocol', () => {
     expect(header).toBe(CREDENTIAL_REPORT_COLUMNS.join(','));
     expect(root).toMatch(/^<root_account>,arn:aws:iam::123456789012:root,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00,not_supported,\d{4}-[^,]+\+00:00,not_supported,not_supported,true,false,N\/A,N\/A,N\/A,N\/A,false,N\/A,N\/A,N\/A,N\/A,false,N\/A,false,N\/A$/);
     // A report under four hours old is not regenerated.
-    expect((await clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
+    expect((await aws.clients.iam.send(new GenerateCredentialReportCommand({}))).State).toBe('COMPLETE');
   });
 
   test('an expired report answers ReportExpired (410)', async () => {
-    fake.state.credentialReport.expired = true;
-    const error = await clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
+    aws.fake.state.credentialReport.expired = true;
+    const error = await aws.clients.iam.send(new GetCredentialReportCommand({})).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'CredentialReportExpiredException', Code: 'ReportExpired', $metadata: { httpStatusCode: 410 } });
   });
 });
 
 describe('CloudTrail: AWS JSON 1.1', () => {
   test('the SDK sends X-Amz-Target CloudTrail_20131101.<Operation>; the long API-reference prefix is accepted too', async () => {
-    await clients.cloudTrail('us-east-1').send(new DescribeTrailsCommand({}));
-    expect(fake.requests.at(-1)).toMatchObject({ service: 'cloudtrail', operation: 'DescribeTrails', region: 'us-east-1' });
-    const response = await fetch(`${fake.url}/`, {
+    await aws.clients.cloudTrail('us-east-1').send(new DescribeTrailsCommand({}));
+    expect(aws.fake.requests.at(-1)).toMatchObject({ service: 'cloudtrail', operation: 'DescribeTrails', region: 'us-east-1' });
+    const response = await fetch(`${aws.fake.url}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails', authorization: SIGNED.authorization.replace('/iam/', '/cloudtrail/') },
       body: '{}',
@@ -183,35 +165,35 @@ describe('CloudTrail: AWS JSON 1.1', () => {
   });
 
   test('errors are {"__type", "message"}; AccessDeniedException and ThrottlingException are HTTP 400', async () => {
-    fake.faults.accessDenied('GetTrailStatus', { times: 1 }).throttle('GetTrailStatus', { times: 1 });
+    aws.fake.faults.accessDenied('GetTrailStatus', { times: 1 }).throttle('GetTrailStatus', { times: 1 });
     const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'CloudTrail_20131101.GetTrailStatus', authorization: SIGNED.authorization.replace('/iam/', '/cloudtrail/') };
-    const denied = await fetch(`${fake.url}/`, { method: 'POST', headers, body: '{"Name":"management-events"}' });
+    const denied = await fetch(`${aws.fake.url}/`, { method: 'POST', headers, body: '{"Name":"management-events"}' });
     expect(denied.status).toBe(400);
     expect(await denied.json()).toMatchObject({ __type: 'AccessDeniedException', message: expect.stringContaining('cloudtrail:GetTrailStatus') });
-    const throttled = await fetch(`${fake.url}/`, { method: 'POST', headers, body: '{"Name":"management-events"}' });
+    const throttled = await fetch(`${aws.fake.url}/`, { method: 'POST', headers, body: '{"Name":"management-events"}' });
     expect(await throttled.json()).toEqual({ __type: 'ThrottlingException', message: 'Rate exceeded' });
   });
 
   test('a multi-region trail shows in every Region as a shadow trail; its status is read by ARN, by name only at home', async () => {
-    const inEurope = await clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+    const inEurope = await aws.clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: true }));
     expect(inEurope.trailList?.map((trail) => trail.HomeRegion)).toEqual(['us-east-1']);
-    expect((await clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: false }))).trailList).toEqual([]);
+    expect((await aws.clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({ includeShadowTrails: false }))).trailList).toEqual([]);
     const arn = inEurope.trailList![0]!.TrailARN!;
-    const status = await clients.cloudTrail('eu-west-1').send(new GetTrailStatusCommand({ Name: arn }));
+    const status = await aws.clients.cloudTrail('eu-west-1').send(new GetTrailStatusCommand({ Name: arn }));
     expect(status.IsLogging).toBe(true);
     expect(status.StartLoggingTime).toBeInstanceOf(Date);
-    const byName = await clients.cloudTrail('eu-west-1').send(new GetTrailStatusCommand({ Name: 'management-events' })).catch((caught: unknown) => caught);
+    const byName = await aws.clients.cloudTrail('eu-west-1').send(new GetTrailStatusCommand({ Name: 'management-events' })).catch((caught: unknown) => caught);
     expect(byName).toMatchObject({ name: 'TrailNotFoundException' });
-    expect(fake.requests.filter((request) => request.operation === 'GetTrailStatus').map((request) => request.region)).toEqual(['eu-west-1', 'eu-west-1']);
+    expect(aws.fake.requests.filter((request) => request.operation === 'GetTrailStatus').map((request) => request.region)).toEqual(['eu-west-1', 'eu-west-1']);
   });
 
   test('LookupEvents: one attribute, time range, newest first, pages of at most 50 with NextToken, the real envelope', async () => {
     const now = Date.now();
     const records = Array.from({ length: 7 }, (_, index) => rootRecord(`event-${index}`, new Date(now - (index + 1) * 60_000)));
-    fake.addEvents('us-east-1', records);
-    fake.addEvents('us-east-1', [{ ...rootRecord('iam-user', new Date(now - 30_000)), userIdentity: { type: 'IAMUser', userName: 'alice', accessKeyId: 'AKIAEXAMPLEALICE0001' } }]);
-    fake.addEvents('eu-west-1', [rootRecord('elsewhere', new Date(now - 10_000))]);
-    const cloudTrail = clients.cloudTrail('us-east-1');
+    aws.fake.addEvents('us-east-1', records);
+    aws.fake.addEvents('us-east-1', [{ ...rootRecord('iam-user', new Date(now - 30_000)), userIdentity: { type: 'IAMUser', userName: 'alice', accessKeyId: 'AKIAEXAMPLEALICE0001' } }]);
+    aws.fake.addEvents('eu-west-1', [rootRecord('elsewhere', new Date(now - 10_000))]);
+    const cloudTrail = aws.clients.cloudTrail('us-east-1');
     const query = { LookupAttributes: [{ AttributeKey: 'Username' as const, AttributeValue: 'root' }], StartTime: new Date(now - 6.5 * 60_000), EndTime: new Date(now), MaxResults: 4 };
     const first = await cloudTrail.send(new LookupEventsCommand(query));
     expect(first.Events?.map((event) => event.EventId)).toEqual(['event-0', 'event-1', 'event-2', 'event-3']);
@@ -228,12 +210,12 @@ describe('CloudTrail: AWS JSON 1.1', () => {
   });
 
   test('LookupEvents rejects two attributes, MaxResults over 50, an inverted time range and a token from another query', async () => {
-    const cloudTrail = clients.cloudTrail('us-east-1');
+    const cloudTrail = aws.clients.cloudTrail('us-east-1');
     const two = [{ AttributeKey: 'Username' as const, AttributeValue: 'root' }, { AttributeKey: 'EventName' as const, AttributeValue: 'ConsoleLogin' }];
     await expect(cloudTrail.send(new LookupEventsCommand({ LookupAttributes: two }))).rejects.toMatchObject({ name: 'InvalidLookupAttributesException' });
     await expect(cloudTrail.send(new LookupEventsCommand({ MaxResults: 51 }))).rejects.toMatchObject({ name: 'InvalidMaxResultsException' });
     await expect(cloudTrail.send(new LookupEventsCommand({ StartTime: new Date(2000), EndTime: new Date(1000) }))).rejects.toMatchObject({ name: 'InvalidTimeRangeException' });
-    fake.addEvents('us-east-1', [rootRecord('a', new Date(Date.now() - 2000)), rootRecord('b', new Date(Date.now() - 1000))]);
+    aws.fake.addEvents('us-east-1', [rootRecord('a', new Date(Date.now() - 2000)), rootRecord('b', new Date(Date.now() - 1000))]);
     const page = await cloudTrail.send(new LookupEventsCommand({ MaxResults: 1 }));
     await expect(cloudTrail.send(new LookupEventsCommand({ MaxResults: 1, LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ListUsers' }], NextToken: page.NextToken }))).rejects.toMatchObject({
       name: 'InvalidNextTokenException',
@@ -241,14 +223,14 @@ describe('CloudTrail: AWS JSON 1.1', () => {
   });
 
   test('with the rate limit on, a third LookupEvents within a second in one Region is ThrottlingException "Rate exceeded"', async () => {
-    fake.faults.lookupEventsRateLimit = true;
-    const cloudTrail = clients.cloudTrail('us-west-2');
+    aws.fake.faults.lookupEventsRateLimit = true;
+    const cloudTrail = aws.clients.cloudTrail('us-west-2');
     await cloudTrail.send(new LookupEventsCommand({}));
     await cloudTrail.send(new LookupEventsCommand({}));
     await expect(cloudTrail.send(new LookupEventsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
     // Another Region has its own quota.
-    await expect(clients.cloudTrail('eu-west-1').send(new LookupEventsCommand({}))).resolves.toBeDefined();
-    expect(fake.requests.map((request) => [request.region, request.status])).toEqual([
+    await expect(aws.clients.cloudTrail('eu-west-1').send(new LookupEventsCommand({}))).resolves.toBeDefined();
+    expect(aws.fake.requests.map((request) => [request.region, request.status])).toEqual([
       ['us-west-2', 200],
       ['us-west-2', 200],
       ['us-west-2', 400],
@@ -257,18 +239,18 @@ describe('CloudTrail: AWS JSON 1.1', () => {
   });
 
   test('a malformed CloudTrailEvent string can be seeded as is', async () => {
-    fake.addLookupEnvelopes('us-east-1', [{ EventId: 'broken', EventName: 'ConsoleLogin', ReadOnly: 'false', EventTime: new Date(), EventSource: 'signin.amazonaws.com', Username: 'root', CloudTrailEvent: '{"eventVersion":' }]);
-    const page = await clients.cloudTrail('us-east-1').send(new LookupEventsCommand({}));
+    aws.fake.addLookupEnvelopes('us-east-1', [{ EventId: 'broken', EventName: 'ConsoleLogin', ReadOnly: 'false', EventTime: new Date(), EventSource: 'signin.amazonaws.com', Username: 'root', CloudTrailEvent: '{"eventVersion":' }]);
+    const page = await aws.clients.cloudTrail('us-east-1').send(new LookupEventsCommand({}));
     expect(page.Events?.[0]?.CloudTrailEvent).toBe('{"eventVersion":');
   });
 });
 
 describe('Account: REST-JSON', () => {
   test('GetAlternateContact is POST /getAlternateContact; a missing contact is ResourceNotFoundException (404, x-amzn-ErrorType)', async () => {
-    const contact = await clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
+    const contact = await aws.clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
     expect(contact.AlternateContact).toEqual({ AlternateContactType: 'SECURITY', Name: 'Security Team', EmailAddress: 'security@example.com', PhoneNumber: '+1-555-0100', Title: 'Security' });
-    expect(fake.requests.at(-1)).toMatchObject({ service: 'account', operation: 'GetAlternateContact', params: { AlternateContactType: 'SECURITY' } });
-    const response = await fetch(`${fake.url}/getAlternateContact`, {
+    expect(aws.fake.requests.at(-1)).toMatchObject({ service: 'account', operation: 'GetAlternateContact', params: { AlternateContactType: 'SECURITY' } });
+    const response = await fetch(`${aws.fake.url}/getAlternateContact`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: SIGNED.authorization.replace('/iam/', '/account/') },
       body: '{"AlternateContactType":"BILLING"}',
@@ -276,40 +258,40 @@ describe('Account: REST-JSON', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     expect(await response.json()).toEqual({ message: 'No contact of the inputted alternate contact type found.' });
-    await expect(clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'BILLING' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+    await expect(aws.clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'BILLING' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
   });
 
   test('ListRegions filters on RegionOptStatusContains and pages with NextToken; throttling is TooManyRequestsException (429)', async () => {
-    const first = await clients.account.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 2 }));
-    const second = await clients.account.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 2, NextToken: first.NextToken }));
+    const first = await aws.clients.account.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 2 }));
+    const second = await aws.clients.account.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 2, NextToken: first.NextToken }));
     expect([...(first.Regions ?? []), ...(second.Regions ?? [])].map((region) => region.RegionName)).toEqual(['us-east-1', 'us-west-2', 'eu-west-1', 'eu-south-2']);
-    fake.faults.throttle('ListRegions', { times: 1 });
-    await expect(clients.account.send(new ListRegionsCommand({}))).rejects.toMatchObject({ name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+    aws.fake.faults.throttle('ListRegions', { times: 1 });
+    await expect(aws.clients.account.send(new ListRegionsCommand({}))).rejects.toMatchObject({ name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
   });
 });
 
 describe('fake controls', () => {
   test('latencyMs delays every call; a Delay fault only the calls it names', async () => {
-    fake.latencyMs = 60;
+    aws.fake.latencyMs = 60;
     let started = performance.now();
-    await clients.iam.send(new GetAccountSummaryCommand({}));
+    await aws.clients.iam.send(new GetAccountSummaryCommand({}));
     expect(performance.now() - started).toBeGreaterThanOrEqual(55);
-    fake.latencyMs = 0;
-    fake.faults.delay('GetAccountSummary', 80, { times: 1 });
+    aws.fake.latencyMs = 0;
+    aws.fake.faults.delay('GetAccountSummary', 80, { times: 1 });
     started = performance.now();
-    await clients.iam.send(new GetAccountSummaryCommand({}));
+    await aws.clients.iam.send(new GetAccountSummaryCommand({}));
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     started = performance.now();
-    await clients.iam.send(new GetAccountSummaryCommand({}));
+    await aws.clients.iam.send(new GetAccountSummaryCommand({}));
     expect(performance.now() - started).toBeLessThan(75);
   });
 
   test('faults can target one Region; calls() counts per operation and Region', async () => {
-    fake.faults.serverError('DescribeTrails', { region: 'eu-west-1' });
-    await expect(clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({}))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
-    await expect(clients.cloudTrail('us-east-1').send(new DescribeTrailsCommand({}))).resolves.toBeDefined();
-    expect(fake.calls('DescribeTrails')).toBe(2);
-    expect(fake.calls('DescribeTrails', 'eu-west-1')).toBe(1);
-    expect(fake.requests[0]).toMatchObject({ status: 500, errorCode: 'InternalFailure' });
+    aws.fake.faults.serverError('DescribeTrails', { region: 'eu-west-1' });
+    await expect(aws.clients.cloudTrail('eu-west-1').send(new DescribeTrailsCommand({}))).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    await expect(aws.clients.cloudTrail('us-east-1').send(new DescribeTrailsCommand({}))).resolves.toBeDefined();
+    expect(aws.fake.calls('DescribeTrails')).toBe(2);
+    expect(aws.fake.calls('DescribeTrails', 'eu-west-1')).toBe(1);
+    expect(aws.fake.requests[0]).toMatchObject({ status: 500, errorCode: 'InternalFailure' });
   });
 });
