@@ -17,6 +17,7 @@ import {
   type UnacknowledgedAlert,
   type WeeklySummary,
 } from '../../summary/index.js';
+import { packLines } from './alert-record.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
 import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, mrkdwn, mrkdwnLink, plainText, truncate, untrustedMrkdwn } from './text.js';
@@ -88,20 +89,9 @@ function checkFailureRow(failure: WeeklySummary['checksFailed'][number]): string
   return `• ${accountName(failure.account)}: ${code}${untrustedMrkdwn(failure.error.message, ERROR_MAX)}`;
 }
 
-/** Packs lines into as few sections as fit 3000 characters each. */
+/** Packs lines into as few sections as fit 3000 characters each; a longer line is cut short, not split. */
 function linesToSections(lines: readonly string[]): SectionBlock[] {
-  const sections: SectionBlock[] = [];
-  let current = '';
-  for (const line of lines) {
-    const safeLine = truncate(line, BLOCK_KIT_LIMITS.sectionText);
-    if (current && current.length + 1 + safeLine.length > BLOCK_KIT_LIMITS.sectionText) {
-      sections.push(section(current));
-      current = '';
-    }
-    current = current ? `${current}\n${safeLine}` : safeLine;
-  }
-  if (current) sections.push(section(current));
-  return sections;
+  return packLines(lines.map((line) => truncate(line, BLOCK_KIT_LIMITS.sectionText)), BLOCK_KIT_LIMITS.sectionText).map(section);
 }
 
 /** A full list as thread replies: each reply a title and at most 49 sections. */
