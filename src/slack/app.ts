@@ -13,7 +13,7 @@ import { ReplayGuard, replayGuardMiddleware, signedRequestHeaders } from './repl
 
 /** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
 export const SLACK_EVENTS_PATH = '/slack/events';
-export const DEFAULT_RUN_TIMEOUT_MS = 5 * 60 * 1000;
+const DEFAULT_RUN_TIMEOUT_MS = 5 * 60 * 1000;
 
 export interface CreateSlackAppOptions {
   /**

@@ -31,7 +31,7 @@ export interface AuthorizerOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_MEMBERSHIP_CACHE_TTL_MS = 5 * 60 * 1000;
+const DEFAULT_MEMBERSHIP_CACHE_TTL_MS = 5 * 60 * 1000;
 
 interface CachedMembers {
   members: ReadonlySet<string>;

@@ -6,7 +6,7 @@ import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
 
-export const REPLAY_WINDOW_SECONDS = 5 * 60;
+const REPLAY_WINDOW_SECONDS = 5 * 60;
 
 export interface SignedRequestHeaders {
   slackSignature?: string;

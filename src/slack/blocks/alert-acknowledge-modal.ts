@@ -7,7 +7,7 @@ export const ACKNOWLEDGE_REASON_CALLBACK_ID = 'alert_acknowledge_reason';
 export const ACKNOWLEDGE_REASON_BLOCK_ID = 'reason';
 export const ACKNOWLEDGE_REASON_ACTION_ID = 'reason_input';
 /** What the input accepts; the audit keeps up to 3000 (MAX_REASON_LENGTH). */
-export const ACKNOWLEDGE_REASON_MAX_LENGTH = 1000;
+const ACKNOWLEDGE_REASON_MAX_LENGTH = 1000;
 
 export interface AcknowledgeModalMetadata {
   alertId: number;

@@ -8,7 +8,7 @@ export interface SlackDateOptions {
 }
 
 /** "2026-11-02 03:12:00 UTC": what the fallback shows. */
-export function utcFallback(date: Date, seconds: boolean): string {
+function utcFallback(date: Date, seconds: boolean): string {
   const iso = date.toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }

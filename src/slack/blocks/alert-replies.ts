@@ -12,7 +12,7 @@ import { packLines } from './alert-record.js';
 import { mrkdwn, truncate, untrustedMrkdwn } from './text.js';
 
 /** Calls listed one per line in one reply; a larger batch is counted, and each call is in CloudTrail. */
-export const FURTHER_CALLS_LISTED_MAX = 200;
+const FURTHER_CALLS_LISTED_MAX = 200;
 /** Sections in one reply: the listed calls plus the heading and a trailing note stay under 50 blocks. */
 const FURTHER_CALLS_SECTIONS_MAX = 40;
 

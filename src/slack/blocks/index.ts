@@ -4,18 +4,17 @@ export { POSTURE_RUN_AGAIN_ACTION_ID } from './action-ids.js';
 export { BLOCK_KIT_LIMITS, checkBlockKitLimits, type LimitViolation, type MessageToCheck } from './limits.js';
 export { maskMessageSecrets, maskSecrets } from './mask.js';
 export { renderPostureReport } from './report.js';
-export { renderUsage, DEFAULT_COMMAND, type UsageOptions } from './usage.js';
+export { renderUsage, type UsageOptions } from './usage.js';
 export { renderRefusal, type RefusalOptions, type RefusalReason } from './refusal.js';
 export { renderRunning, type RunningOptions } from './running.js';
 export { renderError } from './run-error.js';
-export { renderAlert, SEVERITY_EMOJI, type AlertRenderContext } from './alert.js';
+export { renderAlert, type AlertRenderContext } from './alert.js';
 export {
   ALERT_ACKNOWLEDGE_ACTION_ID,
   ALERT_ACTION_IDS,
   ALERT_ESCALATE_ACTION_ID,
   ALERT_INVESTIGATE_ACTION_ID,
   ALERT_SHOW_EVENT_ACTION_ID,
-  alertButtonValue,
   alertIdFromButtonValue,
   offeredAlertActions,
 } from './alert-actions.js';
@@ -23,7 +22,6 @@ export {
   ACKNOWLEDGE_REASON_ACTION_ID,
   ACKNOWLEDGE_REASON_BLOCK_ID,
   ACKNOWLEDGE_REASON_CALLBACK_ID,
-  ACKNOWLEDGE_REASON_MAX_LENGTH,
   acknowledgeModal,
   parseAcknowledgeModalMetadata,
   type AcknowledgeModalMetadata,
@@ -31,9 +29,8 @@ export {
 export { alertHeadline } from './alert-headline.js';
 export { describeUserAgent } from './alert-user-agent.js';
 export { cloudTrailEventUrl } from './alert-links.js';
-export { slackDate, formatSpan } from './alert-date.js';
-export { summarizeAlertGroup } from './alert-group.js';
+export { slackDate } from './alert-date.js';
 export { renderOpenAlerts, ALERT_LIST_MAX, type OpenAlertLine } from './alert-list.js';
 export { renderEventRecord, RECORD_CHUNK_MAX, RECORD_SECTIONS_MAX, type EventRecordInput } from './alert-record.js';
-export { renderEscalation, renderFurtherCalls, renderReminder, FURTHER_CALLS_LISTED_MAX, type EscalationReply, type ReminderReply } from './alert-replies.js';
+export { renderEscalation, renderFurtherCalls, renderReminder, type EscalationReply, type ReminderReply } from './alert-replies.js';
 export { userMention } from './alert-mention.js';
