@@ -36,9 +36,9 @@ export interface AwsClients {
   destroy(): void;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 3;
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-export const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
+const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const shared = (region: string) => ({

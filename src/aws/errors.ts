@@ -36,7 +36,7 @@ function awsMessage(error: unknown): string {
   return oneLine.length > MAX_AWS_MESSAGE ? `${oneLine.slice(0, MAX_AWS_MESSAGE - 1)}…` : oneLine;
 }
 
-export function isAccessDenied(code: string): boolean {
+function isAccessDenied(code: string): boolean {
   return ACCESS_DENIED_CODES.has(code);
 }
 

@@ -3,7 +3,7 @@
 // "not_supported" are not dates and not booleans: they become null.
 import type { CredentialReport, ReportDate, RootCredentialRow } from './model.js';
 
-export const ROOT_ACCOUNT_USER = '<root_account>';
+const ROOT_ACCOUNT_USER = '<root_account>';
 const NOT_A_VALUE = new Set(['N/A', 'no_information', 'not_supported', '']);
 
 export class CredentialReportFormatError extends Error {

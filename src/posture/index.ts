@@ -1,14 +1,6 @@
 // The posture room's door: other rooms import posture code only from here.
 export type * from './model.js';
 export { POSTURE_CHECKS } from './checks/index.js';
-export {
-  DEFAULT_CHECK_OPTIONS,
-  SEVERITY_ORDER,
-  STATUS_ORDER,
-  compareFindings,
-  runPosture,
-  scoreFindings,
-  type CheckResult,
-} from './run-posture.js';
-export { gatherAccountFacts, type GatherOptions, type CredentialReportPolling } from './facts.js';
+export { DEFAULT_CHECK_OPTIONS, SEVERITY_ORDER, STATUS_ORDER, runPosture, scoreFindings } from './run-posture.js';
+export { gatherAccountFacts, type GatherOptions } from './facts.js';
 export { assessAccount } from './assess.js';

@@ -3,7 +3,7 @@ import { POSTURE_CHECKS } from './checks/index.js';
 import type { AccountFacts, Check, CheckOptions, Finding, FindingStatus, PostureReport, Severity } from './model.js';
 
 /** What a check's evaluate returns. */
-export type CheckResult = Pick<Finding, 'status' | 'evidence'>;
+type CheckResult = Pick<Finding, 'status' | 'evidence'>;
 
 /** Report order: what needs action first, then what could not be checked, then the rest. */
 export const STATUS_ORDER: readonly FindingStatus[] = ['fail', 'error', 'warn', 'pass', 'not-applicable'];
@@ -13,7 +13,7 @@ export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium'
 export const DEFAULT_CHECK_OPTIONS: Readonly<CheckOptions> = Object.freeze({ rootUsedFailDays: 1, rootUsedWarnDays: 90 });
 
 /** By status, then severity. Array.prototype.sort is stable, so equal findings keep registry order. */
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity);
 }
 
