@@ -51,4 +51,4 @@ export {
   type WeeklyRunOutcome,
 } from './run.js';
 export { startWeeklySummarySchedule, type SummaryTrigger, type WeeklySummaryScheduleOptions, type WeeklySummaryScheduler } from './scheduler.js';
-export { alertHeadline, messagePermalink, storeSummaryLedger, storeSummarySources, type LedgerRecord, type StoreLedgerOptions, type StoreSourcesOptions } from './store-adapter.js';
+export { messagePermalink, storeSummaryLedger, storeSummarySources, type LedgerRecord, type StoreLedgerOptions, type StoreSourcesOptions } from './store-adapter.js';

@@ -23,9 +23,6 @@ export function messagePermalink(teamUrl: string, channel: string, ts: string): 
   return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${channel}/p${ts.replace('.', '')}`;
 }
 
-/** One line saying what an alert is about (the alert room's wording, shared with the Slack alert). */
-export const alertHeadline = alertTitle;
-
 function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): SlackMessageRef | null {
   if (!alert.post) return null;
   return teamUrl ? { permalink: messagePermalink(teamUrl, alert.post.channel, alert.post.ts) } : { channel: alert.post.channel, ts: alert.post.ts };
@@ -44,7 +41,7 @@ export function storeSummarySources(store: SourcesStore, options: StoreSourcesOp
       store.listOpenAlerts().map((alert) => ({
         alertId: String(alert.id),
         accountId: alert.accountId,
-        headline: alertHeadline(alert, store.getEvent(alert.firstEventId)?.event ?? null),
+        headline: alertTitle(alert, store.getEvent(alert.firstEventId)?.event ?? null),
         kind: alert.kind,
         state: alert.state === 'acknowledged' ? 'open' : alert.state,
         createdAt: alert.createdAt,

@@ -1,8 +1,9 @@
 // The summary's view of the real SQLite store: the ledger claims a week once, across handles on one file.
 import { afterEach, describe, expect, it } from 'vitest';
+import { alertTitle } from '../../src/alerts/index.js';
 import { ledgerRecord } from '../../src/slack/blocks/summary.js';
 import { openSqliteStore } from '../../src/store/index.js';
-import { alertHeadline, buildWeeklySummary, messagePermalink, storeSummaryLedger, storeSummarySources } from '../../src/summary/index.js';
+import { buildWeeklySummary, messagePermalink, storeSummaryLedger, storeSummarySources } from '../../src/summary/index.js';
 import { shouldPostOnStartup } from '../../src/summary/catch-up.js';
 import { rootEvent, tempDir } from '../store/helpers.js';
 import { input } from './fixtures.js';
@@ -79,10 +80,10 @@ describe('storeSummarySources', () => {
 describe('alert headlines and links', () => {
   it('says what the alert is about in one line', () => {
     const signIn = rootEvent({ kind: 'console-login-success', mfaUsed: true });
-    expect(alertHeadline({ kind: 'console-login-success', groupKind: 'single', eventCount: 1 }, signIn)).toBe('Root console sign-in with MFA');
-    expect(alertHeadline({ kind: 'console-login-failure', groupKind: 'failed-logins', eventCount: 4 }, null)).toBe('4 failed root sign-ins');
-    expect(alertHeadline({ kind: 'root-api-call', groupKind: 'session', eventCount: 10 }, rootEvent({ eventName: 'DeleteBucket' }))).toBe('Root API call: DeleteBucket and 9 more in the same session');
-    expect(alertHeadline({ kind: 'root-only-task', groupKind: 'single', eventCount: 1 }, null)).toBe('Root-only task');
+    expect(alertTitle({ kind: 'console-login-success', groupKind: 'single', eventCount: 1 }, signIn)).toBe('Root console sign-in with MFA');
+    expect(alertTitle({ kind: 'console-login-failure', groupKind: 'failed-logins', eventCount: 4 }, null)).toBe('4 failed root sign-ins');
+    expect(alertTitle({ kind: 'root-api-call', groupKind: 'session', eventCount: 10 }, rootEvent({ eventName: 'DeleteBucket' }))).toBe('Root API call: DeleteBucket and 9 more in the same session');
+    expect(alertTitle({ kind: 'root-only-task', groupKind: 'single', eventCount: 1 }, null)).toBe('Root-only task');
   });
 
   it('builds the permalink shape chat.getPermalink returns', () => {
