@@ -5,7 +5,7 @@ export type { CommitResult, PollBatch, PollSink, PolledRootEvent } from './poll-
 
 export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
-export { readRecords, type ReadItem } from './read-records.js';
+export { isGzipped, readRecords, type ReadItem } from './read-records.js';
 export { collectAssumeRootAccessKeyIds } from './centralized-root.js';
 export {
   DEFAULT_FAILED_LOGIN_THRESHOLD,

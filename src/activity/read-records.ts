@@ -66,9 +66,14 @@ function* fromDocument(document: unknown, name: string): Generator<ReadItem> {
   yield { error: `${name}: not CloudTrail input: expected {"Events":[...]} (aws cloudtrail lookup-events) or {"Records":[...]} (a CloudTrail log file)`, eventId: null };
 }
 
+/** Gzip is recognised by its magic bytes 1f 8b, whatever the file is called. */
+export function isGzipped(input: Buffer): boolean {
+  return input.length >= 2 && input[0] === GZIP_MAGIC_FIRST && input[1] === GZIP_MAGIC_SECOND;
+}
+
 function decode(input: string | Buffer, name: string): string | { error: string } {
   if (typeof input === 'string') return input;
-  if (input.length >= 2 && input[0] === GZIP_MAGIC_FIRST && input[1] === GZIP_MAGIC_SECOND) {
+  if (isGzipped(input)) {
     try {
       return gunzipSync(input).toString('utf8');
     } catch (error) {

@@ -4,9 +4,9 @@
 // Two passes, so a centralized-root session is recognised even when its sts:AssumeRoot record (management
 // account) is in another file than the session's calls (member account): pass 1 collects the access keys
 // AssumeRoot issued, pass 2 classifies and writes. Pass 1 only parses an input whose text can hold an
-// AssumeRoot record (a gzipped one is decompressed to tell), so most inputs are parsed once. Inputs' raw
-// bytes are kept between the passes up to a budget (stdin always: it cannot be read twice); past it, files
-// are read again in pass 2.
+// AssumeRoot record (a gzipped one is decompressed to tell), so most inputs are parsed once. Inputs are kept
+// between the passes, decompressed so pass 2 does not gunzip them again, up to a budget (stdin always: it
+// cannot be read twice); past it, files are read again in pass 2.
 //
 // Exit code: 1 when any record alerted (root activity, whatever else happened: that is what a responder
 // sweeps for); otherwise 2 when an input could not be read at all (missing, not JSON, not CloudTrail: the
@@ -16,6 +16,7 @@ import { gunzipSync } from 'node:zlib';
 import {
   classifyReadItem,
   collectAssumeRootAccessKeyIds,
+  isGzipped,
   readRecords,
   toClassifyLine,
   type ClassifyContext,
@@ -44,11 +45,10 @@ export interface ClassifyCommandIo {
 
 const STDIN_INPUT = '-';
 const STDIN_NAME = 'stdin';
-/** Raw input bytes kept between the passes; typical sweeps (gzipped log files) stay far below it. */
+/** Input kept between the passes (gzips decompressed), in bytes or characters. */
 const KEPT_BYTES_BUDGET = 64 * 1024 * 1024;
 /** Lines are written in chunks of about this size: one write per line costs more than classifying it. */
 const OUTPUT_CHUNK_CHARS = 64 * 1024;
-const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -75,25 +75,23 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function isGzipped(bytes: Buffer): boolean {
-  return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+/**
+ * The input as pass 2 reads it: a gzip decompressed here, once, to its text (readRecords takes text as it is);
+ * other bytes as they are. A gzip that does not decompress stays as it is, for pass 2 to report.
+ */
+function decompressed(bytes: Buffer): string | Buffer {
+  if (!isGzipped(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch {
+    return bytes;
+  }
 }
 
-/**
- * The input's bytes, decompressed, when its text can hold an sts:AssumeRoot record: it names the event, or
- * it uses \u escapes (which could spell the name); else null, and pass 1 skips it. A gzip that does not
- * decompress is skipped too: pass 2 reports it.
- */
-function textMayHoldAssumeRoot(bytes: Buffer): Buffer | null {
-  let text = bytes;
-  if (isGzipped(bytes)) {
-    try {
-      text = gunzipSync(bytes);
-    } catch {
-      return null;
-    }
-  }
-  return text.includes('AssumeRoot') || text.includes('\\u') ? text : null;
+/** The input can hold an sts:AssumeRoot record: it names the event, or it uses \u escapes (which could spell the name). */
+function mayHoldAssumeRoot(input: string | Buffer): boolean {
+  if (typeof input === 'string') return input.includes('AssumeRoot') || input.includes('\\u');
+  return !isGzipped(input) && (input.includes('AssumeRoot') || input.includes('\\u'));
 }
 
 function* recordsOf(items: Iterable<ReadItem>): Generator<unknown> {
@@ -195,23 +193,22 @@ export async function runClassifyCommand(inputPaths: string[], io: ClassifyComma
   const inputs = inputsFrom(inputPaths, io);
 
   // Pass 1: the keys sts:AssumeRoot issued, over every input; read errors are reported in pass 2, in order.
-  const keptBytes = new Map<Input, Buffer>();
+  const keptInputs = new Map<Input, string | Buffer>();
   let keptTotal = 0;
   const assumeRootAccessKeyIds = new Set<string>();
   for (const input of inputs) {
-    let bytes: Buffer;
+    let content: string | Buffer;
     try {
-      bytes = await input.load();
+      content = decompressed(await input.load());
     } catch {
       continue;
     }
-    if (!input.rereadable || keptTotal + bytes.length <= KEPT_BYTES_BUDGET) {
-      keptBytes.set(input, bytes);
-      keptTotal += bytes.length;
+    if (!input.rereadable || keptTotal + content.length <= KEPT_BYTES_BUDGET) {
+      keptInputs.set(input, content);
+      keptTotal += content.length;
     }
-    const text = textMayHoldAssumeRoot(bytes);
-    if (text === null) continue;
-    for (const accessKeyId of collectAssumeRootAccessKeyIds(recordsOf(readRecords(text, input.name)))) assumeRootAccessKeyIds.add(accessKeyId);
+    if (!mayHoldAssumeRoot(content)) continue;
+    for (const accessKeyId of collectAssumeRootAccessKeyIds(recordsOf(readRecords(content, input.name)))) assumeRootAccessKeyIds.add(accessKeyId);
   }
   const context: ClassifyContext = { assumeRootAccessKeyIds };
 
@@ -220,18 +217,18 @@ export async function runClassifyCommand(inputPaths: string[], io: ClassifyComma
   const counts: SweepCounts = { records: 0, alerts: 0, malformed: 0, failedInputs: 0 };
   for (const input of inputs) {
     if (output.error !== null) break;
-    let bytes = keptBytes.get(input);
-    keptBytes.delete(input);
-    if (bytes === undefined) {
+    let content = keptInputs.get(input);
+    keptInputs.delete(input);
+    if (content === undefined) {
       try {
-        bytes = await input.load();
+        content = await input.load();
       } catch (error) {
         counts.failedInputs += 1;
         io.stderr.write(`aws-root-guard classify: ${input.name}: cannot read: ${describeReadError(error)}\n`);
         continue;
       }
     }
-    await classifyInput(bytes, input.name, context, output, counts, io.stderr);
+    await classifyInput(content, input.name, context, output, counts, io.stderr);
     await output.flush();
   }
 
@@ -255,8 +252,8 @@ export async function runClassifyCommand(inputPaths: string[], io: ClassifyComma
  * empty, not decompressible) could not be read at all: stderr, not a line. An error item inside an input
  * that has others (a broken CloudTrailEvent, a bad JSON Lines line) is a record-level "error" line.
  */
-async function classifyInput(bytes: Buffer, name: string, context: ClassifyContext, output: LineWriter, counts: SweepCounts, stderr: NodeJS.WritableStream): Promise<void> {
-  const items = readRecords(bytes, name);
+async function classifyInput(content: string | Buffer, name: string, context: ClassifyContext, output: LineWriter, counts: SweepCounts, stderr: NodeJS.WritableStream): Promise<void> {
+  const items = readRecords(content, name);
   const first = items.next();
   if (first.done) return;
   let item: ReadItem = first.value;
