@@ -18,7 +18,7 @@ export interface StoredSnapshot {
   report: Pick<PostureReport, 'score' | 'findings'>;
 }
 
-export function snapshotSummary(snapshot: StoredSnapshot): PostureSnapshotSummary {
+function snapshotSummary(snapshot: StoredSnapshot): PostureSnapshotSummary {
   const statuses: Record<string, FindingStatus> = {};
   const titles: Record<string, string> = {};
   for (const finding of snapshot.report.findings) {

@@ -19,7 +19,7 @@ type Score = { passed: number; total: number };
 /** Statuses that ask for action: a change into one is "newly failing", out of one into pass is "fixed". */
 const NEEDS_ACTION: ReadonlySet<FindingStatus> = new Set(['fail', 'warn']);
 
-export function emptyEventCounts(): EventCounts {
+function emptyEventCounts(): EventCounts {
   return {
     total: 0,
     consoleSignInWithMfa: 0,
@@ -58,7 +58,7 @@ function countEvent(counts: EventCounts, event: RootEvent): void {
 }
 
 /** A score as a fraction 0..1; null when no check applied (0/0 says nothing). */
-export function scoreRatio(score: Score | null): number | null {
+function scoreRatio(score: Score | null): number | null {
   return score && score.total > 0 ? score.passed / score.total : null;
 }
 

@@ -11,7 +11,7 @@ export interface SummaryConfig {
 }
 
 export const DEFAULT_SUMMARY_SCHEDULE = '0 9 * * 1';
-export const DEFAULT_SUMMARY_TIMEZONE = 'UTC';
+const DEFAULT_SUMMARY_TIMEZONE = 'UTC';
 
 const ALL_DAYS_OF_MONTH = Array.from({ length: 31 }, (_, index) => index + 1);
 const ALL_MONTHS = Array.from({ length: 12 }, (_, index) => index + 1);

@@ -64,7 +64,7 @@ export function summaryWindow(week: Week, partialUntil?: Date): SummaryWindow {
 }
 
 /** A message a user can act on, from whatever was thrown: never a stack, never a secret's worth of detail. */
-export function postureRunError(error: unknown): PostureRunError {
+function postureRunError(error: unknown): PostureRunError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code ?? (error.name !== 'Error' ? error.name : undefined);
     return typeof code === 'string' && code ? { message: error.message, code } : { message: error.message };
@@ -84,7 +84,7 @@ async function assessOrExplain(sources: SummarySources, knownAccounts: readonly 
   }
 }
 
-export interface BuildOptions {
+interface BuildOptions {
   sources: SummarySources;
   window: SummaryWindow;
   now: Date;
@@ -93,7 +93,7 @@ export interface BuildOptions {
 }
 
 /** Gathers every input (checks fresh, the rest from the store) and builds the summary of `window`. */
-export async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOptions): Promise<WeeklySummary> {
+async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOptions): Promise<WeeklySummary> {
   const windowStart = new Date(window.start);
   const windowEnd = new Date(window.end);
   const checkWeek = weekContaining(now, window.timezone);

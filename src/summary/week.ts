@@ -74,7 +74,7 @@ function wallClockMs(local: LocalDateTime): number {
 }
 
 /** Minutes the zone is ahead of UTC at this instant (Berlin in winter: 60, New York in winter: -300). */
-export function offsetMinutes(instant: Date, timezone: string): number {
+function offsetMinutes(instant: Date, timezone: string): number {
   const wholeSecond = Math.floor(instant.getTime() / 1000) * 1000;
   return Math.round((wallClockMs(localDateTime(new Date(wholeSecond), timezone)) - wholeSecond) / MINUTE_MS);
 }
