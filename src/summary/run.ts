@@ -6,7 +6,7 @@ import { firstSnapshotsIn, weeklyScoreHistory, type StoredSnapshot } from './bas
 import { buildWeeklySummary } from './build.js';
 import { reportWeekAt } from './catch-up.js';
 import { TREND_WEEKS, type AcknowledgmentInput, type FreshPosture, type PostureRunError, type SummaryWindow, type UnacknowledgedAlertInput, type WeeklyCount, type WeeklySummary } from './model.js';
-import { shiftWeek, weekContaining, type Week } from './week.js';
+import { shiftWeek, weekContaining, weeksEndingWith, type Week } from './week.js';
 
 export interface TimeRange {
   from: Date;
@@ -103,7 +103,7 @@ async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOpti
     to: checkWeek.start > windowEnd ? checkWeek.start : windowEnd,
   };
   const windowWeek = weekContaining(windowStart, window.timezone);
-  const earlierWindows = Array.from({ length: TREND_WEEKS - 1 }, (_, index) => shiftWeek(windowWeek, index - (TREND_WEEKS - 1)));
+  const earlierWindows = weeksEndingWith(shiftWeek(windowWeek, -1), TREND_WEEKS - 1);
 
   // Read the store before saving this run's snapshots, so they can never be their own baseline.
   const snapshots = await sources.postureSnapshots(snapshotRange);
