@@ -1,4 +1,8 @@
-// Folding root events into alerts, so a storm reads as one message (pure).
+// Folding a finished list of root events into groups, so a storm reads as one (pure). `scan` uses it to show
+// what belongs together. The bot's store groups each new event against its open alerts with other rules
+// (src/alerts/grouping.ts: a session is a 60-minute window from the alert's first call, not a 30-minute gap
+// between calls; every failed sign-in joins or starts a failed-logins alert, with no threshold), so these
+// groups are close to the alerts posted, not the same.
 //
 // - Failed root sign-ins of one account: when at least `failedLoginThreshold` of them fall within
 //   `failedLoginWindowMinutes` of each other (last - first <= window, inclusive), they are one
@@ -10,7 +14,7 @@
 //   each deserves its own message.
 // - Everything else is a "single" alert.
 // The key of a group is derived from its first event, so regrouping the same events (plus later ones)
-// gives the same key: the outbox can use it to update one message instead of posting a new one.
+// gives the same key.
 import type { AlertSeverity, RootEvent } from './model.js';
 
 export type AlertGroupKind = 'failed-login-burst' | 'session-activity' | 'single';

@@ -1,5 +1,5 @@
 // Settings of the CloudTrail poller, parsed and validated like src/config.ts: every problem is collected,
-// and each one names the variable and how to fix it. (To be merged into src/config.ts.)
+// and each one names the variable and how to fix it; src/config.ts adds them to the rest of serve's.
 import { validate as isValidCronExpression } from 'node-cron';
 import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
 
@@ -23,7 +23,6 @@ export const POLL_DEFAULTS = {
 // us-east-1, eu-central-2, ap-southeast-5, us-gov-west-1, cn-north-1, il-central-1…
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const LOOKUP_EVENTS_HISTORY_HOURS = 90 * 24;
-
 
 /** Parses the poller's variables; `problems` is empty when they are all valid. */
 export function readPollConfig(env: Env): { config: PollConfig; problems: string[] } {

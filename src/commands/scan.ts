@@ -127,7 +127,7 @@ export function scanJsonLine(event: RootEvent): string {
   });
 }
 
-/** The alerts the bot would post for several events at once (a burst of failed sign-ins, one session's calls). */
+/** Events that belong together (a burst of failed sign-ins, one session's calls): close to the bot's alerts, not its exact rules (see activity/failed-login-burst.ts). */
 export function groupedLines(events: readonly RootEvent[]): string[] {
   return groupRootEvents(events)
     .filter((group) => group.events.length > 1)
