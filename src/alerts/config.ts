@@ -1,5 +1,5 @@
 // Settings of the alert lifecycle, parsed and validated like src/config.ts: every problem is collected,
-// and each one names the variable and how to set it. (To be merged into src/config.ts.)
+// and each one names the variable and how to set it; src/config.ts folds these problems into its own.
 import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
 
 export interface AlertsConfig {
@@ -15,7 +15,7 @@ export interface AlertsConfig {
   groupWindowMinutes: number;
 }
 
-export const ALERTS_DEFAULTS = {
+const ALERTS_DEFAULTS = {
   reminderAfterMinutes: 60,
   reminderMax: 3,
   groupWindowMinutes: 60,

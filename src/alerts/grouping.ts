@@ -29,7 +29,7 @@ export interface GroupingPolicy {
 export const DEFAULT_GROUPING_POLICY: GroupingPolicy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10 };
 
 /** Failed sign-ins that make a burst, as in activity/failed-login-burst.ts (DEFAULT_FAILED_LOGIN_THRESHOLD). */
-export const DEFAULT_FAILED_LOGIN_BURST_THRESHOLD = 3;
+const DEFAULT_FAILED_LOGIN_BURST_THRESHOLD = 3;
 
 /** A failed-login alert that has collected enough failures to be called a burst (for renderers). */
 export function isFailedLoginBurst(alert: Pick<AlertRecord, 'groupKind' | 'eventCount'>, threshold: number = DEFAULT_FAILED_LOGIN_BURST_THRESHOLD): boolean {
@@ -46,7 +46,7 @@ type GroupedEvent = Pick<RootEvent, 'accountId' | 'kind' | 'severity' | 'eventTi
 const SEVERITY_RANK: Readonly<Record<AlertSeverity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 const MINUTE_MS = 60_000;
 
-export function severityRank(severity: AlertSeverity): number {
+function severityRank(severity: AlertSeverity): number {
   return SEVERITY_RANK[severity];
 }
 

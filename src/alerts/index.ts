@@ -17,13 +17,13 @@ export type {
   SummaryPostPayload,
   SummaryReplyPayload,
 } from './model.js';
-export { ACTION_ALLOWED_FROM, ACTION_TARGET_STATE, ALERT_ACTIONS, isAlertAction, isUnresolved, nextAlertState } from './lifecycle.js';
-export { chooseAlertGroup, DEFAULT_FAILED_LOGIN_BURST_THRESHOLD, DEFAULT_GROUPING_POLICY, higherSeverity, isFailedLoginBurst, newGroupFor, severityRank, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
+export { ALERT_ACTIONS, nextAlertState } from './lifecycle.js';
+export { chooseAlertGroup, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
 export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState } from './state.js';
 export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
-export { ALERTS_DEFAULTS, loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
-export { OUTBOX_METADATA_EVENT_TYPE, type MessageUpdate, type OutgoingMessage, type PostedMessageQuery, type SlackMessenger } from './messenger.js';
-export { createSenderWebClient, senderWebClientOptions, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
+export { loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
+export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';
+export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
-export { backoffMs, createOutboxSender, outboxKey, type BackoffPolicy, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
+export { createOutboxSender, outboxKey, type BackoffPolicy, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
 export { alertTitle } from './title.js';

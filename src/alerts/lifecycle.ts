@@ -18,10 +18,6 @@ export const ACTION_ALLOWED_FROM: Readonly<Record<AlertAction, readonly AlertSta
 
 export const ALERT_ACTIONS: readonly AlertAction[] = ['acknowledge', 'investigate', 'escalate'];
 
-export function isAlertAction(value: unknown): value is AlertAction {
-  return typeof value === 'string' && (ALERT_ACTIONS as readonly string[]).includes(value);
-}
-
 /** The state an action leads to from `current`, or null when it does not apply (already there, or final). */
 export function nextAlertState(current: AlertState, action: AlertAction): AlertState | null {
   return ACTION_ALLOWED_FROM[action].includes(current) ? ACTION_TARGET_STATE[action] : null;

@@ -83,7 +83,7 @@ const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
 const DEFAULT_SETUP: BackoffPolicy = { baseMs: 60_000, capMs: 60 * 60_000 };
 
 /** attempt 0 waits about baseMs, doubling up to capMs; the last quarter is random so retries spread out. */
-export function backoffMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+function backoffMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(exponential * (0.75 + 0.25 * random()));
 }
