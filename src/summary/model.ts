@@ -1,6 +1,7 @@
 // Plain data in and out of the weekly summary. The builder is a pure function from SummaryInput to WeeklySummary;
 // the shell (run.ts) fills the input from the posture checks and the store, renderers turn the output into text.
 import type { RootEvent } from '../activity/model.js';
+import type { AlertState } from '../alerts/index.js';
 import type { AccountIdentity, FindingStatus, PostureReport } from '../posture/model.js';
 
 /** The reporting window: [start, end), local Monday 00:00 to the next Monday 00:00 in `timezone`. */
@@ -64,11 +65,8 @@ export interface AccountSummaryInput {
   scoreHistory: WeeklyScore[];
 }
 
-/** Alert states as the alert lifecycle keeps them; only acknowledged closes an alert. */
-export type AlertState = 'open' | 'investigating' | 'acknowledged' | 'escalated';
-
-/** Where a posted Slack message is: a permalink when Slack gave one, else its channel and ts. */
-export type SlackMessageRef = { permalink: string } | { channel: string; ts: string };
+/** Where an alert's Slack message is: a permalink when the workspace URL is known, else its channel and ts. */
+export type AlertMessageLink = { permalink: string } | { channel: string; ts: string };
 
 export interface UnacknowledgedAlertInput {
   alertId: string;
@@ -77,11 +75,12 @@ export interface UnacknowledgedAlertInput {
   headline: string;
   /** The RootEvent kind behind the alert, or a grouped kind such as "console-login-failure-burst". */
   kind: string;
+  /** Only acknowledged closes an alert. */
   state: Exclude<AlertState, 'acknowledged'>;
   /** ISO time the alert was raised. */
   createdAt: string;
   /** null while the alert sits in the outbox, not yet posted. */
-  message: SlackMessageRef | null;
+  message: AlertMessageLink | null;
 }
 
 export interface AcknowledgmentInput {

@@ -3,7 +3,7 @@ import { alertTitle } from '../alerts/title.js';
 import type { AlertRecord } from '../alerts/index.js';
 import type { PostureReport } from '../posture/model.js';
 import type { Store } from '../store/index.js';
-import type { AcknowledgmentInput, SlackMessageRef, UnacknowledgedAlertInput, WeeklySummary } from './model.js';
+import type { AcknowledgmentInput, AlertMessageLink, UnacknowledgedAlertInput, WeeklySummary } from './model.js';
 import type { AssessedAccount, SummaryLedger, SummarySources } from './run.js';
 
 type SourcesStore = Pick<Store, 'listPostureSnapshots' | 'savePostureSnapshot' | 'listEvents' | 'countEventsByKind' | 'listOpenAlerts' | 'getEvent' | 'acknowledgmentDurations'>;
@@ -23,7 +23,7 @@ export function messagePermalink(teamUrl: string, channel: string, ts: string): 
   return `${teamUrl.endsWith('/') ? teamUrl : `${teamUrl}/`}archives/${channel}/p${ts.replace('.', '')}`;
 }
 
-function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): SlackMessageRef | null {
+function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): AlertMessageLink | null {
   if (!alert.post) return null;
   return teamUrl ? { permalink: messagePermalink(teamUrl, alert.post.channel, alert.post.ts) } : { channel: alert.post.channel, ts: alert.post.ts };
 }
