@@ -3,7 +3,8 @@
 import type { RootEvent } from '../activity/model.js';
 import type { AlertRecord } from './model.js';
 
-const KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
+/** What each kind of root event is called, before the details of one alert. */
+export const ALERT_KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
   'console-login-success': 'Root console sign-in',
   'console-login-failure': 'Failed root sign-in',
   'root-credential-change': 'Root credential change',
@@ -13,7 +14,7 @@ const KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
 
 export function alertTitle(alert: Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>, firstEvent: RootEvent | null): string {
   if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
-  let title = KIND_TITLE[alert.kind] ?? alert.kind;
+  let title = ALERT_KIND_TITLE[alert.kind] ?? alert.kind;
   if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) title = 'Root console sign-in WITHOUT MFA';
   else if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === true) title = 'Root console sign-in with MFA';
   else if (firstEvent && alert.kind !== 'console-login-success') title = `${title}: ${firstEvent.eventName}`;

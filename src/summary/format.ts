@@ -1,4 +1,5 @@
 // The summary's wording, shared by the Slack and the terminal renderers so both say the same thing the same way.
+import { ALERT_KIND_TITLE } from '../alerts/title.js';
 import type { AccountIdentity } from '../posture/model.js';
 import type { AccountWeek, EventCounts, SummaryWindow } from './model.js';
 import { sparkline } from './sparkline.js';
@@ -106,11 +107,5 @@ export function eventCountsInline(counts: EventCounts): string {
     .join(', ');
 }
 
-/** What to call an alert's kind when its headline is missing. */
-export const ALERT_KIND_LABEL: Readonly<Record<string, string>> = {
-  'console-login-success': 'Root console sign-in',
-  'console-login-failure': 'Failed root sign-in',
-  'root-credential-change': 'Root credential change',
-  'root-only-task': 'Root-only task',
-  'root-api-call': 'Root API call',
-};
+/** What to call an alert's kind when its headline is missing: the alert room's words, looked up by any string. */
+export const ALERT_KIND_LABEL: Readonly<Record<string, string>> = ALERT_KIND_TITLE;
