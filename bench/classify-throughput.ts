@@ -197,8 +197,9 @@ function parseOnly(lines: readonly string[]): number {
   return objects;
 }
 
-function parseAndClassify(lines: readonly string[], context: ClassifyContext): number {
-  let alerts = 0;
+/** Sums `measure` over every record that parses (a cut-short one is skipped, as parseOnly pays for it too). */
+function sumOverParsed(lines: readonly string[], measure: (parsed: unknown) => number): number {
+  let total = 0;
   for (const line of lines) {
     let parsed: unknown;
     try {
@@ -206,24 +207,15 @@ function parseAndClassify(lines: readonly string[], context: ClassifyContext): n
     } catch {
       continue;
     }
-    if (classifyRecord(parsed, context).alert) alerts += 1;
+    total += measure(parsed);
   }
-  return alerts;
+  return total;
 }
 
-function parseClassifyAndPrint(lines: readonly string[], context: ClassifyContext): number {
-  let outputChars = 0;
-  for (const line of lines) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    outputChars += JSON.stringify(toClassifyLine(classifyRecord(parsed, context), parsed)).length;
-  }
-  return outputChars;
-}
+const parseAndClassify = (lines: readonly string[], context: ClassifyContext): number => sumOverParsed(lines, (parsed) => (classifyRecord(parsed, context).alert ? 1 : 0));
+
+const parseClassifyAndPrint = (lines: readonly string[], context: ClassifyContext): number =>
+  sumOverParsed(lines, (parsed) => JSON.stringify(toClassifyLine(classifyRecord(parsed, context), parsed)).length);
 
 /** What the input holds, by classification: shown so the mix can be judged (not timed). */
 function tallyMix(lines: readonly string[], context: ClassifyContext): Map<string, number> {
