@@ -39,7 +39,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
   const alertChannel = config.alerts.alertChannel!;
 
-  const store = openSqliteStore({ dataDir: config.dataDir });
+  const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: { sessionWindowMinutes: config.alerts.groupWindowMinutes } });
   const aws = createAwsClients({ region: config.aws.region });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
   const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1 });
@@ -104,10 +104,9 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     stopPolling = schedulePolling(poller, config.poll.schedule, {
       logger,
       runNow: true,
+      // Every stored event carries an alert (kept for the weekly summary), so there is nothing to prune here.
       onPass: (pass) => {
         if (pass.totals.inserted > 0) sender.wake();
-        // Events without an alert only serve deduplication inside the overlap window.
-        store.pruneSeenEvents(new Date(Date.now() - 2 * config.poll.overlapMinutes * 60_000));
       },
     });
     logger.info({ accountId, regions }, 'root activity polling started');
