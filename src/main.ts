@@ -13,6 +13,7 @@ import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, sto
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
 import { assessWatchedAccounts } from './assess-all.js';
 import { writeHeartbeat } from './heartbeat.js';
+import { countAwsErrors, countSlackErrors, createBotMetrics, recordPollPass, timedPostureRun, type BotMetrics } from './metrics/index.js';
 
 const HEARTBEAT_INTERVAL_MS = 30_000;
 const REMINDER_SCHEDULE = '* * * * *';
@@ -22,6 +23,8 @@ const POLL_START_RETRY_MAX_MS = 5 * 60_000;
 export interface RunningBot {
   config: ServeConfig;
   logger: Logger;
+  /** The Prometheus registry and counters (also served at /metrics). */
+  metrics: BotMetrics;
   /** The HTTP port (HTTP mode) or null (Socket Mode). */
   port: number | null;
   stop(): Promise<void>;
@@ -40,19 +43,20 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const alertChannel = config.alerts.alertChannel!;
 
   const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: { sessionWindowMinutes: config.alerts.groupWindowMinutes } });
-  const aws = createAwsClients({ region: config.aws.region });
+  const metrics = createBotMetrics({ store });
+  const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
-  const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1 });
+  const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1, onClient: countAwsErrors(metrics) });
 
   const sender = createOutboxSender({
     store,
-    messenger: webClientMessenger(createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger })),
+    messenger: countSlackErrors(webClientMessenger(createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger })), metrics),
     render: createOutboxRenderer(),
     defaultChannel: alertChannel,
     logger,
   });
 
-  const assessAll = () => assessWatchedAccounts(aws, config.posture);
+  const assessAll = timedPostureRun(metrics, 'summary', () => assessWatchedAccounts(aws, config.posture));
   const summarySources = storeSummarySources(store, { assessAll });
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
@@ -65,7 +69,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     logger,
     authorizer,
     secretValues,
-    runPosture: () => assessAccount(aws, config.posture),
+    runPosture: timedPostureRun(metrics, 'command', () => assessAccount(aws, config.posture)),
     describeRunError: describeFatalAwsError,
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
@@ -106,6 +110,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
       runNow: true,
       // Every stored event carries an alert (kept for the weekly summary), so there is nothing to prune here.
       onPass: (pass) => {
+        recordPollPass(metrics, pass);
         if (pass.totals.inserted > 0) sender.wake();
       },
     });
@@ -154,6 +159,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   return {
     config,
     logger,
+    metrics,
     port: started.port,
     stop() {
       stopping ??= (async () => {

@@ -22,6 +22,8 @@ export interface AwsClientOptions {
   requestTimeoutMs?: number;
   /** TCP connect timeout. Default 3000. */
   connectionTimeoutMs?: number;
+  /** Called with every client made (main.ts: the metrics' error-counting middleware). */
+  onClient?: (client: IAMClient | STSClient | AccountClient | CloudTrailClient) => void;
 }
 
 export interface AwsClients {
@@ -55,9 +57,13 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 
-  const iam = new IAMClient(shared(options.region));
-  const sts = new STSClient(shared(options.region));
-  const account = new AccountClient(shared(options.region));
+  const made = <C extends IAMClient | STSClient | AccountClient | CloudTrailClient>(client: C): C => {
+    options.onClient?.(client);
+    return client;
+  };
+  const iam = made(new IAMClient(shared(options.region)));
+  const sts = made(new STSClient(shared(options.region)));
+  const account = made(new AccountClient(shared(options.region)));
   const cloudTrailClients = new Map<string, CloudTrailClient>();
 
   return {
@@ -68,7 +74,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     cloudTrail(region: string): CloudTrailClient {
       let client = cloudTrailClients.get(region);
       if (!client) {
-        client = new CloudTrailClient(shared(region));
+        client = made(new CloudTrailClient(shared(region)));
         cloudTrailClients.set(region, client);
       }
       return client;
