@@ -1,12 +1,11 @@
-// Composition root: config -> logger -> store -> AWS -> Slack app -> sender -> schedules, wired once;
+// Composition root: config -> logger -> store -> AWS -> Slack app -> sender -> activity sources -> schedules, wired once;
 // graceful shutdown stops them in the reverse order.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, describeFatalAwsError } from './aws/index.js';
 import { assessAccount } from './posture/index.js';
-import { createPoller, resolvePollRegions, schedulePolling } from './activity/index.js';
+import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -17,8 +16,6 @@ import { countAwsErrors, countSlackErrors, createBotMetrics, recordPollPass, tim
 
 const HEARTBEAT_INTERVAL_MS = 30_000;
 const REMINDER_SCHEDULE = '* * * * *';
-const POLL_START_RETRY_BASE_MS = 5_000;
-const POLL_START_RETRY_MAX_MS = 5 * 60_000;
 
 export interface RunningBot {
   config: ServeConfig;
@@ -77,46 +74,18 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const started = await startSlackApp(app, config.slack, options.listen);
   sender.start();
 
-  // Polling needs the account id and its regions. If AWS cannot be reached at start, the bot still serves Slack
-  // and keeps trying (backing off to 5 minutes) instead of exiting into a crash loop; nothing is lost meanwhile,
-  // since the first pass reads back from the stored cursor.
-  let stopPolling: () => Promise<void> = async () => undefined;
-  let pollingStopped = false;
-  let retryTimer: NodeJS.Timeout | null = null;
-  const startPolling = async (attempt: number): Promise<void> => {
-    let accountId: string;
-    let regions: string[];
-    try {
-      accountId = (await aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
-      regions = await resolvePollRegions(config.poll.regions, aws.account);
-    } catch (error) {
-      const delayMs = Math.min(POLL_START_RETRY_MAX_MS, POLL_START_RETRY_BASE_MS * 2 ** attempt);
-      logger.error({ retryInSeconds: delayMs / 1000 }, `root activity polling cannot start yet: ${describeFatalAwsError(error)}`);
-      if (!pollingStopped) retryTimer = setTimeout(() => void startPolling(attempt + 1), delayMs);
-      return;
-    }
-    if (pollingStopped) return;
-    const poller = createPoller({
+  const sources: ActivitySource[] = [
+    createCloudTrailPollerSource({
+      aws,
       cloudTrailFor: (region) => pollerAws.cloudTrail(region),
       sink: store,
-      accountId,
-      regions,
-      logger: logger.child({ component: 'poller' }),
-      overlapMinutes: config.poll.overlapMinutes,
-      initialLookbackHours: config.poll.initialLookbackHours,
-    });
-    stopPolling = schedulePolling(poller, config.poll.schedule, {
+      config: config.poll,
       logger,
-      runNow: true,
-      // Every stored event carries an alert (kept for the weekly summary), so there is nothing to prune here.
-      onPass: (pass) => {
-        recordPollPass(metrics, pass);
-        if (pass.totals.inserted > 0) sender.wake();
-      },
-    });
-    logger.info({ accountId, regions }, 'root activity polling started');
-  };
-  await startPolling(0);
+      onIngested: () => sender.wake(),
+      onPass: (pass) => recordPollPass(metrics, pass),
+    }),
+  ];
+  for (const source of sources) await source.start();
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
     try {
@@ -166,9 +135,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
         clearInterval(heartbeat);
         await reminders.stop();
         await summarySchedule.stop();
-        pollingStopped = true;
-        if (retryTimer) clearTimeout(retryTimer);
-        await stopPolling();
+        for (const source of [...sources].reverse()) await source.stop();
         await app.stop();
         await sender.stop();
         store.close();

@@ -1,7 +1,8 @@
 // The activity room's door: classify CloudTrail records (pure), read them from files, group root events
-// into alerts (pure), and poll CloudTrail into a PollSink (the store). Other rooms import from here only.
+// into alerts (pure), and the sources (CloudTrail poller, SQS) that feed the one ingest path (the store).
 export type { AlertSeverity, Classification, RootEvent, RootEventKind } from './model.js';
-export type { CommitResult, PollBatch, PollSink, PolledRootEvent } from './poll-sink.js';
+export type { ActivitySourceName, IngestBatch, IngestedRootEvent, IngestResult, IngestSink, UnreadableRecord } from './ingest.js';
+export type { CommitResult, PollBatch, PollCursorAdvance, PollSink } from './poll-sink.js';
 
 export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
@@ -30,6 +31,8 @@ export {
   type RegionPassResult,
   type SchedulePollingOptions,
 } from './poller.js';
+export type { ActivitySource, OnIngested } from './sources/source.js';
+export { createCloudTrailPollerSource, type CloudTrailPollerSourceOptions } from './sources/cloudtrail-poller.js';
 export { loadPollConfig, POLL_DEFAULTS, readPollConfig, type PollConfig } from './poll-config.js';
 export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION } from './regions.js';
 export { lookupsForRegion, type LookupEventsApi, type LookupFailure } from './lookup.js';

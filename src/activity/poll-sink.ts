@@ -1,33 +1,25 @@
-// The seam between the CloudTrail poller and the store: the poller hands over one region's batch,
-// and the store writes the events, their alerts (outbox) and the cursor advance in ONE transaction.
-import type { RootEvent } from './model.js';
+// The CloudTrail poller's own seam into the store: the shared ingest (activity/ingest.ts) plus the cursor of
+// one account and Region, advanced in the SAME transaction as the events it covers, so a crash never
+// moves a cursor past events that were not stored.
+import type { IngestBatch, IngestResult } from './ingest.js';
 
-export interface PolledRootEvent {
-  event: RootEvent;
-  /** The raw CloudTrail record (the CloudTrailEvent JSON string), kept for "Show event". */
-  rawRecord: string;
-}
-
-export interface PollBatch {
+export interface PollCursorAdvance {
   accountId: string;
   region: string;
-  /** Where the next poll starts reading (ISO): the newest EventTime read in this pass, or the pass's end time. */
+  /** Where the next poll starts reading (ISO): the pass's end time, or the old cursor after a failure. */
   cursor: string;
-  events: PolledRootEvent[];
+}
+
+export interface PollBatch extends IngestBatch, PollCursorAdvance {
   /** Records skipped because they could not be read (malformed CloudTrailEvent). */
   malformedCount: number;
 }
 
-export interface CommitResult {
-  /** Events seen for the first time. */
-  inserted: number;
-  /** Events already stored (read again inside the overlap window). */
-  duplicates: number;
-}
+export type CommitResult = IngestResult;
 
 export interface PollSink {
   /** The stored cursor for one account and region, or null on first start. */
   readCursor(accountId: string, region: string): string | null;
-  /** Stores new events (deduplicated by eventId), enqueues their alerts and advances the cursor, atomically. */
+  /** The shared ingest (IngestSink.ingestEvents) of the batch and the cursor advance, in one transaction. */
   commitBatch(batch: PollBatch): CommitResult;
 }

@@ -18,7 +18,8 @@ import cron from 'node-cron';
 import type { Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from '../log.js';
 import type { Classification } from './model.js';
-import type { PollSink, PolledRootEvent } from './poll-sink.js';
+import type { IngestedRootEvent, UnreadableRecord } from './ingest.js';
+import type { PollSink } from './poll-sink.js';
 import { classifyRecord } from './classify.js';
 import { lookupRegionEvents, type LookupEventsApi, type LookupFailure } from './lookup.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type BackoffOptions, type Timer } from './rate-limiter.js';
@@ -58,14 +59,16 @@ export function cursorKeptAfterFailure(storedCursor: string | null, window: Poll
 }
 
 export interface ClassifiedRecords {
-  events: PolledRootEvent[];
+  events: IngestedRootEvent[];
   malformed: number;
+  /** The malformed records themselves, kept by the store with the reason. */
+  unreadable: UnreadableRecord[];
   notRoot: number;
 }
 
 /** Parses and classifies LookupEvents records; a record that cannot be read is counted, never thrown. */
 export function classifyLookupRecords(records: readonly LookupEvent[], classify: (record: unknown) => Classification, onMalformed?: (eventId: string | null, error: string) => void): ClassifiedRecords {
-  const result: ClassifiedRecords = { events: [], malformed: 0, notRoot: 0 };
+  const result: ClassifiedRecords = { events: [], malformed: 0, unreadable: [], notRoot: 0 };
   for (const record of records) {
     const rawRecord = record.CloudTrailEvent;
     let parsed: unknown;
@@ -81,7 +84,9 @@ export function classifyLookupRecords(records: readonly LookupEvent[], classify:
       result.events.push({ event: classification.event, rawRecord: rawRecord as string });
     } else if (classification.reason === 'malformed') {
       result.malformed += 1;
-      onMalformed?.(classification.eventId ?? record.EventId ?? null, classification.error);
+      const recordId = classification.eventId ?? record.EventId ?? null;
+      result.unreadable.push({ source: 'cloudtrail-poller', recordId, reason: classification.error, body: typeof rawRecord === 'string' ? rawRecord : JSON.stringify(record) });
+      onMalformed?.(recordId, classification.error);
     } else {
       result.notRoot += 1;
     }
@@ -220,7 +225,7 @@ export function createPoller(options: PollerOptions): Poller {
 
     const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : window.endTime.toISOString();
     try {
-      const commit = sink.commitBatch({ accountId, region, cursor, events: classified.events, malformedCount: classified.malformed });
+      const commit = sink.commitBatch({ accountId, region, cursor, events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
       result.inserted = commit.inserted;
       result.duplicates = commit.duplicates;
       result.committedCursor = cursor;

@@ -13,7 +13,7 @@ import {
   type PassResult,
   type PollBatch,
   type PollSink,
-  type PolledRootEvent,
+  type IngestedRootEvent,
   type RootEvent,
   type RootEventKind,
 } from '../activity/index.js';
@@ -45,7 +45,7 @@ export class SinceError extends Error {
 
 /** A PollSink kept in memory: no stored cursors (a first start), events collected once by eventId as the store would. */
 export class CollectingPollSink implements PollSink {
-  private readonly eventsById = new Map<string, PolledRootEvent>();
+  private readonly eventsById = new Map<string, IngestedRootEvent>();
   private readonly cursors = new Map<string, string>();
   malformedCount = 0;
 

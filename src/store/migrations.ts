@@ -136,6 +136,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'records and queue messages a source could not read, kept with the reason',
+    up(db) {
+      db.exec(`
+        CREATE TABLE unreadable_records (
+          id          INTEGER PRIMARY KEY,
+          source      TEXT NOT NULL,
+          record_id   TEXT,
+          reason      TEXT NOT NULL,
+          body        TEXT NOT NULL,
+          received_at TEXT NOT NULL
+        );
+        -- The poller reads its overlap again every pass: a malformed record is kept once.
+        CREATE UNIQUE INDEX unreadable_records_source_id ON unreadable_records (source, record_id);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

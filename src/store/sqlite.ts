@@ -12,14 +12,17 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database, type Statement } from 'better-sqlite3';
 import type { RootEvent } from '../activity/model.js';
+import type { IngestBatch, IngestResult, UnreadableRecord } from '../activity/ingest.js';
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
 import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import type { AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
 import { migrate } from './migrations.js';
-import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, TimeRange, WeeklySummaryEntry } from './store.js';
+import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoredUnreadableRecord, TimeRange, WeeklySummaryEntry } from './store.js';
 
 export const STORE_FILE_NAME = 'aws-root-guard.sqlite';
+/** An unreadable message is kept for a person to look at, not replayed: its first 64 KB are enough. */
+const UNREADABLE_BODY_MAX_CHARS = 64 * 1024;
 
 export interface SqliteStoreOptions {
   clock?: () => Date;
@@ -150,6 +153,17 @@ function outboxFromRow(row: Row): OutboxMessage {
   };
 }
 
+function unreadableFromRow(row: Row): StoredUnreadableRecord {
+  return {
+    id: int(row, 'id'),
+    source: text(row, 'source') as StoredUnreadableRecord['source'],
+    recordId: textOrNull(row, 'record_id'),
+    reason: text(row, 'reason'),
+    body: text(row, 'body'),
+    receivedAt: text(row, 'received_at'),
+  };
+}
+
 function snapshotFromRow(row: Row): PostureSnapshot {
   return {
     id: int(row, 'id'),
@@ -238,81 +252,111 @@ class SqliteStoreImpl implements SqliteStore {
 
   commitBatch(batch: PollBatch): CommitResult {
     return this.write(() => {
-      const now = this.now();
-      let inserted = 0;
-      let duplicates = 0;
-      // Oldest first, so an alert's first event is its earliest and grouping sees events in order
-      // (LookupEvents answers newest first).
-      const events = batch.events
-        .map((polled) => ({ polled, eventTime: normalizedEventTime(polled.event.eventTime, now) }))
-        .sort((left, right) => (left.eventTime === right.eventTime ? left.polled.event.eventId.localeCompare(right.polled.event.eventId) : left.eventTime < right.eventTime ? -1 : 1));
-      const touched = new Map<number, { created: boolean; joinedEventIds: string[] }>();
+      const result = this.ingestInTransaction(batch);
+      this.statements.upsertCursor.run({ account_id: batch.accountId, region: batch.region, cursor: batch.cursor, updated_at: this.now() });
+      return result;
+    });
+  }
 
-      for (const { polled, eventTime } of events) {
-        const event = polled.event;
-        const insert = this.statements.insertEvent.run({
-          event_id: event.eventId,
-          account_id: event.accountId,
-          region: event.region,
-          kind: event.kind,
-          severity: event.severity,
-          mfa_used: event.mfaUsed === null ? null : event.mfaUsed ? 1 : 0,
-          event_time: eventTime,
-          session_key: event.sessionKey,
-          event_json: JSON.stringify(event),
-          raw_record: polled.rawRecord,
-          first_seen_at: now,
-        });
-        if (insert.changes === 0) {
-          duplicates += 1;
-          continue;
-        }
-        inserted += 1;
-        if (!this.shouldAlert(event)) continue;
+  // --- IngestSink (every source) ---
 
-        const grouped = { ...event, eventTime };
-        const decision = chooseAlertGroup(grouped, this.groupCandidates(grouped), this.grouping);
-        if (decision.action === 'attach') {
-          this.statements.attachEventToAlert.run({ id: decision.alertId, event_time: eventTime });
-          const currentSeverity = (this.statements.alertSeverity.get(decision.alertId) as Row).severity as RootEvent['severity'];
-          this.statements.setAlertSeverity.run(higherSeverity(currentSeverity, event.severity), decision.alertId);
-          this.statements.setEventAlert.run(decision.alertId, event.eventId);
-          const entry = touched.get(decision.alertId) ?? { created: false, joinedEventIds: [] };
-          entry.joinedEventIds.push(event.eventId);
-          touched.set(decision.alertId, entry);
-        } else {
-          const group = newGroupFor(grouped);
-          const alertId = Number(
-            this.statements.insertAlert.run({
-              account_id: event.accountId,
-              region: event.region,
-              kind: event.kind,
-              severity: event.severity,
-              group_kind: group.groupKind,
-              group_key: group.groupKey,
-              first_event_id: event.eventId,
-              event_time: eventTime,
-              created_at: now,
-            }).lastInsertRowid,
-          );
-          const postId = this.insertOutbox({ kind: 'alert-post', alertId, parentId: null, payload: {}, channel: null, now });
-          this.statements.setAlertPostOutbox.run(postId, alertId);
-          this.statements.setEventAlert.run(alertId, event.eventId);
-          touched.set(alertId, { created: true, joinedEventIds: [] });
-        }
+  ingestEvents(batch: IngestBatch): IngestResult {
+    return this.write(() => this.ingestInTransaction(batch));
+  }
+
+  listUnreadableRecords(options: { limit?: number } = {}): StoredUnreadableRecord[] {
+    return (this.statements.listUnreadable.all(options.limit ?? 100) as Row[]).map(unreadableFromRow);
+  }
+
+  countUnreadableRecords(): number {
+    return int(this.statements.countUnreadable.get() as Row, 'count');
+  }
+
+  private ingestInTransaction(batch: IngestBatch): IngestResult {
+    const now = this.now();
+    for (const unreadable of batch.unreadable ?? []) this.keepUnreadable(unreadable, now);
+    let inserted = 0;
+    let duplicates = 0;
+    // Oldest first, so an alert's first event is its earliest and grouping sees events in order
+    // (LookupEvents answers newest first).
+    const events = batch.events
+      .map((polled) => ({ polled, eventTime: normalizedEventTime(polled.event.eventTime, now) }))
+      .sort((left, right) => (left.eventTime === right.eventTime ? left.polled.event.eventId.localeCompare(right.polled.event.eventId) : left.eventTime < right.eventTime ? -1 : 1));
+    const touched = new Map<number, { created: boolean; joinedEventIds: string[] }>();
+
+    for (const { polled, eventTime } of events) {
+      const event = polled.event;
+      const insert = this.statements.insertEvent.run({
+        event_id: event.eventId,
+        account_id: event.accountId,
+        region: event.region,
+        kind: event.kind,
+        severity: event.severity,
+        mfa_used: event.mfaUsed === null ? null : event.mfaUsed ? 1 : 0,
+        event_time: eventTime,
+        session_key: event.sessionKey,
+        event_json: JSON.stringify(event),
+        raw_record: polled.rawRecord,
+        first_seen_at: now,
+      });
+      if (insert.changes === 0) {
+        duplicates += 1;
+        continue;
       }
+      inserted += 1;
+      if (!this.shouldAlert(event)) continue;
 
-      for (const [alertId, change] of touched) {
-        if (change.joinedEventIds.length === 0) continue;
-        const postId = this.alertPostOutboxId(alertId);
-        // One thread reply lists the calls that joined in this commit, not one reply per call.
-        this.insertOutbox({ kind: 'alert-reply', alertId, parentId: postId, payload: { eventIds: change.joinedEventIds }, channel: null, now });
-        // An alert posted earlier shows its event count and severity: refresh it.
-        if (!change.created) this.enqueueAlertUpdate(alertId, postId, now);
+      const grouped = { ...event, eventTime };
+      const decision = chooseAlertGroup(grouped, this.groupCandidates(grouped), this.grouping);
+      if (decision.action === 'attach') {
+        this.statements.attachEventToAlert.run({ id: decision.alertId, event_time: eventTime });
+        const currentSeverity = (this.statements.alertSeverity.get(decision.alertId) as Row).severity as RootEvent['severity'];
+        this.statements.setAlertSeverity.run(higherSeverity(currentSeverity, event.severity), decision.alertId);
+        this.statements.setEventAlert.run(decision.alertId, event.eventId);
+        const entry = touched.get(decision.alertId) ?? { created: false, joinedEventIds: [] };
+        entry.joinedEventIds.push(event.eventId);
+        touched.set(decision.alertId, entry);
+      } else {
+        const group = newGroupFor(grouped);
+        const alertId = Number(
+          this.statements.insertAlert.run({
+            account_id: event.accountId,
+            region: event.region,
+            kind: event.kind,
+            severity: event.severity,
+            group_kind: group.groupKind,
+            group_key: group.groupKey,
+            first_event_id: event.eventId,
+            event_time: eventTime,
+            created_at: now,
+          }).lastInsertRowid,
+        );
+        const postId = this.insertOutbox({ kind: 'alert-post', alertId, parentId: null, payload: {}, channel: null, now });
+        this.statements.setAlertPostOutbox.run(postId, alertId);
+        this.statements.setEventAlert.run(alertId, event.eventId);
+        touched.set(alertId, { created: true, joinedEventIds: [] });
       }
+    }
 
-      this.statements.upsertCursor.run({ account_id: batch.accountId, region: batch.region, cursor: batch.cursor, updated_at: now });
-      return { inserted, duplicates };
+    for (const [alertId, change] of touched) {
+      if (change.joinedEventIds.length === 0) continue;
+      const postId = this.alertPostOutboxId(alertId);
+      // One thread reply lists the calls that joined in this commit, not one reply per call.
+      this.insertOutbox({ kind: 'alert-reply', alertId, parentId: postId, payload: { eventIds: change.joinedEventIds }, channel: null, now });
+      // An alert posted earlier shows its event count and severity: refresh it.
+      if (!change.created) this.enqueueAlertUpdate(alertId, postId, now);
+    }
+
+    return { inserted, duplicates };
+  }
+
+  private keepUnreadable(record: UnreadableRecord, now: string): void {
+    this.statements.insertUnreadable.run({
+      source: record.source,
+      record_id: record.recordId,
+      reason: record.reason,
+      body: record.body.length > UNREADABLE_BODY_MAX_CHARS ? `${record.body.slice(0, UNREADABLE_BODY_MAX_CHARS)}…` : record.body,
+      received_at: now,
     });
   }
 
@@ -658,6 +702,9 @@ function prepareStatements(db: Database) {
   const prepare = (sql: string): Statement => db.prepare(sql);
   return {
     readCursor: prepare(`SELECT cursor FROM poll_cursors WHERE account_id = ? AND region = ?`),
+    insertUnreadable: prepare(`INSERT OR IGNORE INTO unreadable_records (source, record_id, reason, body, received_at) VALUES (@source, @record_id, @reason, @body, @received_at)`),
+    listUnreadable: prepare(`SELECT * FROM unreadable_records ORDER BY id DESC LIMIT ?`),
+    countUnreadable: prepare(`SELECT COUNT(*) AS count FROM unreadable_records`),
     upsertCursor: prepare(
       `INSERT INTO poll_cursors (account_id, region, cursor, updated_at) VALUES (@account_id, @region, @cursor, @updated_at)
        ON CONFLICT (account_id, region) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,

@@ -2,6 +2,7 @@
 // outbox, poll cursors, posture snapshots and the weekly summary ledger. SQLite implements it
 // (sqlite.ts); every method is synchronous because better-sqlite3 is, and each one is one transaction.
 import type { AlertSeverity, RootEventKind } from '../activity/model.js';
+import type { ActivitySourceName, IngestSink } from '../activity/ingest.js';
 import type { PollSink } from '../activity/poll-sink.js';
 import type { AlertAction, AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
@@ -82,7 +83,17 @@ export interface OutboxCounts {
   oldestPendingCreatedAt: string | null;
 }
 
-export interface Store extends PollSink {
+/** A record or message a source could not read, as kept by ingestEvents. */
+export interface StoredUnreadableRecord {
+  id: number;
+  source: ActivitySourceName;
+  recordId: string | null;
+  reason: string;
+  body: string;
+  receivedAt: string;
+}
+
+export interface Store extends IngestSink, PollSink {
   /** A random id made when the store was created: outbox keys (`<storeId>:<outboxId>`) are unique across stores. */
   readonly storeId: string;
 
@@ -96,6 +107,9 @@ export interface Store extends PollSink {
   countEventsByKind(range: TimeRange & { accountId?: string }): EventKindCount[];
   /** Forgets seen events older than `before` that carry no alert (alerts keep their events). Returns how many. */
   pruneSeenEvents(before: string | Date): number;
+  /** Records and messages the sources could not read, newest first. */
+  listUnreadableRecords(options?: { limit?: number }): StoredUnreadableRecord[];
+  countUnreadableRecords(): number;
 
   // --- alerts ---
   getAlert(alertId: number): AlertRecord | null;

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients, type AwsClients } from '../../src/aws/index.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import type { CommitResult, PollBatch, PollSink, PolledRootEvent } from '../../src/activity/poll-sink.js';
+import type { IngestedRootEvent } from '../../src/activity/ingest.js';
+import type { CommitResult, PollBatch, PollSink } from '../../src/activity/poll-sink.js';
 import { createPoller, type PollerOptions } from '../../src/activity/poller.js';
 import { RateLimiterRegistry } from '../../src/activity/rate-limiter.js';
 import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
@@ -80,7 +81,7 @@ const minutesBefore = (time: Date, minutes: number) => new Date(time.getTime() -
 // --- an in-memory PollSink that dedupes by eventId and keeps cursors, as the store does ---
 
 class MemorySink implements PollSink {
-  readonly events = new Map<string, PolledRootEvent>();
+  readonly events = new Map<string, IngestedRootEvent>();
   readonly cursors = new Map<string, string>();
   readonly batches: PollBatch[] = [];
   failCommitsFor: string | null = null;

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RootEvent } from '../../src/activity/model.js';
-import type { PollBatch, PolledRootEvent } from '../../src/activity/poll-sink.js';
+import type { IngestedRootEvent } from '../../src/activity/ingest.js';
+import type { PollBatch } from '../../src/activity/poll-sink.js';
 import { createLogger, type Logger } from '../../src/log.js';
 
 export const ACCOUNT = '123456789012';
@@ -59,7 +60,7 @@ export function rawRecordFor(event: RootEvent): string {
   });
 }
 
-export function polled(event: RootEvent): PolledRootEvent {
+export function polled(event: RootEvent): IngestedRootEvent {
   return { event, rawRecord: rawRecordFor(event) };
 }
 

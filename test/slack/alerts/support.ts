@@ -2,7 +2,7 @@
 // fixtures, a real SQLite store seeded through commitBatch, and a Bolt app (createSlackApp, HTTP receiver,
 // processBeforeResponse) wired to that store and to the outbox sender, both talking to the fake Slack.
 import { classifyRecord } from '../../../src/activity/index.js';
-import type { PolledRootEvent } from '../../../src/activity/poll-sink.js';
+import type { IngestedRootEvent } from '../../../src/activity/ingest.js';
 import type { RootEvent } from '../../../src/activity/model.js';
 import { createOutboxSender, createSenderWebClient, webClientMessenger, type OutboxSender } from '../../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
@@ -16,7 +16,7 @@ export const ALERT_CHANNEL = 'C0ALERTS01';
 export const RESPONDER_GROUP = 'S0ONCALL01';
 
 /** A fixture record as polled: classified by the real classifier, with the record kept raw. */
-export function polledFixture(name: string, overrides: Record<string, unknown> = {}): PolledRootEvent {
+export function polledFixture(name: string, overrides: Record<string, unknown> = {}): IngestedRootEvent {
   const record = { ...fixtureRecord(name), ...overrides };
   const classification = classifyRecord(record);
   if (!classification.alert) throw new Error(`fixture ${name} does not classify as root activity`);
@@ -24,14 +24,14 @@ export function polledFixture(name: string, overrides: Record<string, unknown> =
 }
 
 /** Commits events as one poll batch, as the poller does. */
-export function commit(store: SqliteStore, polled: readonly PolledRootEvent[]): void {
+export function commit(store: SqliteStore, polled: readonly IngestedRootEvent[]): void {
   const first = polled[0];
   if (!first) return;
   store.commitBatch({ accountId: first.event.accountId, region: first.event.region, cursor: new Date().toISOString(), events: [...polled], malformedCount: 0 });
 }
 
 /** `count` calls of one root session (same access key), a second apart, from one fixture. */
-export function sessionCalls(count: number, startIso = '2024-06-03T05:00:00Z'): PolledRootEvent[] {
+export function sessionCalls(count: number, startIso = '2024-06-03T05:00:00Z'): IngestedRootEvent[] {
   return Array.from({ length: count }, (_, index) =>
     polledFixture('root-api-call-access-key', {
       eventID: `5e55104-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -189,7 +189,7 @@ export function shown(message: { text?: string | null; blocks?: unknown } | unde
   return message ? `${message.text ?? ''}\n${JSON.stringify(message.blocks ?? [])}` : '';
 }
 
-export function events(polled: readonly PolledRootEvent[]): RootEvent[] {
+export function events(polled: readonly IngestedRootEvent[]): RootEvent[] {
   return polled.map((item) => item.event);
 }
 

@@ -1,0 +1,81 @@
+// The CloudTrail poller as an activity source: finds the account and its Regions, then runs poll passes on
+// the schedule (activity/poller.ts does one pass). If AWS cannot be reached at start, the bot still serves
+// Slack and this source keeps trying, backing off to 5 minutes, instead of exiting into a crash loop;
+// nothing is lost meanwhile, since the first pass reads back from the stored cursor.
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Logger } from '../../log.js';
+import { describeFatalAwsError, type AwsClients } from '../../aws/index.js';
+import type { PollConfig } from '../poll-config.js';
+import type { PollSink } from '../poll-sink.js';
+import { createPoller, schedulePolling, type PassResult, type PollerOptions } from '../poller.js';
+import { resolvePollRegions } from '../regions.js';
+import type { ActivitySource, OnIngested } from './source.js';
+
+const START_RETRY_BASE_MS = 5_000;
+const START_RETRY_MAX_MS = 5 * 60_000;
+
+export interface CloudTrailPollerSourceOptions {
+  /** Clients for finding the account (sts) and its enabled Regions (account). */
+  aws: Pick<AwsClients, 'sts' | 'account'>;
+  /** The CloudTrail client of a Region; one attempt per call, the poller's limiter does the retrying. */
+  cloudTrailFor: PollerOptions['cloudTrailFor'];
+  sink: PollSink;
+  config: PollConfig;
+  logger: Logger;
+  onIngested: OnIngested;
+  /** Told every pass's result (metrics). */
+  onPass?: (pass: PassResult) => void;
+  /** Start-up retry delays (tests shorten them). */
+  startRetry?: { baseMs: number; maxMs: number };
+}
+
+export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOptions): ActivitySource {
+  const { config, logger } = options;
+  const retry = options.startRetry ?? { baseMs: START_RETRY_BASE_MS, maxMs: START_RETRY_MAX_MS };
+  let stopSchedule: (() => Promise<void>) | null = null;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | null = null;
+
+  const begin = async (attempt: number): Promise<void> => {
+    let accountId: string;
+    let regions: string[];
+    try {
+      accountId = (await options.aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
+      regions = await resolvePollRegions(config.regions, options.aws.account);
+    } catch (error) {
+      const delayMs = Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
+      logger.error({ retryInSeconds: delayMs / 1000 }, `root activity polling cannot start yet: ${describeFatalAwsError(error)}`);
+      if (!stopped) retryTimer = setTimeout(() => void begin(attempt + 1), delayMs);
+      return;
+    }
+    if (stopped) return;
+    const poller = createPoller({
+      cloudTrailFor: options.cloudTrailFor,
+      sink: options.sink,
+      accountId,
+      regions,
+      logger: logger.child({ component: 'poller' }),
+      overlapMinutes: config.overlapMinutes,
+      initialLookbackHours: config.initialLookbackHours,
+    });
+    stopSchedule = schedulePolling(poller, config.schedule, {
+      logger,
+      runNow: true,
+      onPass: (pass) => {
+        options.onPass?.(pass);
+        if (pass.totals.inserted > 0) options.onIngested(pass.totals.inserted);
+      },
+    });
+    logger.info({ accountId, regions }, 'root activity polling started');
+  };
+
+  return {
+    name: 'cloudtrail-poller',
+    start: () => begin(0),
+    async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      await stopSchedule?.();
+    },
+  };
+}
