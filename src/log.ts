@@ -1,10 +1,8 @@
-// pino, with every secret scrubbed before a line is written: by key, and by shape and known value (src/secrets.ts).
+// pino, with every secret scrubbed before a line is written: by field name, shape and known value (src/secrets.ts).
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { maskSecrets } from './secrets.js';
+import { isSecretField, maskSecrets, REDACTED } from './secrets.js';
 
 export type { Logger };
-
-const SECRET_KEYS = /^(authorization|token|bottoken|apptoken|signingsecret|secretaccesskey|sessiontoken|aws_secret_access_key|aws_session_token|password|client_secret|x-slack-signature)$/i;
 
 function scrub(value: unknown, secretValues: readonly string[], depth: number): unknown {
   if (typeof value === 'string') return maskSecrets(value, secretValues);
@@ -15,7 +13,7 @@ function scrub(value: unknown, secretValues: readonly string[], depth: number): 
   if (Array.isArray(value)) return value.map((item) => scrub(item, secretValues, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SECRET_KEYS.test(key) ? '[REDACTED]' : scrub(item, secretValues, depth + 1);
+    out[key] = isSecretField(key, item) ? REDACTED : scrub(item, secretValues, depth + 1);
   }
   return out;
 }

@@ -4,6 +4,7 @@
 //
 // Times are ISO 8601 UTC strings from Date.toISOString() (fixed width, so text order is time order).
 import type { Database } from 'better-sqlite3';
+import { redactRecordText } from '../secrets.js';
 
 export interface Migration {
   version: number;
@@ -152,6 +153,25 @@ export const MIGRATIONS: readonly Migration[] = [
         -- The poller reads its overlap again every pass: a malformed record is kept once.
         CREATE UNIQUE INDEX unreadable_records_source_id ON unreadable_records (source, record_id);
       `);
+    },
+  },
+  {
+    version: 3,
+    description: 'redact secrets in the records kept before the store redacted them on write',
+    up(db) {
+      // All rows first: better-sqlite3 runs no statement while another iterates. Both tables are small.
+      const records = db.prepare(`SELECT event_id AS id, raw_record AS text FROM root_events`).all() as Array<{ id: string; text: string }>;
+      const updateRecord = db.prepare(`UPDATE root_events SET raw_record = ? WHERE event_id = ?`);
+      for (const row of records) {
+        const redacted = redactRecordText(row.text);
+        if (redacted !== row.text) updateRecord.run(redacted, row.id);
+      }
+      const bodies = db.prepare(`SELECT id, body AS text FROM unreadable_records`).all() as Array<{ id: number; text: string }>;
+      const updateBody = db.prepare(`UPDATE unreadable_records SET body = ? WHERE id = ?`);
+      for (const row of bodies) {
+        const redacted = redactRecordText(row.text);
+        if (redacted !== row.text) updateBody.run(redacted, row.id);
+      }
     },
   },
 ];

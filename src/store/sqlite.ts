@@ -8,7 +8,7 @@
 // handles never interleave a read-then-write), with a busy timeout for the other handle to wait.
 // One process should run the outbox sender for a file (see recoverInterruptedSends).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import DatabaseConstructor, { type Database, type Statement } from 'better-sqlite3';
 import type { RootEvent } from '../activity/model.js';
@@ -17,6 +17,7 @@ import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
 import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import type { AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
+import { redactRecordText } from '../secrets.js';
 import { migrate } from './migrations.js';
 import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoredUnreadableRecord, TimeRange, WeeklySummaryEntry } from './store.js';
 
@@ -181,24 +182,52 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   let path: string;
   if ('dataDir' in location) {
     // Created if missing, so a fresh container with an empty volume just works; owner-only, since it
-    // holds raw CloudTrail records (source IPs, user agents) and who acknowledged what.
+    // holds CloudTrail records (source IPs, user agents) and who acknowledged what.
     mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
+    restrictToOwner(location.dataDir, 0o700, 'directory');
     path = join(location.dataDir, STORE_FILE_NAME);
   } else {
     path = location.path;
   }
+  if (path !== ':memory:') createOwnerOnlyDatabaseFile(path);
   const db = new DatabaseConstructor(path);
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // Replaced and deleted content is zeroed, not left in free pages: the raw records migration 3 redacted.
+    db.pragma('secure_delete = ON');
     migrate(db, path);
     return new SqliteStoreImpl(db, path, options);
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * chmod, tolerating a directory we do not own (a volume mounted by the platform): the file inside is what holds
+ * the records, and it is always ours. Any other failure (a read-only file system, say) is left to the open.
+ */
+function restrictToOwner(path: string, mode: number, what: 'directory' | 'file'): void {
+  try {
+    chmodSync(path, mode);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (what === 'directory' && (code === 'EPERM' || code === 'EACCES')) return;
+    if (code === 'ENOENT') return;
+    throw error;
+  }
+}
+
+/**
+ * The database file owner-only (0600) before SQLite opens it: SQLite creates its -wal and -shm files with the
+ * mode of the database file, so they follow. A file an older version left 0644 is tightened, with its companions.
+ */
+function createOwnerOnlyDatabaseFile(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) restrictToOwner(file, 0o600, 'file');
 }
 
 class SqliteStoreImpl implements SqliteStore {
@@ -296,7 +325,8 @@ class SqliteStoreImpl implements SqliteStore {
         event_time: eventTime,
         session_key: event.sessionKey,
         event_json: JSON.stringify(event),
-        raw_record: polled.rawRecord,
+        // Redacted before it is kept: a record can carry a session token or a password (Show event displays it).
+        raw_record: redactRecordText(polled.rawRecord),
         first_seen_at: now,
       });
       if (insert.changes === 0) {
@@ -355,7 +385,7 @@ class SqliteStoreImpl implements SqliteStore {
       source: record.source,
       record_id: record.recordId,
       reason: record.reason,
-      body: record.body.length > UNREADABLE_BODY_MAX_CHARS ? `${record.body.slice(0, UNREADABLE_BODY_MAX_CHARS)}…` : record.body,
+      body: keptUnreadableBody(record.body),
       received_at: now,
     });
   }
@@ -690,6 +720,12 @@ class SqliteStoreImpl implements SqliteStore {
 
 function rangeParams(range: TimeRange): { from: string; to: string } {
   return { from: toIso(range.from, 'range.from'), to: toIso(range.to, 'range.to') };
+}
+
+/** Redacted (JSON by its fields, anything else as text) before it is cut, so a cut cannot leave half a secret unmatched. */
+function keptUnreadableBody(body: string): string {
+  const redacted = redactRecordText(body);
+  return redacted.length > UNREADABLE_BODY_MAX_CHARS ? `${redacted.slice(0, UNREADABLE_BODY_MAX_CHARS)}…` : redacted;
 }
 
 /** A record with an unreadable eventTime must not block its batch (and so the cursor): it is filed under now. */

@@ -5,7 +5,7 @@
 import type { KnownBlock } from '@slack/types';
 import { cloudTrailEventUrl } from './alert-links.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
-import { maskSecrets } from './mask.js';
+import { maskSecrets, redactSecrets } from './mask.js';
 import type { SlackMessage } from './message.js';
 import { escapeMrkdwn, mrkdwn, mrkdwnLink, truncate } from './text.js';
 import { userMention } from './alert-mention.js';
@@ -63,21 +63,11 @@ export function packLines(lines: readonly string[], max: number): string[] {
   return chunks;
 }
 
-// Fields whose values are credentials (AssumeRoot and GetSessionToken answers carry a sessionToken): replaced before
-// display. Access key ids are masked by shape (AKIA…XYZ1) wherever they appear.
-const SECRET_FIELDS = new Set(['sessiontoken', 'secretaccesskey', 'secretkey', 'password', 'newpassword', 'oldpassword', 'privatekey', 'clientsecret', 'secretstring', 'secretbinary']);
-
-function redactSecretFields(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecretFields);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_FIELDS.has(key.toLowerCase()) && item !== null && item !== '' ? '[REDACTED]' : redactSecretFields(item)]));
-}
-
 /** The record as display text: pretty when it fits, compact JSON when pretty would not, raw if it is not JSON. */
 function recordText(rawRecord: string): string {
   let parsed: unknown;
   try {
-    parsed = redactSecretFields(JSON.parse(rawRecord));
+    parsed = redactSecrets(JSON.parse(rawRecord));
   } catch {
     return rawRecord;
   }

@@ -1,7 +1,7 @@
 // Masking for Slack messages: the shared shape masking (src/secrets.ts) applied to every string of a message.
-import { maskSecrets } from '../../secrets.js';
+import { maskSecrets, redactSecrets } from '../../secrets.js';
 
-export { maskSecrets };
+export { maskSecrets, redactSecrets };
 
 /** `message` with `maskSecrets` applied to every string in it (for known secret values, which have no shape). */
 export function maskMessageSecrets<T>(message: T, secretValues: readonly string[]): T {
