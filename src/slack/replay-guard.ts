@@ -2,11 +2,18 @@
 // signed request must not be acted on twice. Bolt refuses old timestamps and bad signatures itself, but accepts
 // timestamps up to 10 minutes ahead and the same signed request again inside its window (../shared/SLACK-TESTING.md):
 // this closes both gaps. The HTTP receiver copies the two headers into the context (customPropertiesExtractor).
+//
+// Bolt 5.1.0 (receivers/verify-request.js) reads the header with `signature.split('=')` and compares only the part
+// between the first and second `=`, so `v0=<hash>=1` passes its check with the same hash: the guard accepts only
+// the exact `v0=` + 64 lowercase hex digits Slack sends, and remembers the hash alone. Bolt refuses a request when
+// `timestamp < floor(now) - 300`, i.e. it still accepts one at exactly timestamp + 300 s: an entry is kept until
+// the clock is strictly past that.
 import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../log.js';
 
 const REPLAY_WINDOW_SECONDS = 5 * 60;
+const SIGNATURE_SHAPE = /^v0=([0-9a-f]{64})$/;
 
 export interface SignedRequestHeaders {
   slackSignature?: string;
@@ -22,36 +29,41 @@ export function signedRequestHeaders(request: IncomingMessage): SignedRequestHea
   return { slackSignature: header('x-slack-signature'), slackRequestTimestamp: header('x-slack-request-timestamp') };
 }
 
-export type ReplayVerdict = 'fresh' | 'replayed' | 'clock-skew';
+export type ReplayVerdict = 'fresh' | 'replayed' | 'clock-skew' | 'malformed-signature';
 
-/** Remembers signatures seen within the window; pure apart from its own memory and the injected clock. */
+/** Remembers signature hashes seen within the window; pure apart from its own memory and the injected clock. */
 export class ReplayGuard {
+  /** Hash -> the last second Bolt still accepts the request (timestamp + 300). */
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
 
   check(signature: string, timestamp: number): ReplayVerdict {
+    const hash = SIGNATURE_SHAPE.exec(signature)?.[1];
+    if (!hash) return 'malformed-signature';
     const now = this.nowSeconds();
-    if (!Number.isFinite(timestamp) || Math.abs(now - timestamp) > REPLAY_WINDOW_SECONDS) return 'clock-skew';
-    for (const [seenSignature, expiresAt] of this.seen) {
-      if (expiresAt > now) break; // insertion order is expiry order
-      this.seen.delete(seenSignature);
+    if (!Number.isInteger(timestamp) || Math.abs(now - timestamp) > REPLAY_WINDOW_SECONDS) return 'clock-skew';
+    // Entries are inserted in arrival order, close to expiry order; one still live stops the sweep (a later,
+    // older one is then kept a little longer, never dropped early).
+    for (const [seenHash, acceptedUntil] of this.seen) {
+      if (acceptedUntil >= now) break;
+      this.seen.delete(seenHash);
     }
-    if (this.seen.has(signature)) return 'replayed';
-    this.seen.set(signature, timestamp + REPLAY_WINDOW_SECONDS);
+    if (this.seen.has(hash)) return 'replayed';
+    this.seen.set(hash, timestamp + REPLAY_WINDOW_SECONDS);
     return 'fresh';
   }
 }
 
-/** Global Bolt middleware: a replayed or skewed request is acknowledged empty and goes no further. */
+/** Global Bolt middleware: a replayed, skewed or malformed request is acknowledged empty and goes no further. */
 export function replayGuardMiddleware(guard: ReplayGuard, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const headers = (args.context as { slackSignature?: string; slackRequestTimestamp?: string }) ?? {};
+    const headers = (args.context as SignedRequestHeaders) ?? {};
     // Socket Mode requests are not signed: they arrive over the app's own authenticated connection.
     if (!headers.slackSignature || !headers.slackRequestTimestamp) return args.next();
     const verdict = guard.check(headers.slackSignature, Number(headers.slackRequestTimestamp));
     if (verdict === 'fresh') return args.next();
-    logger.warn({ verdict, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: replayed or its timestamp is more than 5 minutes off');
+    logger.warn({ verdict, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: replayed, its timestamp more than 5 minutes off, or its signature not in the v0=<64 hex> form');
     const ack = (args as { ack?: () => Promise<void> }).ack;
     if (ack) await ack();
   };
