@@ -9,12 +9,12 @@ import { formatMs, percentile, runConcurrently } from './stats.js';
 const REQUESTS = 500;
 const CONCURRENCY = 20;
 const WARMUP = 50;
-const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+export const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
 
-async function measure(url: string, slack: FakeSlack, count: number): Promise<number[]> {
+export async function measure(url: string, slack: FakeSlack, count: number, text = '', concurrency = CONCURRENCY): Promise<number[]> {
   const latencies: number[] = [];
-  await runConcurrently(count, CONCURRENCY, async () => {
-    const fields = slashCommandFields({ responseUrl: slack.newResponseUrl() });
+  await runConcurrently(count, concurrency, async () => {
+    const fields = slashCommandFields({ responseUrl: slack.newResponseUrl(), text });
     const started = performance.now();
     const answer = await signedSlashCommand(url, SIGNING_SECRET, fields);
     latencies.push(performance.now() - started);
@@ -24,7 +24,7 @@ async function measure(url: string, slack: FakeSlack, count: number): Promise<nu
 }
 
 /** Starts the app under test in a child process; resolves with its URL once it listens. */
-function startTarget(kind: 'bare' | 'bot' | 'bot-ack-only', slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
+export function startTarget(kind: 'bare' | 'bare-help' | 'bot' | 'bot-ack-only' | 'bot-help', slack: FakeSlack): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./ack-target.ts', import.meta.url)), kind, slack.apiUrl, slack.botToken, SIGNING_SECRET], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,17 +1,23 @@
 // The app under test for bench/ack-latency.ts, in its own process so the load generator and the fake Slack
-// do not share its event loop. Usage: ack-target.ts bare|bot|bot-ack-only SLACK_API_URL BOT_TOKEN SIGNING_SECRET; prints the port.
+// do not share its event loop. Usage: ack-target.ts bare|bare-help|bot|bot-ack-only|bot-help SLACK_API_URL BOT_TOKEN SIGNING_SECRET;
+// prints the port. `bare-help` acks with the bot's usage message (rendered once), `bot-help` is the bot at the
+// production log level (info, written to /dev/null as it would be to stdout), for `/aws-root-check help`.
+import { openSync } from 'node:fs';
 import { App, LogLevel } from '@slack/bolt';
+import { pino } from 'pino';
 import type { SlackConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createAuthorizer, createSlackApp, startSlackApp } from '../src/slack/index.js';
+import { renderUsage } from '../src/slack/blocks/index.js';
 import { typicalReport } from '../test/slack/report-fixture.js';
 
 const [kind, apiUrl, botToken, signingSecret] = process.argv.slice(2) as [string, string, string, string];
 
 async function startBare(): Promise<number> {
   const app = new App({ token: botToken, signingSecret, logLevel: LogLevel.ERROR, clientOptions: { slackApiUrl: apiUrl } });
+  const usage = kind === 'bare-help' ? { response_type: 'ephemeral' as const, ...renderUsage({ command: '/aws-root-check' }) } : null;
   app.command('/aws-root-check', async ({ ack }) => {
-    await ack();
+    await (usage ? ack(usage) : ack());
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const address = server.address();
@@ -20,7 +26,10 @@ async function startBare(): Promise<number> {
 
 async function startBot(): Promise<number> {
   const config: SlackConfig = { mode: 'http', botToken, signingSecret, appToken: null, port: 0, apiUrl, allowedUserIds: [], allowedUsergroupIds: [] };
-  const logger = createLogger({ level: 'error', secretValues: [signingSecret], destination: { write: () => undefined } });
+  const logger =
+    kind === 'bot-help'
+      ? createLogger({ level: 'info', secretValues: [signingSecret], destination: pino.destination({ fd: openSync('/dev/null', 'w'), sync: false }) })
+      : createLogger({ level: 'error', secretValues: [signingSecret], destination: { write: () => undefined } });
   const app = createSlackApp(config, {
     logger,
     authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: [] }),
@@ -35,7 +44,7 @@ async function startBot(): Promise<number> {
   return started.port ?? 0;
 }
 
-const port = kind === 'bare' ? await startBare() : await startBot();
+const port = kind === 'bare' || kind === 'bare-help' ? await startBare() : await startBot();
 // The never-finishing runs of bot-ack-only must not keep the process alive once the parent stops it.
 process.on('SIGTERM', () => process.exit(0));
 process.stdout.write(`${port}\n`);

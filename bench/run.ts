@@ -1,4 +1,5 @@
 // Runs every benchmark and prints its figures. `npm run bench`.
+import { benchAckHelpLatency } from './ack-help-latency.js';
 import { benchAckLatency } from './ack-latency.js';
 import { benchAlertLatency } from './alert-latency.js';
 import { benchCatchUp } from './catch-up.js';
@@ -8,6 +9,7 @@ import { benchPostureWallTime } from './posture-wall-time.js';
 const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['posture', benchPostureWallTime],
   ['ack', benchAckLatency],
+  ['ack-help', benchAckHelpLatency],
   ['classify', benchClassifyThroughput],
   ['catch-up', benchCatchUp],
   ['alert-latency', benchAlertLatency],
