@@ -8,8 +8,11 @@ import type { ListenerDeps, SlackDeps } from './deps.js';
 import { errorDetails } from './errors.js';
 import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
-import { respondThroughResponseUrl } from './listeners/response-url.js';
-import { ReplayGuard, replayGuardMiddleware, signedRequestHeaders } from './replay-guard.js';
+import { noRedirectFetch, respondThroughResponseUrl } from './listeners/response-url.js';
+import { ReplayGuard, signedRequestHeaders } from './replay-guard.js';
+import { ownWorkspaceLookup, requestGate } from './request-gate.js';
+import { responseUrlPolicy } from './response-url-policy.js';
+import { appIdFromAppToken, ownWorkspaceFrom } from './workspace-identity.js';
 
 /** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -36,7 +39,8 @@ export class SlackAppConfigError extends Error {
 
 export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: CreateSlackAppOptions = {}): App {
   const logger = boltLoggerFrom(deps.logger);
-  const clientOptions: WebClientOptions = { ...options.clientOptions, slackApiUrl: slack.apiUrl };
+  // Bolt's respond() posts with clientOptions.fetch: no redirects, as for our own responder.
+  const clientOptions: WebClientOptions = { fetch: noRedirectFetch, ...options.clientOptions, slackApiUrl: slack.apiUrl };
   const common = { token: slack.botToken, logger, logLevel: boltLogLevel(deps.logger.level), clientOptions };
 
   let app: App;
@@ -58,7 +62,11 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     });
     app = new App({ ...common, receiver });
   }
-  app.use(replayGuardMiddleware(new ReplayGuard(), deps.logger.child({ component: 'replay-guard' })));
+  const responseUrls = responseUrlPolicy(slack.apiUrl);
+  const ownWorkspace = ownWorkspaceLookup(async () => ownWorkspaceFrom(await app.client.auth.test(), appIdFromAppToken(slack.appToken)));
+  app.use(requestGate({ replayGuard: new ReplayGuard(), ownWorkspace, responseUrls, logger: deps.logger.child({ component: 'request-gate' }) }));
+  // Known before the first request, so no request waits for it; a failure here is retried by the first request.
+  ownWorkspace.load().catch((error: unknown) => deps.logger.warn({ ...errorDetails(error), component: 'slack' }, 'auth.test failed: requests are refused until the bot knows its workspace'));
 
   // Listeners catch their own failures; this catches what escapes Bolt's middleware (authorization, parsing).
   app.error(async (error) => {
@@ -70,7 +78,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
     secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
     command: AWS_ROOT_CHECK_COMMAND,
-    responder: respondThroughResponseUrl,
+    responder: respondThroughResponseUrl(responseUrls),
   };
   registerListeners(app, listenerDeps);
   return app;

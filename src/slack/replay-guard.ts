@@ -1,16 +1,15 @@
 // Slack's guidance is to refuse a request whose timestamp is more than 5 minutes from now, either way, and a
 // signed request must not be acted on twice. Bolt refuses old timestamps and bad signatures itself, but accepts
 // timestamps up to 10 minutes ahead and the same signed request again inside its window (../shared/SLACK-TESTING.md):
-// this closes both gaps. The HTTP receiver copies the two headers into the context (customPropertiesExtractor).
+// this closes both gaps. The HTTP receiver copies the two headers into the context (customPropertiesExtractor);
+// request-gate.ts asks the guard.
 //
 // Bolt 5.1.0 (receivers/verify-request.js) reads the header with `signature.split('=')` and compares only the part
 // between the first and second `=`, so `v0=<hash>=1` passes its check with the same hash: the guard accepts only
 // the exact `v0=` + 64 lowercase hex digits Slack sends, and remembers the hash alone. Bolt refuses a request when
 // `timestamp < floor(now) - 300`, i.e. it still accepts one at exactly timestamp + 300 s: an entry is kept until
 // the clock is strictly past that.
-import type { Middleware, AnyMiddlewareArgs } from '@slack/bolt';
 import type { IncomingMessage } from 'node:http';
-import type { Logger } from '../log.js';
 
 const REPLAY_WINDOW_SECONDS = 5 * 60;
 const SIGNATURE_SHAPE = /^v0=([0-9a-f]{64})$/;
@@ -53,18 +52,4 @@ export class ReplayGuard {
     this.seen.set(hash, timestamp + REPLAY_WINDOW_SECONDS);
     return 'fresh';
   }
-}
-
-/** Global Bolt middleware: a replayed, skewed or malformed request is acknowledged empty and goes no further. */
-export function replayGuardMiddleware(guard: ReplayGuard, logger: Logger): Middleware<AnyMiddlewareArgs> {
-  return async (args) => {
-    const headers = (args.context as SignedRequestHeaders) ?? {};
-    // Socket Mode requests are not signed: they arrive over the app's own authenticated connection.
-    if (!headers.slackSignature || !headers.slackRequestTimestamp) return args.next();
-    const verdict = guard.check(headers.slackSignature, Number(headers.slackRequestTimestamp));
-    if (verdict === 'fresh') return args.next();
-    logger.warn({ verdict, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: replayed, its timestamp more than 5 minutes off, or its signature not in the v0=<64 hex> form');
-    const ack = (args as { ack?: () => Promise<void> }).ack;
-    if (ack) await ack();
-  };
 }

@@ -1,10 +1,11 @@
 // Faults the fake Slack can inject per method ("*" for every method, "response_url" for response_url posts):
-// HTTP 429 with Retry-After, HTTP 5xx, an HTTP 200 {ok:false,error} answer, or a slow answer.
+// HTTP 429 with Retry-After, HTTP 5xx, an HTTP 200 {ok:false,error} answer, a redirect elsewhere, or a slow answer.
 
 export type SlackFault =
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'server-error'; status: number }
   | { kind: 'error'; code: string }
+  | { kind: 'redirect'; status: number; location: string }
   | { kind: 'delay'; ms: number };
 
 interface PlannedFault {
@@ -35,6 +36,11 @@ export class SlackFaultPlan {
   /** HTTP 200 with {ok:false, error: code}, as Slack reports method errors ("channel_not_found", "missing_scope"). */
   error(method: string, code: string, options: FaultTimes = {}): this {
     return this.add(method, { kind: 'error', code }, options.times);
+  }
+
+  /** An HTTP 3xx (default 307, which makes a client that follows it repeat the POST with its body) to `location`. */
+  redirect(method: string, location: string, options: FaultTimes & { status?: number } = {}): this {
+    return this.add(method, { kind: 'redirect', status: options.status ?? 307, location }, options.times);
   }
 
   /** Answer after `ms` milliseconds (default: every call). Delays combine with one other fault. */

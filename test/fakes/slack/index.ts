@@ -185,6 +185,15 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       answer(200, { ok: false, error: fault.code });
       return;
     }
+    if (fault?.kind === 'redirect') {
+      record.status = fault.status;
+      record.error = 'redirected';
+      if (!response.destroyed) {
+        response.writeHead(fault.status, { Location: fault.location });
+        response.end();
+      }
+      return;
+    }
 
     const handler = METHODS[method];
     if (!handler) {
@@ -217,6 +226,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
     } catch {
       body = null;
+    }
+    if (fault?.kind === 'redirect') {
+      responseUrls.record(id, body ?? {}, { status: fault.status, body: { ok: false, error: 'redirected' } });
+      if (!response.destroyed) {
+        response.writeHead(fault.status, { Location: fault.location });
+        response.end();
+      }
+      return;
     }
     if (fault?.kind === 'server-error' || fault?.kind === 'rate-limit' || fault?.kind === 'error') {
       const status = fault.kind === 'server-error' ? fault.status : fault.kind === 'rate-limit' ? 429 : 404;

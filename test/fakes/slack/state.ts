@@ -26,6 +26,9 @@ export interface OpenedView {
 
 export interface FakeSlackState {
   team: { id: string; name: string; domain: string };
+  /** The Enterprise Grid organization, or null; `isEnterpriseInstall`: the app is installed org-wide. */
+  enterprise: { id: string; name: string } | null;
+  isEnterpriseInstall: boolean;
   bot: { userId: string; botId: string; appId: string; name: string };
   botToken: string;
   appToken: string;
@@ -41,6 +44,8 @@ export interface FakeSlackState {
 export function defaultState(): FakeSlackState {
   return {
     team: { id: 'T0FAKETEAM', name: 'Fake Workspace', domain: 'fake-workspace' },
+    enterprise: null,
+    isEnterpriseInstall: false,
     bot: { userId: 'U0FAKEBOT', botId: 'B0FAKEBOT', appId: 'A0FAKEAPP', name: 'aws-root-guard' },
     botToken: 'xoxb-0000000000-1111111111111-FakeBotTokenForTests',
     appToken: 'xapp-1-A0FAKEAPP-2222222222222-fakeapptokenfortests',

@@ -54,7 +54,9 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
     team_id: state.team.id,
     user_id: state.bot.userId,
     bot_id: state.bot.botId,
-    is_enterprise_install: false,
+    app_id: state.bot.appId,
+    ...(state.enterprise ? { enterprise_id: state.enterprise.id } : {}),
+    is_enterprise_install: state.isEnterpriseInstall,
   }),
 
   'chat.postMessage': (args, context) => {
