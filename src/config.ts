@@ -3,6 +3,7 @@ import { ConfigError, readWholeNumber, type Env } from './config-reader.js';
 import { readAlertsConfig, type AlertsConfig } from './alerts/config.js';
 import { readPollConfig, type PollConfig } from './activity/poll-config.js';
 import { parseSummaryConfig, type SummaryConfig } from './summary/config.js';
+import { readAccountsConfig, type AccountsConfig } from './aws/accounts-config.js';
 
 export { ConfigError, type Env } from './config-reader.js';
 
@@ -37,6 +38,8 @@ export interface CheckCommandConfig {
   logLevel: string;
   aws: AwsConfig;
   posture: PostureConfig;
+  /** Which accounts are watched and how the bot gets into them (src/aws/accounts-config.ts). */
+  accounts: AccountsConfig;
 }
 
 export interface ServeConfig extends CheckCommandConfig {
@@ -53,7 +56,7 @@ export interface ServeConfig extends CheckCommandConfig {
 /** Collects every problem before failing, so a user fixes the whole config in one go. */
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
+  constructor(readonly env: Env) {}
 
   optional(name: string): string | null {
     const value = this.env[name]?.trim();
@@ -110,7 +113,10 @@ function readCheckConfig(reader: Reader): CheckCommandConfig {
   if (rootUsedWarnDays < rootUsedFailDays) {
     reader.problems.push(`ROOT_USED_WARN_DAYS (${rootUsedWarnDays}) must be at least ROOT_USED_FAIL_DAYS (${rootUsedFailDays})`);
   }
+  const accounts = readAccountsConfig(reader.env);
+  reader.problems.push(...accounts.problems);
   return {
+    accounts: accounts.config,
     logLevel,
     aws: { region: reader.optional('AWS_REGION') ?? reader.optional('AWS_DEFAULT_REGION') ?? 'us-east-1' },
     posture: {

@@ -4,13 +4,12 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, describeFatalAwsError } from './aws/index.js';
-import { assessAccount } from './posture/index.js';
+import { assessAccount, watchedAccountsAssessment } from './posture/index.js';
 import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
-import { assessWatchedAccounts } from './assess-all.js';
 import { writeHeartbeat } from './heartbeat.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, recordPollPass, timedPostureRun, type BotMetrics } from './metrics/index.js';
 
@@ -53,7 +52,9 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     logger,
   });
 
-  const assessAll = timedPostureRun(metrics, 'summary', () => assessWatchedAccounts(aws, config.posture));
+  // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.
+  const watched = watchedAccountsAssessment(aws, config);
+  const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
   const summarySources = storeSummarySources(store, { assessAll });
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
@@ -139,6 +140,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
         await app.stop();
         await sender.stop();
         store.close();
+        watched.close();
         aws.destroy();
         pollerAws.destroy();
         logger.info('aws-root-guard stopped');

@@ -6,7 +6,7 @@ import { validate } from 'dockerfile-utils';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
-const CONFIG_FILES = ['src/config.ts', 'src/alerts/config.ts', 'src/activity/poll-config.ts', 'src/summary/config.ts', 'src/commands/summary.ts', 'src/commands/healthcheck.ts'];
+const CONFIG_FILES = ['src/config.ts', 'src/alerts/config.ts', 'src/activity/poll-config.ts', 'src/summary/config.ts', 'src/commands/summary.ts', 'src/commands/healthcheck.ts', 'src/aws/accounts-config.ts'];
 // Read by the code but not settings of the bot: a test switch and the no-color.org convention.
 const NOT_SETTINGS = new Set(['AWS_ROOT_GUARD_NO_DOTENV', 'NO_COLOR']);
 
@@ -14,7 +14,7 @@ function variablesReadByCode(): string[] {
   const names = new Set<string>();
   for (const file of CONFIG_FILES) {
     const source = read(file);
-    for (const match of source.matchAll(/env(?:\.|\[')([A-Z][A-Z0-9_]{2,})|(?:optional|required|integer|list|url|readWholeNumber\(env,)\s*\(?\s*'([A-Z][A-Z0-9_]{2,})'/g)) {
+    for (const match of source.matchAll(/env(?:\.|\[')([A-Z][A-Z0-9_]{2,})|(?:optional|required|integer|list|url|readWholeNumber\(env,|idList\(env,)\s*\(?\s*'([A-Z][A-Z0-9_]{2,})'/g)) {
       const name = match[1] ?? match[2];
       if (name && !NOT_SETTINGS.has(name)) names.add(name);
     }

@@ -88,9 +88,18 @@ interface PolicyDocument {
   Statement: Array<{ Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; NotAction?: unknown; Condition?: unknown }>;
 }
 
+/** Calls that reach other accounts of the organization: allowed in deploy/bot-role.yaml only, never in iam-policy.json. */
+const ORGANIZATION_FILES = new Set(['src/aws/accounts.ts']);
+/** Calls made with AssumeRoot credentials: the IAMAuditRootUserCredentials task policy grants them, no file of ours does. */
+const ROOT_SESSION_FILES = new Set(['src/posture/root-credential-facts.ts']);
+/** What IAMAuditRootUserCredentials allows (IAM User Guide, "Perform a privileged task on a member account"). */
+const AUDIT_TASK_POLICY_ACTIONS = ['iam:GetAccessKeyLastUsed', 'iam:GetLoginProfile', 'iam:GetUser', 'iam:ListAccessKeys', 'iam:ListMFADevices', 'iam:ListSigningCertificates'];
+
 const policy = JSON.parse(readFileSync(join(ROOT, 'iam-policy.json'), 'utf8')) as PolicyDocument;
 const policyActions = policy.Statement.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
-const uses = sourceFiles(join(ROOT, 'src')).flatMap((file) => actionsUsedBy(file));
+const allUses = sourceFiles(join(ROOT, 'src')).flatMap((file) => actionsUsedBy(file));
+/** The single-account calls: made with the bot's own credentials in its own account (iam-policy.json). */
+const uses = allUses.filter((use) => !ORGANIZATION_FILES.has(use.file) && !ROOT_SESSION_FILES.has(use.file));
 const usedActions = new Set(uses.map((use) => use.action));
 
 describe('iam-policy.json', () => {
@@ -144,8 +153,142 @@ describe('iam-policy.json', () => {
     expect(policyActions.filter((action) => !usedActions.has(action))).toEqual([]);
   });
 
+  test('the organization files and the root-session files are where the scan says', () => {
+    for (const file of [...ORGANIZATION_FILES, ...ROOT_SESSION_FILES]) expect(allUses.some((use) => use.file === file), file).toBe(true);
+  });
+
   test('every write-like action is one the bot needs: only iam:GenerateCredentialReport', () => {
     const writeLike = policyActions.filter((action) => !/:(Get|List|Describe|Lookup)[A-Z]/.test(action));
     expect(writeLike).toEqual(['iam:GenerateCredentialReport']);
+  });
+});
+
+// The CloudFormation templates, parsed with their short-form intrinsic functions (!Ref, !Sub, !If, ...) read as the
+// long form ({ Ref: ... }, { 'Fn::Sub': ... }). npm has no CloudFormation linter (cfn-lint is Python; the cfn*
+// packages there build or diff templates), so the test checks the template's structure and its policy documents.
+const INTRINSICS: Array<[tag: string, key: string]> = [
+  ['!Ref', 'Ref'], ['!Sub', 'Fn::Sub'], ['!GetAtt', 'Fn::GetAtt'], ['!If', 'Fn::If'], ['!Not', 'Fn::Not'], ['!Equals', 'Fn::Equals'], ['!Join', 'Fn::Join'],
+];
+const CLOUDFORMATION_TAGS = INTRINSICS.flatMap(([tag, key]) =>
+  (['scalar', 'seq', 'map'] as const).map((collection) => ({
+    tag,
+    collection: collection === 'scalar' ? undefined : collection,
+    resolve: (value: unknown) => ({ [key]: key === 'Fn::GetAtt' && typeof value === 'string' ? value.split('.') : value }),
+  })),
+);
+
+interface TemplateStatement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: unknown;
+  NotAction?: unknown;
+}
+interface RoleResource {
+  Type: string;
+  Properties: { AssumeRolePolicyDocument: { Version: string; Statement: TemplateStatement[] }; Policies: Array<{ PolicyName: string; PolicyDocument: { Version: string; Statement: TemplateStatement[] } }>; RoleName?: unknown };
+}
+interface Template {
+  AWSTemplateFormatVersion: string;
+  Parameters: Record<string, { Type: string; Default?: string }>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, RoleResource>;
+  Outputs: Record<string, unknown>;
+}
+
+async function loadTemplate(name: string): Promise<Template> {
+  const { parse } = await import('yaml');
+  return parse(readFileSync(join(ROOT, 'deploy', name), 'utf8'), { customTags: CLOUDFORMATION_TAGS as never }) as Template;
+}
+
+function statementsOf(template: Template): TemplateStatement[] {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Role')
+    .flatMap((role) => role.Properties.Policies.flatMap((attached) => attached.PolicyDocument.Statement));
+}
+
+const actionsOf = (statements: TemplateStatement[]) => statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+
+/** Every Ref and Fn::Sub ${Name} in a template part must name a parameter, a condition's resource or a pseudo parameter. */
+function referencedNames(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(referencedNames);
+  if (!value || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const own: string[] = [];
+  if (typeof record.Ref === 'string') own.push(record.Ref);
+  const sub = record['Fn::Sub'];
+  if (typeof sub === 'string') own.push(...[...sub.matchAll(/\$\{([^}!]+)\}/g)].map((match) => match[1]!));
+  return [...own, ...Object.values(record).flatMap(referencedNames)];
+}
+
+/** Actions the member role must allow: what posture reads through it, plus LookupEvents for root activity (#8). */
+const MEMBER_ROLE_ACTIONS = new Set([...usedActions].filter((action) => uses.some((use) => use.action === action && use.file.startsWith('src/posture/'))));
+// Read once from the bot's own account for every member (a member cannot read the organization's features), and
+// GetCallerIdentity needs no permission: neither belongs in the member role.
+MEMBER_ROLE_ACTIONS.delete('iam:ListOrganizationsFeatures');
+MEMBER_ROLE_ACTIONS.delete('sts:GetCallerIdentity');
+MEMBER_ROLE_ACTIONS.add('cloudtrail:LookupEvents');
+
+describe('deploy/*.yaml', () => {
+  test('both parse as CloudFormation with IAM roles, every reference resolving to a parameter or pseudo parameter', async () => {
+    for (const name of ['member-role.yaml', 'bot-role.yaml']) {
+      const template = await loadTemplate(name);
+      expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
+      const known = new Set([...Object.keys(template.Parameters), ...Object.keys(template.Resources), 'AWS::Partition', 'AWS::AccountId', 'AWS::Region', 'AWS::NoValue']);
+      expect(referencedNames(template.Resources).filter((reference) => !known.has(reference)), name).toEqual([]);
+      for (const condition of JSON.stringify(template.Resources).matchAll(/"Fn::If":\["([^"]+)"/g)) expect(Object.keys(template.Conditions ?? {}), name).toContain(condition[1]);
+      for (const statement of statementsOf(template)) {
+        expect(statement.Effect, name).toBe('Allow');
+        expect(statement.NotAction, name).toBeUndefined();
+        for (const action of actionsOf([statement])) expect(action, name).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
+      }
+      expect(new Set(actionsOf(statementsOf(template))).size, `${name} lists an action twice`).toBe(actionsOf(statementsOf(template)).length);
+    }
+  });
+
+  test('member-role.yaml: trusts only the bot role given as a parameter, and allows exactly the reads made through it', async () => {
+    const template = await loadTemplate('member-role.yaml');
+    const roles = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::IAM::Role');
+    expect(roles).toHaveLength(1);
+    const trust = roles[0]!.Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0]).toMatchObject({ Effect: 'Allow', Principal: { AWS: { Ref: 'BotRoleArn' } }, Action: 'sts:AssumeRole' });
+    expect(template.Parameters.RoleName!.Default).toBe('aws-root-guard-audit');
+    expect(new Set(actionsOf(statementsOf(template)))).toEqual(MEMBER_ROLE_ACTIONS);
+    // Read-only: the one exception asks IAM to build the credential report.
+    expect(actionsOf(statementsOf(template)).filter((action) => !/:(Get|List|Describe|Lookup)[A-Z]/.test(action))).toEqual(['iam:GenerateCredentialReport']);
+  });
+
+  test('bot-role.yaml: the single-account policy, the organization reads, AssumeRole on the member role in the organization, AssumeRoot for the audit task only', async () => {
+    const template = await loadTemplate('bot-role.yaml');
+    const statements = statementsOf(template);
+    const organizationActions = allUses.filter((use) => ORGANIZATION_FILES.has(use.file)).map((use) => use.action);
+    // fromTemporaryCredentials calls sts:AssumeRole inside the SDK, out of the scan's sight.
+    const expected = new Set([...policyActions, ...organizationActions, 'sts:AssumeRole']);
+    expect(new Set(actionsOf(statements))).toEqual(expected);
+
+    const assumeRole = statements.filter((statement) => actionsOf([statement]).includes('sts:AssumeRole'));
+    expect(assumeRole).toHaveLength(1);
+    expect(assumeRole[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${MemberRoleName}' });
+    expect(assumeRole[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } } });
+    expect(template.Parameters.MemberRoleName!.Default).toBe('aws-root-guard-audit');
+
+    const assumeRoot = statements.filter((statement) => actionsOf([statement]).includes('sts:AssumeRoot'));
+    expect(assumeRoot).toHaveLength(1);
+    expect(actionsOf(assumeRoot)).toEqual(['sts:AssumeRoot']);
+    expect(assumeRoot[0]!.Condition).toEqual({ StringEquals: { 'sts:TaskPolicyArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } } });
+
+    // Everything else in the role applies to resource "*": these reads support no resource-level permissions.
+    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate))) expect(statement.Resource).toBe('*');
+  });
+
+  test('the root session calls stay inside IAMAuditRootUserCredentials and in no policy of ours', async () => {
+    const rootSessionActions = allUses.filter((use) => ROOT_SESSION_FILES.has(use.file)).map((use) => use.action);
+    expect(rootSessionActions.length).toBeGreaterThan(0);
+    for (const action of rootSessionActions) expect(AUDIT_TASK_POLICY_ACTIONS).toContain(action);
+    const everyPolicy = [...policyActions, ...actionsOf(statementsOf(await loadTemplate('member-role.yaml'))), ...actionsOf(statementsOf(await loadTemplate('bot-role.yaml')))];
+    for (const action of rootSessionActions) expect(everyPolicy, action).not.toContain(action);
   });
 });

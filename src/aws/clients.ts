@@ -5,6 +5,7 @@
 import { AccountClient } from '@aws-sdk/client-account';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 
 export type AwsCredentialsOption = IAMClientConfig['credentials'];
@@ -23,7 +24,7 @@ export interface AwsClientOptions {
   /** TCP connect timeout. Default 3000. */
   connectionTimeoutMs?: number;
   /** Called with every client made (main.ts: the metrics' error-counting middleware). */
-  onClient?: (client: IAMClient | STSClient | AccountClient | CloudTrailClient) => void;
+  onClient?: (client: IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient) => void;
 }
 
 export interface AwsClients {
@@ -32,6 +33,7 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly sts: STSClient;
   readonly account: AccountClient;
+  readonly organizations: OrganizationsClient;
   /** The CloudTrail client of a Region (made on first use, then reused). */
   cloudTrail(region: string): CloudTrailClient;
   /** Closes every client's sockets. */
@@ -42,8 +44,9 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
 
-export function createAwsClients(options: AwsClientOptions): AwsClients {
-  const shared = (region: string) => ({
+/** The SDK settings every client of these options shares (timeouts, retries, endpoint, credentials). */
+export function sdkClientConfig(options: AwsClientOptions, region: string = options.region) {
+  return {
     region,
     retryMode: 'standard',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -55,22 +58,39 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
-  });
+  };
+}
 
-  const made = <C extends IAMClient | STSClient | AccountClient | CloudTrailClient>(client: C): C => {
+/**
+ * Clients are made on first use: an organization scan builds a set per member account, and most of them never need
+ * every service. `destroy` closes the ones that were made.
+ */
+export function createAwsClients(options: AwsClientOptions): AwsClients {
+  const shared = (region: string) => sdkClientConfig(options, region);
+  const made = <C extends IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient>(client: C): C => {
     options.onClient?.(client);
     return client;
   };
-  const iam = made(new IAMClient(shared(options.region)));
-  const sts = made(new STSClient(shared(options.region)));
-  const account = made(new AccountClient(shared(options.region)));
+  let iam: IAMClient | null = null;
+  let sts: STSClient | null = null;
+  let account: AccountClient | null = null;
+  let organizations: OrganizationsClient | null = null;
   const cloudTrailClients = new Map<string, CloudTrailClient>();
 
   return {
     region: options.region,
-    iam,
-    sts,
-    account,
+    get iam() {
+      return (iam ??= made(new IAMClient(shared(options.region))));
+    },
+    get sts() {
+      return (sts ??= made(new STSClient(shared(options.region))));
+    },
+    get account() {
+      return (account ??= made(new AccountClient(shared(options.region))));
+    },
+    get organizations() {
+      return (organizations ??= made(new OrganizationsClient(shared(options.region))));
+    },
     cloudTrail(region: string): CloudTrailClient {
       let client = cloudTrailClients.get(region);
       if (!client) {
@@ -80,9 +100,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
       return client;
     },
     destroy(): void {
-      iam.destroy();
-      sts.destroy();
-      account.destroy();
+      for (const client of [iam, sts, account, organizations]) client?.destroy();
+      iam = sts = account = organizations = null;
       for (const client of cloudTrailClients.values()) client.destroy();
       cloudTrailClients.clear();
     },

@@ -42,6 +42,8 @@ function isAccessDenied(code: string): boolean {
 
 /** One failed AWS call as a FactError: what failed and what to do about it. */
 export function toFactError(action: string, error: unknown): FactError {
+  // The account's role could not be assumed: that, not the call, is what the user must fix.
+  if (error instanceof MemberAccessError) return { ...error.factError };
   const code = awsErrorCode(error);
   const attempts = (error as SdkErrorShape | undefined)?.$metadata?.attempts;
   const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
@@ -91,4 +93,23 @@ export function describeFatalAwsError(error: unknown): string {
   }
   if (isAccessDenied(code)) return `access denied to ${action}: allow it in the bot's IAM policy (see iam-policy.json).`;
   return `${action} failed: ${code}: ${awsMessage(underlying)}`;
+}
+
+/**
+ * The bot could not get into a member account (sts:AssumeRole refused, the role missing): every fact read through
+ * that account's role carries this one error instead of a misleading "allow iam:GetAccountSummary".
+ */
+export class MemberAccessError extends Error {
+  readonly factError: FactError;
+  constructor(roleArn: string, cause: unknown) {
+    const code = awsErrorCode(cause);
+    const hint = isAccessDenied(code) || code === 'NoSuchEntity'
+      ? 'deploy the member role (deploy/member-role.yaml), trusting the bot\'s role, with the name in MEMBER_ROLE_NAME'
+      : THROTTLING_CODES.has(code)
+        ? 'STS throttled the request even after retries: run the check again'
+        : awsMessage(cause);
+    super(`cannot assume ${roleArn}: ${code}: ${hint}`, { cause });
+    this.name = 'MemberAccessError';
+    this.factError = { action: 'sts:AssumeRole', code, message: this.message };
+  }
 }

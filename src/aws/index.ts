@@ -1,3 +1,17 @@
-// The aws room's door: the SDK clients and the mapping of AWS errors to our own words.
+// The aws room's door: the SDK clients, getting into accounts, and the mapping of AWS errors to our own words.
 export { createAwsClients, type AwsClientOptions, type AwsClients } from './clients.js';
-export { AwsCallError, awsErrorCode, describeFatalAwsError, toFactError } from './errors.js';
+export { AwsCallError, awsErrorCode, describeFatalAwsError, MemberAccessError, toFactError } from './errors.js';
+export {
+  AUDIT_ROOT_TASK_POLICY_ARN,
+  createAccountAccess,
+  type AccountAccess,
+  type AccountAccessOptions,
+  type AccountClients,
+  type AuditSession,
+  type AuditSessionRecorder,
+  type RootAuditSession,
+  type SkippedAccount,
+  type WatchedAccount,
+  type WatchedAccountList,
+} from './accounts.js';
+export { ACCOUNTS_DEFAULTS, readAccountsConfig, type AccountsConfig, type WatchScope } from './accounts-config.js';

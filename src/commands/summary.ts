@@ -6,7 +6,7 @@ import { loadCheckConfig, ConfigError, type Env } from '../config.js';
 import { createAwsClients } from '../aws/index.js';
 import { openSqliteStore, STORE_FILE_NAME } from '../store/index.js';
 import { buildSummaryOnDemand, parseSummaryConfig, renderWeeklySummaryText, storeSummarySources } from '../summary/index.js';
-import { assessWatchedAccounts } from '../assess-all.js';
+import { watchedAccountsAssessment } from '../posture/index.js';
 
 export interface SummaryCommandOptions {
   json: boolean;
@@ -27,13 +27,15 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
   // Without the bot's state an empty in-memory store stands in, so no data directory is created by a look.
   const store = hasState ? openSqliteStore({ dataDir }) : openSqliteStore({ path: ':memory:' });
   const aws = createAwsClients({ region: config.aws.region });
+  const watched = watchedAccountsAssessment(aws, config);
   try {
-    const sources = storeSummarySources(store, { assessAll: () => assessWatchedAccounts(aws, config.posture) });
+    const sources = storeSummarySources(store, { assessAll: watched.assessAll });
     const summary = await buildSummaryOnDemand({ sources, timezone: summaryConfig.timezone, now: options.now ?? new Date(), scope: options.lastWeek ? 'last-week' : 'this-week' });
     if (options.json) options.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else options.stdout.write(renderWeeklySummaryText(summary, { colour: options.stdout.isTTY === true && !env.NO_COLOR }));
     return summary.checksFailed.length > 0 ? 2 : 0;
   } finally {
+    watched.close();
     aws.destroy();
     store.close();
   }

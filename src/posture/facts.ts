@@ -2,7 +2,7 @@
 // once per run (the credential report's polling aside), the independent ones in parallel; a failing call
 // spoils only its own fact. The credential report chain is the critical path: reuse a young report, else
 // GenerateCredentialReport and poll GetCredentialReport with a bounded, doubling backoff.
-import { GetAlternateContactCommand } from '@aws-sdk/client-account';
+import { GetAlternateContactCommand, type AccountClient } from '@aws-sdk/client-account';
 import { DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import {
   GenerateCredentialReportCommand,
@@ -13,11 +13,13 @@ import {
   ListOrganizationsFeaturesCommand,
   ListVirtualMFADevicesCommand,
   type GetCredentialReportCommandOutput,
+  type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsCallError, awsErrorCode, toFactError, type AwsClients } from '../aws/index.js';
 import { parseCredentialReport } from './credential-report.js';
-import type { AccountFacts, AccountIdentity, AccountSummary, AlternateContact, CredentialReport, Fact, OrganizationsFeatures, PasswordPolicy, Trail, VirtualMfaDevice } from './model.js';
+import { readRootSessionFact } from './root-credential-facts.js';
+import type { AccountFacts, AccountIdentity, AccountSummary, AlternateContact, CredentialReport, Fact, FactError, OrganizationsFeatures, PasswordPolicy, Trail, VirtualMfaDevice } from './model.js';
 
 export interface CredentialReportPolling {
   /** Wait before the second GetCredentialReport; doubles each time. Default 100 ms. */
@@ -36,6 +38,16 @@ export interface GatherOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   credentialReportPolling?: Partial<CredentialReportPolling>;
+  /** The account as the scan knows it (a member account): its id is not asked of sts:GetCallerIdentity again. */
+  account?: AccountIdentity;
+  /** The member role could not be assumed: every fact read through it carries this error, and no call is made. */
+  roleError?: FactError;
+  /** The organization's features as read once from the management account (a member cannot read them itself). */
+  organizationsFeatures?: Fact<OrganizationsFeatures>;
+  /** Read the security contact from the management account (account:GetAlternateContact with AccountId) instead. */
+  securityContactFrom?: { account: AccountClient; accountId: string };
+  /** Opens an sts:AssumeRoot audit session on the member (centralized root access): its root credentials are read directly. */
+  rootSession?: () => Promise<{ iam: IAMClient; close(): void }>;
 }
 
 const DEFAULT_POLLING: CredentialReportPolling = { initialDelayMs: 100, maxDelayMs: 4_000, maxPolls: 8, maxWaitMs: 15_000 };
@@ -63,7 +75,16 @@ function isoOrNull(date: Date | undefined): string | null {
   return date ? date.toISOString() : null;
 }
 
-async function readIdentity(clients: AwsClients): Promise<AccountIdentity> {
+async function readIdentity(clients: AwsClients, options: GatherOptions): Promise<AccountIdentity> {
+  if (options.account) {
+    const known = options.account;
+    if (options.roleError) return { ...known };
+    const alias = await clients.iam.send(new ListAccountAliasesCommand({})).then(
+      (answer) => answer.AccountAliases?.[0] ?? known.alias,
+      () => known.alias,
+    );
+    return { ...known, alias };
+  }
   const aliasRead = clients.iam.send(new ListAccountAliasesCommand({})).then(
     (answer) => answer.AccountAliases?.[0] ?? null,
     // The alias only decorates the report header: without iam:ListAccountAliases the id is enough.
@@ -150,9 +171,11 @@ async function readTrails(clients: AwsClients): Promise<Trail[]> {
   );
 }
 
-async function readSecurityContact(clients: AwsClients): Promise<AlternateContact | null> {
+async function readSecurityContact(clients: AwsClients, from: GatherOptions['securityContactFrom']): Promise<AlternateContact | null> {
   try {
-    const { AlternateContact: contact } = await clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
+    const { AlternateContact: contact } = from
+      ? await from.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY', AccountId: from.accountId }))
+      : await clients.account.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
     if (!contact) return null;
     return { name: contact.Name ?? null, emailAddress: contact.EmailAddress ?? null, phoneNumber: contact.PhoneNumber ?? null, title: contact.Title ?? null };
   } catch (error) {
@@ -221,18 +244,31 @@ async function readCredentialReport(clients: AwsClients, options: GatherOptions,
 }
 
 /** Reads every fact the posture checks need. Throws AwsCallError only when the account itself cannot be identified. */
+/** The organization's centralized root access features, read once from the bot's own account for a whole scan. */
+export function readOrganizationsFeaturesFact(clients: AwsClients): Promise<Fact<OrganizationsFeatures>> {
+  return readFact('iam:ListOrganizationsFeatures', () => readOrganizationsFeatures(clients));
+}
+
 export async function gatherAccountFacts(clients: AwsClients, options: GatherOptions): Promise<AccountFacts> {
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? defaultSleep;
+  const roleError = options.roleError;
+  // Through the member role: when it could not be assumed, the fact is that error, and no call is made.
+  const viaRole = <T>(read: () => Promise<Fact<T>>): Promise<Fact<T>> => (roleError ? Promise.resolve({ ok: false, error: { ...roleError } }) : read());
+  const rootSessionRead = options.rootSession ? readRootSessionFact(options.rootSession) : null;
   const [account, accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures] = await Promise.all([
-    readIdentity(clients),
-    readFact('iam:GetAccountSummary', () => readAccountSummary(clients)),
-    readCredentialReport(clients, options, now, sleep),
-    readFact('iam:ListVirtualMFADevices', () => readVirtualMfaDevices(clients)),
-    readFact('iam:GetAccountPasswordPolicy', () => readPasswordPolicy(clients)),
-    readFact('cloudtrail:DescribeTrails', () => readTrails(clients)),
-    readFact('account:GetAlternateContact', () => readSecurityContact(clients)),
-    readFact('iam:ListOrganizationsFeatures', () => readOrganizationsFeatures(clients)),
+    readIdentity(clients, options),
+    viaRole(() => readFact('iam:GetAccountSummary', () => readAccountSummary(clients))),
+    viaRole(() => readCredentialReport(clients, options, now, sleep)),
+    viaRole(() => readFact('iam:ListVirtualMFADevices', () => readVirtualMfaDevices(clients))),
+    viaRole(() => readFact('iam:GetAccountPasswordPolicy', () => readPasswordPolicy(clients))),
+    viaRole(() => readFact('cloudtrail:DescribeTrails', () => readTrails(clients))),
+    options.securityContactFrom
+      ? readFact('account:GetAlternateContact', () => readSecurityContact(clients, options.securityContactFrom))
+      : viaRole(() => readFact('account:GetAlternateContact', () => readSecurityContact(clients, undefined))),
+    options.organizationsFeatures ? Promise.resolve(options.organizationsFeatures) : viaRole(() => readFact('iam:ListOrganizationsFeatures', () => readOrganizationsFeatures(clients))),
   ]);
-  return { account, gatheredAt: now().toISOString(), accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures };
+  const facts: AccountFacts = { account, gatheredAt: now().toISOString(), accountSummary, credentialReport, virtualMfaDevices, passwordPolicy, trails, securityContact, organizationsFeatures };
+  if (rootSessionRead) facts.rootSession = await rootSessionRead;
+  return facts;
 }

@@ -3,4 +3,4 @@ export type * from './model.js';
 export { POSTURE_CHECKS } from './checks/index.js';
 export { DEFAULT_CHECK_OPTIONS, SEVERITY_ORDER, STATUS_ORDER, runPosture, scoreFindings } from './run-posture.js';
 export { gatherAccountFacts, type GatherOptions } from './facts.js';
-export { assessAccount } from './assess.js';
+export { assessAccount, assessAccounts, assessWatchedAccounts, watchedAccountsAssessment, type AssessAccountsOptions, type WatchedAccountsAssessment } from './assess.js';

@@ -16,6 +16,18 @@ export type Fact<T> = { ok: true; value: T } | { ok: false; error: FactError };
 export interface AccountIdentity {
   id: string;
   alias: string | null;
+  /** The account's name in AWS Organizations, when the bot watches an organization. */
+  name?: string | null;
+  /** Its parent OU ("ou-…", or the root "r-…") and the OU names from the root down ("Root/Production"). */
+  ouId?: string | null;
+  ouPath?: string | null;
+}
+
+/** The account a finding is about (Prowler's findings carry it too): enough to list findings across accounts. */
+export interface FindingAccount {
+  id: string;
+  name: string | null;
+  ouId: string | null;
 }
 
 /** From iam:GetAccountSummary (SummaryMap). */
@@ -38,6 +50,33 @@ export interface RootCredentialRow {
   mfaActive: boolean;
   accessKeys: Array<{ slot: 1 | 2; active: boolean; lastRotated: ReportDate; lastUsedDate: ReportDate; lastUsedRegion: string | null; lastUsedService: string | null }>;
   certificates: Array<{ slot: 1 | 2; active: boolean; lastRotated: ReportDate }>;
+  /** Where the row came from: the credential report (default), or a root audit session, which also lists the MFA devices. */
+  source?: 'root-session';
+  mfaDevices?: RootMfaDevice[];
+}
+
+/** How an MFA device is told from its serial: an `:mfa/` ARN is virtual, a `:u2f/` ARN a FIDO key, a bare serial a hardware TOTP token. */
+export type MfaDeviceKind = 'virtual' | 'security-key' | 'hardware-totp';
+
+export interface RootMfaDevice {
+  serialNumber: string;
+  kind: MfaDeviceKind;
+  enableDate: string | null;
+}
+
+/** A member's root credentials as read in an sts:AssumeRoot session (task policy IAMAuditRootUserCredentials). */
+export interface RootSessionCredentials {
+  /** iam:GetLoginProfile answered (NoSuchEntity: no password). */
+  passwordPresent: boolean;
+  passwordCreatedAt: ReportDate;
+  /** iam:GetUser PasswordLastUsed. */
+  passwordLastUsed: ReportDate;
+  /** iam:ListAccessKeys + iam:GetAccessKeyLastUsed; only the key id's last four characters are kept. */
+  accessKeys: Array<{ idSuffix: string; active: boolean; createdAt: ReportDate; lastUsedDate: ReportDate; lastUsedRegion: string | null; lastUsedService: string | null }>;
+  /** iam:ListMFADevices. */
+  mfaDevices: RootMfaDevice[];
+  /** iam:ListSigningCertificates. */
+  signingCertificates: Array<{ active: boolean; uploadedAt: ReportDate }>;
 }
 
 export interface CredentialReport {
@@ -104,6 +143,8 @@ export interface AccountFacts {
   trails: Fact<Trail[]>;
   securityContact: Fact<AlternateContact | null>;
   organizationsFeatures: Fact<OrganizationsFeatures>;
+  /** A member's root credentials read through centralized root access; absent when no audit session was made. */
+  rootSession?: Fact<RootSessionCredentials>;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -140,6 +181,8 @@ export interface Finding {
   evidence: string;
   remediation: { text: string; url: string };
   references: Reference[];
+  /** Set by runPosture for every finding it makes. */
+  account?: FindingAccount;
 }
 
 export interface Check extends CheckMeta {
@@ -151,4 +194,19 @@ export interface PostureReport {
   generatedAt: string;
   score: { passed: number; total: number };
   findings: Finding[];
+}
+
+/** Why the posture checks did not run for an account: said to the user as is, so no secrets and no stack. */
+export interface PostureRunError {
+  message: string;
+  /** An AWS error code when there is one ("AccessDenied", "ExpiredToken", ...). */
+  code?: string;
+}
+
+export type FreshPosture = { ok: true; report: PostureReport } | { ok: false; error: PostureRunError };
+
+/** One watched account's posture, as assessAccounts yields it: the report, or why there is none. */
+export interface AssessedAccount {
+  account: AccountIdentity;
+  posture: FreshPosture;
 }

@@ -38,6 +38,7 @@ export function scoreFindings(findings: readonly Finding[]): PostureReport['scor
 }
 
 export function runPosture(facts: AccountFacts, options: CheckOptions, checks: readonly Check[] = POSTURE_CHECKS): PostureReport {
+  const account = { id: facts.account.id, name: facts.account.name ?? null, ouId: facts.account.ouId ?? null };
   const findings: Finding[] = checks.map((check) => {
     const { status, evidence } = evaluateCheck(check, facts, options);
     return {
@@ -48,6 +49,7 @@ export function runPosture(facts: AccountFacts, options: CheckOptions, checks: r
       evidence,
       remediation: { ...check.remediation },
       references: check.references.map((reference) => ({ ...reference })),
+      account: { ...account },
     };
   });
   findings.sort(compareFindings);

@@ -2,7 +2,10 @@
 // the shell (run.ts) fills the input from the posture checks and the store, renderers turn the output into text.
 import type { RootEvent } from '../activity/model.js';
 import type { AlertState } from '../alerts/index.js';
-import type { AccountIdentity, FindingStatus, PostureReport } from '../posture/model.js';
+import type { AccountIdentity, FindingStatus, FreshPosture, PostureRunError } from '../posture/model.js';
+
+// The posture room owns these; the summary's own types use them, and its callers may import them from here.
+export type { FreshPosture, PostureRunError } from '../posture/model.js';
 
 /** The reporting window: [start, end), local Monday 00:00 to the next Monday 00:00 in `timezone`. */
 export interface SummaryWindow {
@@ -40,15 +43,6 @@ export interface WeeklyCount {
   weekKey: string;
   count: number;
 }
-
-/** Why the posture checks did not run for an account: said to the user as is, so no secrets and no stack. */
-export interface PostureRunError {
-  message: string;
-  /** An AWS error code when there is one ("AccessDenied", "ExpiredToken", ...). */
-  code?: string;
-}
-
-export type FreshPosture = { ok: true; report: PostureReport } | { ok: false; error: PostureRunError };
 
 export interface AccountSummaryInput {
   account: AccountIdentity;

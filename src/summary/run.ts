@@ -1,7 +1,7 @@
 // The thin shell around the pure builder: run the checks, read the store through injected functions, build, and hand
 // the summary to the ledger, which records the week and queues the post in one transaction.
 import type { RootEvent } from '../activity/model.js';
-import type { AccountIdentity, PostureReport } from '../posture/model.js';
+import type { AssessedAccount, PostureReport } from '../posture/model.js';
 import { firstSnapshotsIn, weeklyScoreHistory, type StoredSnapshot } from './baselines.js';
 import { buildWeeklySummary } from './build.js';
 import { reportWeekAt } from './catch-up.js';
@@ -13,10 +13,7 @@ export interface TimeRange {
   to: Date;
 }
 
-export interface AssessedAccount {
-  account: AccountIdentity;
-  posture: FreshPosture;
-}
+export type { AssessedAccount } from '../posture/model.js';
 
 type MaybePromise<T> = T | Promise<T>;
 

@@ -30,6 +30,14 @@ export const rootHardwareMfa: Check = {
     url: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html',
   },
   evaluate(facts) {
+    const sessionDevices = facts.rootSession?.ok ? facts.rootSession.value.mfaDevices : null;
+    if (sessionDevices && sessionDevices.length > 0) {
+      // A root audit session lists root's own devices: the serial tells the kind (virtual, FIDO key, hardware TOTP).
+      const virtual = sessionDevices.find((device) => device.kind === 'virtual');
+      if (virtual) return { status: 'fail', evidence: `Root MFA includes a virtual device (${virtual.serialNumber.split(':').pop()}), per iam:ListMFADevices in a root audit session` };
+      const kinds = sessionDevices.map((device) => (device.kind === 'security-key' ? `FIDO security key ${device.serialNumber.split(':').pop()}` : `hardware TOTP token ${device.serialNumber}`));
+      return { status: 'pass', evidence: `Root MFA is hardware: ${kinds.join(', ')} (iam:ListMFADevices in a root audit session)` };
+    }
     if (facts.virtualMfaDevices.ok) {
       const rootVirtualDevice = facts.virtualMfaDevices.value.find((device) => isAssignedToRoot(device, facts.account.id));
       if (rootVirtualDevice) {

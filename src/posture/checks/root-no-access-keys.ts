@@ -2,7 +2,7 @@
 import type { Check, FactError } from '../model.js';
 import { couldNotTell } from './support/fact-errors.js';
 import { cisAwsFoundations, securityHubControl } from './support/references.js';
-import { describeAccessKey, existingAccessKeys, lookUpRootRow } from './support/root-credentials.js';
+import { describeAccessKey, existingAccessKeys, lookUpRootRow, rowSource } from './support/root-credentials.js';
 
 export const rootNoAccessKeys: Check = {
   id: 'root-no-access-keys',
@@ -25,13 +25,13 @@ export const rootNoAccessKeys: Check = {
       return { status: 'fail', evidence: ordered.map((key) => describeAccessKey(key, facts.gatheredAt)).join('; ') };
     }
     if (keysPresent === true) {
-      const detail = rootRow.ok ? 'none is active in the credential report, and an inactive key can be re-activated' : `details unknown: ${rootRow.problem}`;
+      const detail = rootRow.ok ? `none is active in ${rowSource(rootRow.row)}, and an inactive key can be re-activated` : `details unknown: ${rootRow.problem}`;
       return { status: 'fail', evidence: `Root has an access key (GetAccountSummary AccountAccessKeysPresent=1); ${detail}` };
     }
     if (keysPresent === false) {
-      return { status: 'pass', evidence: rootRow.ok ? 'Root has no access keys (AccountAccessKeysPresent=0, and the credential report agrees)' : 'Root has no access keys (GetAccountSummary AccountAccessKeysPresent=0)' };
+      return { status: 'pass', evidence: rootRow.ok ? `Root has no access keys (AccountAccessKeysPresent=0, and ${rowSource(rootRow.row)} agrees)` : 'Root has no access keys (GetAccountSummary AccountAccessKeysPresent=0)' };
     }
-    if (rootRow.ok) return { status: 'pass', evidence: 'The credential report shows no root access keys, active or inactive' };
+    if (rootRow.ok) return { status: 'pass', evidence: rootRow.row.source === 'root-session' ? 'Root has no access keys, active or inactive (iam:ListAccessKeys in a root audit session)' : 'The credential report shows no root access keys, active or inactive' };
 
     const errors: FactError[] = [];
     if (!facts.accountSummary.ok) errors.push(facts.accountSummary.error);

@@ -31,6 +31,9 @@ export const rootNoSigningCertificates: Check = {
         return { status: 'fail', evidence: described.join('; ') };
       }
     }
+    if (rootRow.ok && rootRow.row.source === 'root-session' && rootRow.row.certificates.length > 0) {
+      return { status: 'warn', evidence: `Root has ${rootRow.row.certificates.length} inactive signing certificate(s) (iam:ListSigningCertificates in a root audit session): delete them, they can be re-activated` };
+    }
     if (certificatesPresent === true) {
       if (rootRow.ok) {
         return { status: 'warn', evidence: 'Root has a signing certificate (GetAccountSummary AccountSigningCertificatesPresent=1), inactive per the credential report: delete it, it can be re-activated' };
@@ -38,7 +41,7 @@ export const rootNoSigningCertificates: Check = {
       return { status: 'fail', evidence: `Root has a signing certificate (GetAccountSummary AccountSigningCertificatesPresent=1); whether it is active is unknown: ${rootRow.problem}` };
     }
     if (certificatesPresent === false) return { status: 'pass', evidence: 'Root has no signing certificates (GetAccountSummary AccountSigningCertificatesPresent=0)' };
-    if (rootRow.ok) return { status: 'pass', evidence: 'The credential report shows no active root signing certificates' };
+    if (rootRow.ok) return { status: 'pass', evidence: rootRow.row.source === 'root-session' ? 'Root has no signing certificates (iam:ListSigningCertificates in a root audit session)' : 'The credential report shows no active root signing certificates' };
 
     const errors: FactError[] = [];
     if (!facts.accountSummary.ok) errors.push(facts.accountSummary.error);

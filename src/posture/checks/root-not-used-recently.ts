@@ -42,7 +42,10 @@ export const rootNotUsedRecently: Check = {
       const where = [key.lastUsedRegion ? ` in ${key.lastUsedRegion}` : '', key.lastUsedService ? ` (${key.lastUsedService})` : ''].join('');
       uses.push({ at: key.lastUsedDate, ageMs: age, how: `access key ${key.slot}${where}` });
     }
-    if (uses.length === 0) return { status: 'pass', evidence: 'No recorded root use: password and access keys never used (N/A or no_information in the credential report)' };
+    if (uses.length === 0) {
+      if (row.source === 'root-session') return { status: 'pass', evidence: 'No recorded root use: no password use (iam:GetUser) and no access key use (iam:GetAccessKeyLastUsed) in the root audit session' };
+      return { status: 'pass', evidence: 'No recorded root use: password and access keys never used (N/A or no_information in the credential report)' };
+    }
 
     const latest = uses.reduce((newest, use) => (use.ageMs < newest.ageMs ? use : newest));
     const evidence = `Root last used ${formatAge(latest.ageMs)} (${latest.at}) via ${latest.how}`;

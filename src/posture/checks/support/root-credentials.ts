@@ -1,5 +1,5 @@
 // What the facts say about the root user's own credentials, shared by the checks that look at root.
-import type { AccountFacts, FactError, RootCredentialRow } from '../../model.js';
+import type { AccountFacts, FactError, RootCredentialRow, RootSessionCredentials } from '../../model.js';
 import { describeFactError } from './fact-errors.js';
 import { describeWhen } from './time.js';
 
@@ -8,7 +8,30 @@ export type RootAccessKey = RootCredentialRow['accessKeys'][number];
 /** The `<root_account>` row, or why it cannot be read (the credential report failed, or has no root row). */
 export type RootRowLookup = { ok: true; row: RootCredentialRow } | { ok: false; problem: string; error?: FactError };
 
+/** Where a row's facts come from, for evidence: "the credential report" or the root audit session. */
+export function rowSource(row: RootCredentialRow): string {
+  return row.source === 'root-session' ? 'the root audit session (sts:AssumeRoot, IAMAuditRootUserCredentials)' : 'the credential report';
+}
+
+/** A root audit session's answers in the credential report's shape, so every root check reads one kind of row. */
+export function rootRowFromSession(accountId: string, session: RootSessionCredentials): RootCredentialRow {
+  const slot = (index: number): 1 | 2 => (index === 0 ? 1 : 2);
+  return {
+    arn: `arn:aws:iam::${accountId}:root`,
+    passwordEnabled: session.passwordPresent,
+    passwordLastUsed: session.passwordLastUsed,
+    passwordLastChanged: session.passwordCreatedAt,
+    mfaActive: session.mfaDevices.length > 0,
+    accessKeys: session.accessKeys.map((key, index) => ({ slot: slot(index), active: key.active, lastRotated: key.createdAt, lastUsedDate: key.lastUsedDate, lastUsedRegion: key.lastUsedRegion, lastUsedService: key.lastUsedService })),
+    certificates: session.signingCertificates.map((certificate, index) => ({ slot: slot(index), active: certificate.active, lastRotated: certificate.uploadedAt })),
+    source: 'root-session',
+    mfaDevices: session.mfaDevices.map((device) => ({ ...device })),
+  };
+}
+
 export function lookUpRootRow(facts: AccountFacts): RootRowLookup {
+  // A member's root read directly in an audit session beats its credential report (up to 4 hours old, or unreadable).
+  if (facts.rootSession?.ok) return { ok: true, row: rootRowFromSession(facts.account.id, facts.rootSession.value) };
   if (!facts.credentialReport.ok) {
     return { ok: false, problem: describeFactError(facts.credentialReport.error), error: facts.credentialReport.error };
   }

@@ -22,7 +22,10 @@ export function assessRootMfa(facts: AccountFacts): RootMfaVerdict {
   // Either source saying "on" is enough: the report can be a few hours older than the summary.
   const enabledBy: string[] = [];
   if (summary.ok && summary.value.accountMfaEnabled) enabledBy.push('GetAccountSummary AccountMFAEnabled=1');
-  if (rootRow.ok && rootRow.row.mfaActive) enabledBy.push('credential report mfa_active=true');
+  if (rootRow.ok && rootRow.row.mfaActive) {
+    const devices = rootRow.row.mfaDevices;
+    enabledBy.push(devices ? `iam:ListMFADevices in a root audit session lists ${devices.length} device${devices.length === 1 ? '' : 's'}` : 'credential report mfa_active=true');
+  }
   if (enabledBy.length > 0) return { kind: 'enabled', evidence: `Root MFA is enabled (${enabledBy.join(', ')})` };
 
   if (!summary.ok && !rootRow.ok) {

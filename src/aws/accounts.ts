@@ -1,0 +1,363 @@
+// The only place that knows how to get into an account: which accounts are watched (WATCH_ACCOUNTS, WATCH_OUS,
+// EXCLUDE_ACCOUNTS, read from AWS Organizations when asked), the clients of each one (the bot's own for its account,
+// sts:AssumeRole into MEMBER_ROLE_NAME for a member) and the root audit sessions of centralized root access
+// (sts:AssumeRoot with the IAMAuditRootUserCredentials task policy, never any other).
+import { IAMClient } from '@aws-sdk/client-iam';
+import {
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListChildrenCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  type Account,
+} from '@aws-sdk/client-organizations';
+import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AccountsConfig } from './accounts-config.js';
+import { createAwsClients, sdkClientConfig, type AwsClientOptions, type AwsClients } from './clients.js';
+import { AwsCallError, awsErrorCode, MemberAccessError } from './errors.js';
+
+/** The one task policy the bot ever asks sts:AssumeRoot for: read-only audit of the member's root credentials. */
+export const AUDIT_ROOT_TASK_POLICY_ARN = 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials';
+/** AssumeRoot allows 900 s at most; an audit takes seconds. */
+const ROOT_SESSION_SECONDS = 900;
+const ROLE_SESSION_NAME = 'aws-root-guard';
+/** The organization's account list is read again after this long (accounts join and leave rarely). */
+export const ORGANIZATION_REFRESH_MS = 60 * 60 * 1000;
+/** Role credentials are renewed this long before they expire, so no call is signed with an expiring key. */
+const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export interface WatchedAccount {
+  id: string;
+  /** The account's name in Organizations; null when not read from Organizations. */
+  name: string | null;
+  email?: string | null;
+  /** The parent OU id ("ou-…"), the root id ("r-…") for an account at the top, null when unknown. */
+  ouId: string | null;
+  /** "Root/Production/EU": the OU names from the root down. */
+  ouPath?: string | null;
+  /** Organizations' account state ("ACTIVE"); "UNKNOWN" when not read from Organizations. */
+  status: string;
+  /** The account the bot's own credentials belong to. */
+  isSelf: boolean;
+  /** The organization's management account. */
+  isManagement: boolean;
+}
+
+/** An account the scope named but that is not checked, and why ("SUSPENDED in Organizations"). */
+export interface SkippedAccount {
+  id: string;
+  name: string | null;
+  status: string;
+  reason: string;
+}
+
+export interface WatchedAccountList {
+  accounts: WatchedAccount[];
+  skipped: SkippedAccount[];
+  selfAccountId: string;
+  /** null when the organization could not be read (or the scope did not need it). */
+  managementAccountId: string | null;
+  organizationId: string | null;
+  /** When the organization was listed (ISO). */
+  listedAt: string;
+}
+
+/** One account's clients. `close` after the account's scan: memory stays flat in the number of accounts. */
+export interface AccountClients {
+  accountId: string;
+  clients: AwsClients;
+  /** The member role assumed; null for the bot's own account. */
+  roleArn: string | null;
+  /** Gets the role's credentials now; rejects with MemberAccessError when the role cannot be assumed. */
+  ready(): Promise<void>;
+  close(): void;
+}
+
+/** What the store keeps of an AssumeRoot session: enough to recognise the bot's own audit calls in CloudTrail. */
+export interface AuditSession {
+  accountId: string;
+  /** The AccessKeyId AssumeRoot issued (ASIA…). Never the secret or the session token. */
+  accessKeyId: string;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+export interface AuditSessionRecorder {
+  recordAuditSession(session: AuditSession): void | Promise<void>;
+}
+
+export interface RootAuditSession {
+  accountId: string;
+  /** IAM calls without UserName act on the member's root user. */
+  iam: IAMClient;
+  accessKeyId: string;
+  expiresAt: string;
+  close(): void;
+}
+
+export interface AccountAccess {
+  listWatchedAccounts(): Promise<WatchedAccountList>;
+  /** The id of the account the bot's own credentials belong to (sts:GetCallerIdentity, once). */
+  selfAccountId(): Promise<string>;
+  clientsFor(accountId: string): Promise<AccountClients>;
+  rootAuditSession(accountId: string): Promise<RootAuditSession>;
+  close(): void;
+}
+
+export interface AccountAccessOptions {
+  /** The bot's own clients (its own account, Organizations, STS). */
+  self: AwsClients;
+  /** Region, endpoint, timeouts and the bot's credentials, for the clients made per member account. */
+  clientOptions: AwsClientOptions;
+  config: Pick<AccountsConfig, 'watch' | 'watchOus' | 'excludeAccounts' | 'memberRoleName' | 'memberRoleExternalId'>;
+  recorder?: AuditSessionRecorder;
+  now?: () => Date;
+  /**
+   * Where sts:AssumeRoot and the root session's IAM calls go when not `clientOptions.endpoint` (tests: moto has no
+   * AssumeRoot, so these go to the project's fake AWS while everything else goes to moto). Production leaves it out:
+   * the SDK then resolves the Region's own STS endpoint (sts.<region>.amazonaws.com), which AssumeRoot requires.
+   */
+  rootSessionEndpoint?: string;
+  /** Attempts for sts:AssumeRole / sts:AssumeRoot, which back off with jitter on Throttling (SDK standard mode). Default 6. */
+  stsMaxAttempts?: number;
+}
+
+interface OrganizationTree {
+  managementAccountId: string | null;
+  organizationId: string | null;
+  accounts: Account[];
+  /** Account id -> its parent and the ids and names of every OU above it. */
+  placement: Map<string, { parentId: string; path: string; ancestors: string[] }>;
+}
+
+async function allPages<T>(read: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await read(token);
+    items.push(...(page.items ?? []));
+    token = page.next;
+  } while (token);
+  return items;
+}
+
+/**
+ * Accounts, and where each sits: ListAccounts for the accounts and their state, then a walk of the OU tree
+ * (ListRoots, ListOrganizationalUnitsForParent, ListChildren) for their OUs. The walk costs calls per OU, not per
+ * account (ListParents per account would be 2,000 calls in a large organization).
+ */
+async function readOrganization(self: AwsClients): Promise<OrganizationTree> {
+  const organizations = self.organizations;
+  const call = async <T>(action: string, read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      throw new AwsCallError(action, awsErrorCode(error), error);
+    }
+  };
+  const { Organization: organization } = await call('organizations:DescribeOrganization', () => organizations.send(new DescribeOrganizationCommand({})));
+  const accounts = await call('organizations:ListAccounts', () =>
+    allPages((NextToken) => organizations.send(new ListAccountsCommand({ NextToken })).then((page) => ({ items: page.Accounts, next: page.NextToken }))),
+  );
+  const roots = await call('organizations:ListRoots', () =>
+    allPages((NextToken) => organizations.send(new ListRootsCommand({ NextToken })).then((page) => ({ items: page.Roots, next: page.NextToken }))),
+  );
+  const placement = new Map<string, { parentId: string; path: string; ancestors: string[] }>();
+  const pending = roots.map((root) => ({ parentId: root.Id ?? '', path: root.Name ?? 'Root', ancestors: [] as string[] }));
+  while (pending.length > 0) {
+    const parent = pending.shift()!;
+    const [units, children] = await Promise.all([
+      call('organizations:ListOrganizationalUnitsForParent', () =>
+        allPages((NextToken) =>
+          organizations.send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.parentId, NextToken })).then((page) => ({ items: page.OrganizationalUnits, next: page.NextToken })),
+        ),
+      ),
+      call('organizations:ListChildren', () =>
+        allPages((NextToken) =>
+          organizations.send(new ListChildrenCommand({ ParentId: parent.parentId, ChildType: 'ACCOUNT', NextToken })).then((page) => ({ items: page.Children, next: page.NextToken })),
+        ),
+      ),
+    ]);
+    for (const child of children) if (child.Id) placement.set(child.Id, parent);
+    for (const unit of units) {
+      if (unit.Id) pending.push({ parentId: unit.Id, path: `${parent.path}/${unit.Name ?? unit.Id}`, ancestors: [...parent.ancestors, unit.Id] });
+    }
+  }
+  return { managementAccountId: organization?.MasterAccountId ?? null, organizationId: organization?.Id ?? null, accounts, placement };
+}
+
+function accountState(account: Account): string {
+  // State replaces Status (retired September 2026); either may be the only one an emulator sends.
+  return String(account.State ?? account.Status ?? 'UNKNOWN');
+}
+
+/** Shares one AssumeRole provider between a member's clients and renews it ahead of expiry. */
+function sharedCredentials(provider: ReturnType<typeof fromTemporaryCredentials>, roleArn: string, now: () => Date): ReturnType<typeof fromTemporaryCredentials> {
+  let current: ReturnType<ReturnType<typeof fromTemporaryCredentials>> | null = null;
+  let expiresAtMs = Number.POSITIVE_INFINITY;
+  return (properties) => {
+    if (!current || now().getTime() >= expiresAtMs - CREDENTIAL_REFRESH_MARGIN_MS) {
+      const attempt = provider(properties).then(
+        (credentials) => {
+          expiresAtMs = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+          return credentials;
+        },
+        (error: unknown) => {
+          // Not cached: the next account scan (or a re-run after deploying the role) tries again.
+          if (current === attempt) current = null;
+          throw error instanceof MemberAccessError ? error : new MemberAccessError(roleArn, error);
+        },
+      );
+      current = attempt;
+    }
+    return current;
+  };
+}
+
+export function createAccountAccess(options: AccountAccessOptions): AccountAccess {
+  const now = options.now ?? (() => new Date());
+  const { config, self } = options;
+  const stsMaxAttempts = options.stsMaxAttempts ?? 6;
+  let selfId: Promise<string> | null = null;
+  let organization: { tree: Promise<OrganizationTree>; readAt: number } | null = null;
+  let rootSts: STSClient | null = null;
+
+  const selfAccountId = (): Promise<string> => {
+    selfId ??= self.sts.send(new GetCallerIdentityCommand({})).then(
+      (caller) => {
+        if (!caller.Account) throw new Error('GetCallerIdentity returned no Account');
+        return caller.Account;
+      },
+      (error: unknown) => {
+        selfId = null;
+        throw new AwsCallError('sts:GetCallerIdentity', awsErrorCode(error), error);
+      },
+    );
+    return selfId;
+  };
+
+  /** The organization, read at most once an hour; concurrent callers share one read. */
+  const organizationTree = (): Promise<OrganizationTree> => {
+    if (!organization || now().getTime() - organization.readAt >= ORGANIZATION_REFRESH_MS) {
+      const read = { tree: readOrganization(self), readAt: now().getTime() };
+      read.tree.catch(() => {
+        if (organization === read) organization = null;
+      });
+      organization = read;
+    }
+    return organization.tree;
+  };
+
+  const roleArnOf = (accountId: string) => `arn:aws:iam::${accountId}:role/${config.memberRoleName}`;
+
+  async function listWatchedAccounts(): Promise<WatchedAccountList> {
+    const selfAccount = await selfAccountId();
+    const listedAt = now().toISOString();
+    const excluded = new Set(config.excludeAccounts);
+    const skipped: SkippedAccount[] = [];
+    const bare = (id: string): WatchedAccount => ({ id, name: null, ouId: null, status: 'UNKNOWN', isSelf: id === selfAccount, isManagement: false });
+
+    if (config.watch.kind === 'self') {
+      return { accounts: [bare(selfAccount)], skipped, selfAccountId: selfAccount, managementAccountId: null, organizationId: null, listedAt };
+    }
+
+    let tree: OrganizationTree | null = null;
+    try {
+      tree = await organizationTree();
+    } catch (error) {
+      // A fixed list works without Organizations (names and OUs are only decoration); "organization" cannot.
+      if (config.watch.kind === 'organization') throw error;
+    }
+    const watchOus = new Set(config.watchOus);
+    const fromOrganization = new Map<string, WatchedAccount>();
+    for (const account of tree?.accounts ?? []) {
+      if (!account.Id) continue;
+      const place = tree!.placement.get(account.Id);
+      fromOrganization.set(account.Id, {
+        id: account.Id,
+        name: account.Name ?? null,
+        email: account.Email ?? null,
+        ouId: place?.parentId ?? null,
+        ouPath: place?.path ?? null,
+        status: accountState(account),
+        isSelf: account.Id === selfAccount,
+        isManagement: account.Id === tree!.managementAccountId,
+      });
+    }
+
+    const candidates = config.watch.kind === 'organization' ? [...fromOrganization.values()] : config.watch.accountIds.map((id) => fromOrganization.get(id) ?? bare(id));
+    const accounts: WatchedAccount[] = [];
+    for (const account of candidates) {
+      if (excluded.has(account.id)) continue;
+      if (watchOus.size > 0) {
+        const place = tree?.placement.get(account.id);
+        if (!place || !place.ancestors.some((ou) => watchOus.has(ou))) continue;
+      }
+      if (account.status !== 'ACTIVE' && account.status !== 'UNKNOWN') {
+        skipped.push({ id: account.id, name: account.name, status: account.status, reason: `${account.status} in AWS Organizations: only ACTIVE accounts are checked` });
+        continue;
+      }
+      accounts.push(account);
+    }
+    return { accounts, skipped, selfAccountId: selfAccount, managementAccountId: tree?.managementAccountId ?? null, organizationId: tree?.organizationId ?? null, listedAt };
+  }
+
+  async function clientsFor(accountId: string): Promise<AccountClients> {
+    if (accountId === (await selfAccountId())) {
+      // The bot's own clients are shared by every run: nothing to close.
+      return { accountId, clients: self, roleArn: null, ready: async () => undefined, close: () => undefined };
+    }
+    const roleArn = roleArnOf(accountId);
+    const assumeRole = fromTemporaryCredentials({
+      params: {
+        RoleArn: roleArn,
+        RoleSessionName: ROLE_SESSION_NAME,
+        ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}),
+      },
+      ...(options.clientOptions.credentials ? { masterCredentials: options.clientOptions.credentials as never } : {}),
+      clientConfig: { ...sdkClientConfig({ ...options.clientOptions, maxAttempts: stsMaxAttempts }), credentials: undefined } as never,
+    });
+    const credentials = sharedCredentials(assumeRole, roleArn, now);
+    const clients = createAwsClients({ ...options.clientOptions, credentials });
+    return {
+      accountId,
+      clients,
+      roleArn,
+      ready: async () => {
+        await credentials({});
+      },
+      close: () => clients.destroy(),
+    };
+  }
+
+  async function rootAuditSession(accountId: string): Promise<RootAuditSession> {
+    const endpoint = options.rootSessionEndpoint ?? options.clientOptions.endpoint;
+    rootSts ??= new STSClient(sdkClientConfig({ ...options.clientOptions, maxAttempts: stsMaxAttempts, ...(endpoint ? { endpoint } : {}) }));
+    const issuedAt = now();
+    const answer = await rootSts.send(
+      new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_ROOT_TASK_POLICY_ARN }, DurationSeconds: ROOT_SESSION_SECONDS }),
+    );
+    const issued = answer.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) throw new Error(`sts:AssumeRoot for ${accountId} returned no credentials`);
+    const expiresAt = (issued.Expiration ?? new Date(issuedAt.getTime() + ROOT_SESSION_SECONDS * 1000)).toISOString();
+    // Kept before the first call with it, so the activity side can tell the bot's own audit from a person's root use.
+    await options.recorder?.recordAuditSession({ accountId, accessKeyId: issued.AccessKeyId, issuedAt: issuedAt.toISOString(), expiresAt });
+    const iam = new IAMClient({
+      ...sdkClientConfig({ ...options.clientOptions, ...(endpoint ? { endpoint } : {}) }),
+      credentials: { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: new Date(expiresAt) },
+    });
+    return { accountId, iam, accessKeyId: issued.AccessKeyId, expiresAt, close: () => iam.destroy() };
+  }
+
+  return {
+    listWatchedAccounts,
+    selfAccountId,
+    clientsFor,
+    rootAuditSession,
+    close() {
+      rootSts?.destroy();
+      rootSts = null;
+    },
+  };
+}
