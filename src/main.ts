@@ -53,7 +53,8 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   });
 
   // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.
-  const watched = watchedAccountsAssessment(aws, config);
+  // The store keeps the key ids of the bot's AssumeRoot audit sessions, so the activity side can recognise them.
+  const watched = watchedAccountsAssessment(aws, config, { recorder: store, onClient: countAwsErrors(metrics) });
   const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
   const summarySources = storeSummarySources(store, { assessAll });
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });

@@ -104,7 +104,7 @@ export class MemberAccessError extends Error {
   constructor(roleArn: string, cause: unknown) {
     const code = awsErrorCode(cause);
     const hint = isAccessDenied(code) || code === 'NoSuchEntity'
-      ? 'deploy the member role (deploy/member-role.yaml), trusting the bot\'s role, with the name in MEMBER_ROLE_NAME'
+      ? 'deploy the member role (deploy/member-role.yaml) or fix MEMBER_ROLE_NAME'
       : THROTTLING_CODES.has(code)
         ? 'STS throttled the request even after retries: run the check again'
         : awsMessage(cause);

@@ -1,6 +1,6 @@
 // The posture pipeline end to end: gather facts from AWS (the only part that talks), then the pure checks; for one
 // account, or for every watched account with results streamed as they finish.
-import type { AccountAccess, AuditSessionRecorder, AwsClients, WatchedAccount } from '../aws/index.js';
+import type { AccountAccess, AuditSessionRecorder, AwsClientOptions, AwsClients, WatchedAccount } from '../aws/index.js';
 import { createAccountAccess, MemberAccessError } from '../aws/index.js';
 import type { CheckCommandConfig, PostureConfig } from '../config.js';
 import { gatherAccountFacts, readOrganizationsFeaturesFact, type GatherOptions } from './facts.js';
@@ -205,8 +205,13 @@ export interface WatchedAccountsAssessment {
 }
 
 /** The wiring `serve` and the terminal share: WATCH_ACCOUNTS' accounts, reached from the bot's own clients. */
-export function watchedAccountsAssessment(aws: AwsClients, config: CheckCommandConfig, recorder?: AuditSessionRecorder): WatchedAccountsAssessment {
-  const access = createAccountAccess({ self: aws, clientOptions: { region: config.aws.region }, config: config.accounts, ...(recorder ? { recorder } : {}) });
+export function watchedAccountsAssessment(
+  aws: AwsClients,
+  config: CheckCommandConfig,
+  extras: { recorder?: AuditSessionRecorder; onClient?: AwsClientOptions['onClient'] } = {},
+): WatchedAccountsAssessment {
+  const clientOptions: AwsClientOptions = { region: config.aws.region, ...(extras.onClient ? { onClient: extras.onClient } : {}) };
+  const access = createAccountAccess({ self: aws, clientOptions, config: config.accounts, ...(extras.recorder ? { recorder: extras.recorder } : {}) });
   return {
     access,
     assessAll: () => assessWatchedAccounts({ access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000 }),

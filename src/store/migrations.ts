@@ -174,6 +174,22 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 4,
+    description: 'the access key ids sts:AssumeRoot issued to the bot, so its own audit calls are recognised',
+    up(db) {
+      // Only the key id and its lifetime: never the secret or the session token.
+      db.exec(`
+        CREATE TABLE audit_sessions (
+          access_key_id TEXT PRIMARY KEY,
+          account_id    TEXT NOT NULL,
+          issued_at     TEXT NOT NULL,
+          expires_at    TEXT NOT NULL
+        );
+        CREATE INDEX audit_sessions_expires_at ON audit_sessions (expires_at);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

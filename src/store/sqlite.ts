@@ -17,6 +17,7 @@ import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
 import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import type { AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
+import type { AuditSession } from '../aws/index.js';
 import { redactRecordText } from '../secrets.js';
 import { migrate } from './migrations.js';
 import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoredUnreadableRecord, TimeRange, WeeklySummaryEntry } from './store.js';
@@ -657,6 +658,29 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
+  // --- root audit sessions ---
+
+  recordAuditSession(session: AuditSession): void {
+    this.write(() => {
+      this.statements.insertAuditSession.run({
+        access_key_id: session.accessKeyId,
+        account_id: session.accountId,
+        issued_at: toIso(session.issuedAt, 'issuedAt'),
+        expires_at: toIso(session.expiresAt, 'expiresAt'),
+      });
+    });
+  }
+
+  findAuditSession(accessKeyId: string): AuditSession | null {
+    const row = this.statements.findAuditSession.get({ access_key_id: accessKeyId }) as Row | undefined;
+    if (!row) return null;
+    return { accessKeyId: String(row.access_key_id), accountId: String(row.account_id), issuedAt: String(row.issued_at), expiresAt: String(row.expires_at) };
+  }
+
+  pruneAuditSessions(before: string | Date): number {
+    return this.write(() => this.statements.pruneAuditSessions.run({ before: toIso(before, 'before') }).changes);
+  }
+
   // --- posture snapshots ---
 
   savePostureSnapshot(report: PostureReport, takenAt?: Date): number {
@@ -834,6 +858,9 @@ function prepareStatements(db: Database) {
       `SELECT SUM(CASE WHEN o.parent_id IS NOT NULL AND p.state != 'sent' THEN 1 ELSE 0 END) AS count, MIN(o.created_at) AS oldest
        FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id WHERE o.state = 'pending'`,
     ),
+    insertAuditSession: prepare(`INSERT OR IGNORE INTO audit_sessions (access_key_id, account_id, issued_at, expires_at) VALUES (@access_key_id, @account_id, @issued_at, @expires_at)`),
+    findAuditSession: prepare(`SELECT * FROM audit_sessions WHERE access_key_id = @access_key_id`),
+    pruneAuditSessions: prepare(`DELETE FROM audit_sessions WHERE expires_at < @before`),
     insertSnapshot: prepare(`INSERT INTO posture_snapshots (account_id, taken_at, passed, total, report_json) VALUES (@account_id, @taken_at, @passed, @total, @report_json)`),
     latestSnapshots: prepare(
       `SELECT s.* FROM posture_snapshots s

@@ -5,6 +5,7 @@ import type { AlertSeverity, RootEventKind } from '../activity/model.js';
 import type { ActivitySourceName, IngestSink } from '../activity/ingest.js';
 import type { PollSink } from '../activity/poll-sink.js';
 import type { AlertAction, AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
+import type { AuditSession, AuditSessionRecorder } from '../aws/index.js';
 import type { PostureReport } from '../posture/model.js';
 
 /** A half-open time range [from, to), ISO strings or Dates. */
@@ -93,7 +94,7 @@ export interface StoredUnreadableRecord {
   receivedAt: string;
 }
 
-export interface Store extends IngestSink, PollSink {
+export interface Store extends IngestSink, PollSink, AuditSessionRecorder {
   /** A random id made when the store was created: outbox keys (`<storeId>:<outboxId>`) are unique across stores. */
   readonly storeId: string;
 
@@ -149,6 +150,14 @@ export interface Store extends IngestSink, PollSink {
   /** Rows left "sending" by a process that died: back to pending, flagged uncertain. Call once at sender start. */
   recoverInterruptedSends(): OutboxMessage[];
   outboxCounts(): OutboxCounts;
+
+  // --- root audit sessions (sts:AssumeRoot by the bot) ---
+  /** Keeps the AccessKeyId an audit session was issued (idempotent). */
+  recordAuditSession(session: AuditSession): void;
+  /** The bot's audit session that was issued this access key id, if any. */
+  findAuditSession(accessKeyId: string): AuditSession | null;
+  /** Forgets sessions that expired before `before`; returns how many. */
+  pruneAuditSessions(before: string | Date): number;
 
   // --- posture snapshots ---
   savePostureSnapshot(report: PostureReport, takenAt?: Date): number;

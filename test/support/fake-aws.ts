@@ -50,6 +50,7 @@ export function useFakeAws(options: UseFakeAwsOptions = {}): FakeAwsFixture {
   beforeEach(() => {
     const { fake } = current();
     fake.state = hardenedAccount(now());
+    fake.organization = null;
     fake.faults.clear();
     fake.requests.length = 0;
     fake.latencyMs = 0;

@@ -26,6 +26,8 @@ export class FaultPlan {
   private readonly active: Array<Fault & { left: number }> = [];
   /** LookupEvents answers ThrottlingException "Rate exceeded" past 2 requests per second per Region, as CloudTrail does. */
   lookupEventsRateLimit = false;
+  /** STS answers Throttling "Rate exceeded" above this many requests in any second (null: no limit). */
+  stsRatePerSecond: number | null = null;
 
   add(fault: Fault): this {
     this.active.push({ ...fault, left: fault.times ?? Number.POSITIVE_INFINITY });
@@ -51,6 +53,7 @@ export class FaultPlan {
   clear(): void {
     this.active.length = 0;
     this.lookupEventsRateLimit = false;
+    this.stsRatePerSecond = null;
   }
 
   /** The fault this call meets, if any, used up by one. */

@@ -13,6 +13,9 @@
 //   fake.faults.lookupEventsRateLimit = true;      // LookupEvents: 2 requests per second per Region
 //   fake.latencyMs = 50;                           // added to every call (benchmarks)
 //   fake.addEvents('us-east-1', [cloudTrailRecord]); // CloudTrail event history for LookupEvents
+//   fake.organization = createFakeOrganization(ACCOUNT_ID); addMember(fake.organization, { id: '210987654321' });
+//                                                  // Organizations, AssumeRole into members, AssumeRoot sessions
+//   fake.faults.stsRatePerSecond = 50;             // STS answers Throttling above this many requests a second
 //   fake.calls('GetCredentialReport');             // how many requests an operation got (fake.requests: all of them)
 //   await fake.close();
 import { randomUUID } from 'node:crypto';
@@ -24,6 +27,8 @@ import { accessDenied, ACTION_PREFIX, AwsErrorReply, serverError, throttled, typ
 import { FaultPlan } from './faults.js';
 import { iamOperations } from './iam.js';
 import { envelopeFromRecord, type CloudTrailRecord } from './lookup-events.js';
+import { assumeRole, organizationsOperation, type FakeOrganization } from './organization.js';
+import type { IssuedRootSession } from './root-sessions.js';
 import { hardenedAccount } from './scenarios.js';
 import type { FakeAwsState, LookupEventEnvelope } from './state.js';
 import { escapeXml, writeElements } from './xml.js';
@@ -33,12 +38,18 @@ export * from './scenarios.js';
 export type * from './state.js';
 export { envelopeFromRecord, type CloudTrailRecord } from './lookup-events.js';
 export { FaultPlan, type Fault, type FaultKind } from './faults.js';
+export * from './organization.js';
+export * from './root-sessions.js';
 
 /** Credentials for SDK clients pointed at the fake (it reads the scope, not the signature). */
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAFAKEAWSTESTKEY01', secretAccessKey: 'fake-secret-access-key-for-tests' };
 
 export interface RecordedRequest {
-  service: 'iam' | 'sts' | 'cloudtrail' | 'account' | 'unknown';
+  service: 'iam' | 'sts' | 'cloudtrail' | 'account' | 'organizations' | 'unknown';
+  /** The account the call acted in (the caller's, or a member's through its role or root session). */
+  accountId: string;
+  /** Set for calls signed with AssumeRoot credentials. */
+  rootSession?: boolean;
   operation: string;
   /** From the SigV4 credential scope. */
   region: string;
@@ -60,6 +71,8 @@ export interface FakeAws {
   latencyMs: number;
   /** Number of requests an operation received (optionally in one Region). */
   calls(operation: string, region?: string): number;
+  /** An organization behind the fake's own account (the management account): null for a standalone account. */
+  organization: FakeOrganization | null;
   /** Seeds CloudTrail event history from full records (the envelope is derived as CloudTrail does). */
   addEvents(region: string, records: CloudTrailRecord[]): void;
   /** Seeds envelopes as given (e.g. a malformed CloudTrailEvent string). */
@@ -78,12 +91,12 @@ const QUERY_NAMESPACES: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 };
-const STS_OPERATIONS = new Set(['GetCallerIdentity']);
+const STS_OPERATIONS = new Set(['GetCallerIdentity', 'AssumeRole', 'AssumeRoot']);
 const LOOKUP_EVENTS_PER_SECOND = 2;
 
-function credentialScope(request: IncomingMessage): { region: string; service: string } | null {
-  const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(request.headers.authorization ?? '');
-  return match ? { region: match[1]!, service: match[2]! } : null;
+function credentialScope(request: IncomingMessage): { accessKeyId: string; region: string; service: string } | null {
+  const match = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(request.headers.authorization ?? '');
+  return match ? { accessKeyId: match[1]!, region: match[2]!, service: match[3]! } : null;
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -93,6 +106,10 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type Caller =
+  | { kind: 'own' | 'role'; accountId: string; state: FakeAwsState; arn: string }
+  | { kind: 'root'; accountId: string; state: FakeAwsState; arn: string; session: IssuedRootSession };
 
 interface Call {
   protocol: Protocol;
@@ -112,7 +129,7 @@ function identify(request: IncomingMessage, body: string, scopeService: string |
     } catch {
       params = {};
     }
-    const service = target.includes('CloudTrail_20131101') ? 'cloudtrail' : 'unknown';
+    const service = target.includes('CloudTrail_20131101') ? 'cloudtrail' : target.startsWith('AWSOrganizationsV20161128') ? 'organizations' : 'unknown';
     return { protocol: 'json', service, operation, params };
   }
   const path = (request.url ?? '/').split('?')[0]!;
@@ -137,6 +154,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const requests: RecordedRequest[] = [];
   const lookupTimes = new Map<string, number[]>();
   let state = options.state ?? hardenedAccount(now());
+  let organization: FakeOrganization | null = null;
+  const stsTimes: number[] = [];
 
   function rateLimited(region: string): boolean {
     const current = Date.now();
@@ -147,23 +166,69 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     return false;
   }
 
-  function run(call: Call, region: string): object | null {
-    if (call.service === 'iam' || call.service === 'sts') {
-      if (call.service === 'sts') {
-        if (call.operation !== 'GetCallerIdentity') throw new AwsErrorReply('InvalidAction', `Could not find operation ${call.operation} for version 2011-06-15`, 400);
-        return { Arn: state.caller.arn, UserId: state.caller.userId, Account: state.accountId };
-      }
+  /** Whose account a call acts in, from the access key it was signed with: the fake's own, a member's role, a root session. */
+  function callerOf(accessKeyId: string): Caller {
+    const roleSession = organization?.roleSessions.get(accessKeyId);
+    if (organization && roleSession) {
+      const member = organization.members.get(roleSession.accountId)!;
+      const [, , roleName] = /^arn:aws:iam::(\d{12}):role\/(.+)$/.exec(roleSession.roleArn) ?? [];
+      return { kind: 'role', accountId: member.id, state: member.aws, arn: `arn:aws:sts::${member.id}:assumed-role/${roleName}/aws-root-guard` };
+    }
+    const rootSession = organization?.rootSessions.session(accessKeyId);
+    if (rootSession) return { kind: 'root', accountId: rootSession.accountId, state, arn: `arn:aws:sts::${rootSession.accountId}:root`, session: rootSession };
+    return { kind: 'own', accountId: state.accountId, state, arn: state.caller.arn };
+  }
+
+  function run(call: Call, region: string, caller: Caller): object | null {
+    const params = call.params as Record<string, string>;
+    if (caller.kind === 'root' && call.service !== 'sts') {
+      // A root session acts on the member's root user; IAM only, within its task policy.
+      if (call.service !== 'iam') throw accessDenied(call.protocol, caller.arn, `${ACTION_PREFIX[call.service] ?? call.service}:${call.operation}`);
+      return organization!.rootSessions.rootIam(caller.session, call.operation, params, now());
+    }
+    if (call.service === 'sts') {
+      if (call.operation === 'GetCallerIdentity') return { Arn: caller.arn, UserId: caller.kind === 'own' ? state.caller.userId : `AROA${caller.accountId}:aws-root-guard`, Account: caller.accountId };
+      if (call.operation === 'AssumeRole' && organization && caller.kind === 'own') return assumeRole(organization, params, caller.arn, now());
+      if (call.operation === 'AssumeRoot' && organization && caller.kind === 'own') return organization.rootSessions.assumeRoot(params, caller.arn, now());
+      if (call.operation === 'AssumeRole' || call.operation === 'AssumeRoot') throw accessDenied('query', caller.arn, `sts:${call.operation}`);
+      throw new AwsErrorReply('InvalidAction', `Could not find operation ${call.operation} for version 2011-06-15`, 400);
+    }
+    if (call.service === 'iam') {
       const handler = iamOperations[call.operation];
       if (!handler) throw new AwsErrorReply('InvalidAction', `Could not find operation ${call.operation} for version 2010-05-08`, 400);
-      return handler({ state, params: call.params as Record<string, string>, now: now() });
+      return handler({ state: caller.state, params, now: now() });
     }
     if (call.service === 'cloudtrail') {
       const handler = cloudTrailOperations[call.operation];
       if (!handler) throw new AwsErrorReply('UnknownOperationException', `Unknown operation ${call.operation}`, 400);
-      return handler({ state, body: call.params, region, now: now() });
+      return handler({ state: caller.state, body: call.params, region, now: now() });
     }
-    if (call.service === 'account') return accountOperations[call.operation]!({ state, body: call.params });
+    if (call.service === 'account') {
+      // From the management account, AccountId names a member (trusted access for Account Management).
+      const memberId = typeof call.params.AccountId === 'string' ? call.params.AccountId : null;
+      if (memberId && memberId !== caller.accountId) {
+        const member = caller.kind === 'own' ? organization?.members.get(memberId) : undefined;
+        if (!member) throw accessDenied('rest-json', caller.arn, `account:${call.operation}`);
+        return accountOperations[call.operation]!({ state: member.aws, body: call.params });
+      }
+      return accountOperations[call.operation]!({ state: caller.state, body: call.params });
+    }
+    if (call.service === 'organizations') {
+      if (!organization) throw new AwsErrorReply('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.', 400);
+      if (caller.kind !== 'own') throw new AwsErrorReply('AccessDeniedException', 'You don\'t have permissions to access this resource.', 400);
+      return organizationsOperation(organization, call.operation, call.params);
+    }
     throw new AwsErrorReply('UnknownOperationException', 'Unknown operation', 404);
+  }
+
+  function stsThrottled(): boolean {
+    const limit = faults.stsRatePerSecond;
+    if (limit === null) return false;
+    const current = Date.now();
+    while (stsTimes.length > 0 && current - stsTimes[0]! >= 1000) stsTimes.shift();
+    if (stsTimes.length >= limit) return true;
+    stsTimes.push(current);
+    return false;
   }
 
   function send(response: ServerResponse, call: Call, requestId: string, status: number, payload: object | null, error: AwsErrorReply | null): void {
@@ -194,7 +259,9 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const scope = credentialScope(request);
     const call = identify(request, body, scope?.service);
     const region = scope?.region ?? 'unknown';
-    const record: RecordedRequest = { service: call.service, operation: call.operation, region, params: call.params, status: 0, errorCode: null, receivedAt: Date.now() };
+    const caller = callerOf(scope?.accessKeyId ?? '');
+    const record: RecordedRequest = { service: call.service, operation: call.operation, region, accountId: caller.accountId, params: call.params, status: 0, errorCode: null, receivedAt: Date.now() };
+    if (caller.kind === 'root') record.rootSession = true;
     requests.push(record);
     const requestId = randomUUID();
     let gone = false;
@@ -225,7 +292,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       if (fault?.kind === 'Throttling') throw throttled(call.protocol);
       if (fault?.kind === 'ServerError') throw serverError(call.protocol, call.service, fault.status ?? 500);
       if (call.operation === 'LookupEvents' && faults.lookupEventsRateLimit && rateLimited(region)) throw throttled('json');
-      answer(200, run(call, region), null);
+      if (call.service === 'sts' && stsThrottled()) throw throttled('query');
+      answer(200, run(call, region, caller), null);
     } catch (error) {
       if (error instanceof AwsErrorReply) answer(error.status, null, error);
       else answer(500, null, new AwsErrorReply('InternalFailure', error instanceof Error ? error.message : String(error), 500));
@@ -245,6 +313,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     },
     set state(next: FakeAwsState) {
       state = next;
+    },
+    get organization() {
+      return organization;
+    },
+    set organization(next: FakeOrganization | null) {
+      organization = next;
     },
     requests,
     faults,

@@ -13,6 +13,8 @@ function oneLine(message: string): string {
 }
 
 export function describeFactError(error: FactError): string {
+  // The member role could not be assumed: its message says which role and what to deploy, not a grant to add.
+  if (error.action === 'sts:AssumeRole') return oneLine(error.message);
   if (ACCESS_DENIED_CODES.has(error.code)) return `${error.action} was denied (${error.code}): grant it in the bot's IAM policy`;
   if (THROTTLING_CODES.has(error.code)) return `${error.action} was throttled (${error.code}) even after retries: run the check again`;
   const detail = error.message ? `: ${oneLine(error.message)}` : '';
