@@ -32,8 +32,9 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-# The bot refreshes a heartbeat file while its schedules and Slack connection run; this checks its age.
+# GET /healthz of the running bot (PORT, or HEALTH_PORT in Socket Mode). The probe entry loads only the
+# healthcheck command, not the whole CLI: about 0.13 s and 42 MB a probe instead of 1 s and 88 MB (bench/healthcheck-probe.ts).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "dist/cli.js", "healthcheck"]
+  CMD ["node", "dist/healthcheck-probe.js"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["serve"]

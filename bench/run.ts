@@ -5,6 +5,7 @@ import { benchAlertLatency } from './alert-latency.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchClassifyThroughput } from './classify-throughput.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
+import { benchHealthcheckProbe } from './healthcheck-probe.js';
 
 const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['posture', benchPostureWallTime],
@@ -13,6 +14,7 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['classify', benchClassifyThroughput],
   ['catch-up', benchCatchUp],
   ['alert-latency', benchAlertLatency],
+  ['healthcheck', benchHealthcheckProbe],
 ];
 
 const only = process.argv[2];

@@ -20,7 +20,7 @@ Usage:
   aws-root-guard classify [FILE|-]...  classify CloudTrail records (lookup-events output or log files, .json.gz too)
   aws-root-guard summary [--json] [--last-week]
                                        the hygiene summary: posture, root events, open alerts, trends
-  aws-root-guard healthcheck           exit 0 when a running bot's heartbeat is fresh (for Docker)
+  aws-root-guard healthcheck           exit 0 when the running bot answers GET /healthz (for Docker)
   aws-root-guard <command> --help      help for one command
 
 Configuration comes from environment variables and a .env file in the working directory
@@ -51,7 +51,8 @@ Exit code: 0, or 2 when the checks could not run.`,
   classify: CLASSIFY_HELP,
   healthcheck: `aws-root-guard healthcheck
 
-Exits 0 when the bot running with the same DATA_DIR refreshed its heartbeat in the last 2 minutes, 1 otherwise.`,
+Exits 0 when the running bot answers GET /healthz on 127.0.0.1 (HEALTH_PORT, else PORT, else 3000)
+within 3 s, 1 otherwise. The Docker image runs the same check as \`node dist/healthcheck-probe.js\`.`,
 };
 
 type CommandRunner = (args: string[]) => Promise<number>;

@@ -44,6 +44,8 @@ export interface CheckCommandConfig {
 
 export interface ServeConfig extends CheckCommandConfig {
   slack: SlackConfig;
+  /** Where /healthz, /readyz and /metrics listen: PORT in HTTP mode, HEALTH_PORT (default PORT) in Socket Mode. */
+  healthPort: number;
   dataDir: string;
   /** Where alerts go, reminders, escalation (src/alerts/config.ts). */
   alerts: AlertsConfig;
@@ -156,6 +158,13 @@ export function loadServeConfig(env: Env): ServeConfig {
     else if (!appToken.startsWith('xapp-')) reader.problems.push('SLACK_APP_TOKEN does not start with "xapp-": use an app-level token');
   }
 
+  const port = reader.integer('PORT', 3000, 1, 65535);
+  const healthPortSet = reader.optional('HEALTH_PORT') !== null;
+  const healthPort = reader.integer('HEALTH_PORT', port, 1, 65535);
+  if (mode === 'http' && healthPortSet && healthPort !== port) {
+    reader.problems.push(`HEALTH_PORT=${healthPort} applies to Socket Mode only: in HTTP mode /healthz, /readyz and /metrics are served on PORT (${port}); unset HEALTH_PORT`);
+  }
+
   const alerts = readAlertsConfig(env, { requireChannel: true });
   const poll = readPollConfig(env);
   const summary = parseSummaryConfig(env);
@@ -167,12 +176,13 @@ export function loadServeConfig(env: Env): ServeConfig {
     poll: poll.config,
     summary: summary.config,
     dataDir: reader.optional('DATA_DIR') ?? './data',
+    healthPort: mode === 'http' ? port : healthPort,
     slack: {
       mode,
       botToken,
       signingSecret,
       appToken: mode === 'socket' ? appToken : null,
-      port: reader.integer('PORT', 3000, 1, 65535),
+      port,
       apiUrl: reader.url('SLACK_API_URL', 'https://slack.com/api/'),
       allowedUserIds: reader.list('ALLOWED_USERS', /^[UW][A-Z0-9]+$/, 'a Slack user id (U… or W…)'),
       allowedUsergroupIds: reader.list('ALLOWED_USERGROUPS', /^S[A-Z0-9]+$/, 'a Slack user group id (S…)'),

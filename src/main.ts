@@ -1,20 +1,47 @@
 // Composition root: config -> logger -> store -> AWS -> Slack app -> sender -> activity sources -> schedules, wired once;
-// graceful shutdown stops them in the reverse order.
+// graceful shutdown stops them in the reverse order, and so does a start-up that fails half-way.
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, watchedAccountsAssessment } from './posture/index.js';
 import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
-import { openSqliteStore } from './store/index.js';
+import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
-import { writeHeartbeat } from './heartbeat.js';
-import { countAwsErrors, countSlackErrors, createBotMetrics, recordPollPass, timedPostureRun, type BotMetrics } from './metrics/index.js';
+import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
 
-const HEARTBEAT_INTERVAL_MS = 30_000;
+// A stat() every few seconds costs nothing and bounds how much is written to a deleted file.
+const STORE_FILE_CHECK_INTERVAL_MS = 5_000;
 const REMINDER_SCHEDULE = '* * * * *';
+
+export class SlackTokenRefusedError extends Error {
+  constructor(detail: string) {
+    super(`Slack refused SLACK_BOT_TOKEN (${detail}): copy the Bot User OAuth Token (xoxb-…) again from your Slack app's "OAuth & Permissions" page, or reinstall the app`);
+    this.name = 'SlackTokenRefusedError';
+  }
+}
+
+/** Stops what start-up started, newest first; one that fails to stop does not keep the others running. */
+class StartedParts {
+  private readonly stops: Array<{ name: string; stop: () => unknown }> = [];
+  constructor(private readonly logger: Logger) {}
+
+  add(name: string, stop: () => unknown): void {
+    this.stops.push({ name, stop });
+  }
+
+  async stopAll(): Promise<void> {
+    for (const { name, stop } of this.stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        this.logger.error({ err: error, part: name }, `could not stop ${name} cleanly`);
+      }
+    }
+  }
+}
 
 export interface RunningBot {
   config: ServeConfig;
@@ -23,12 +50,21 @@ export interface RunningBot {
   metrics: BotMetrics;
   /** The HTTP port (HTTP mode) or null (Socket Mode). */
   port: number | null;
+  /** Where /healthz, /readyz and /metrics answer: the HTTP port, or HEALTH_PORT's server in Socket Mode. */
+  healthPort: number;
+  /**
+   * Settles with the reason when the bot cannot go on (its database file was deleted or replaced):
+   * the caller stops it and exits non-zero. Never settles otherwise.
+   */
+  fatal: Promise<Error>;
   stop(): Promise<void>;
 }
 
 export interface StartBotOptions {
-  /** Listen address override (tests: port 0 on 127.0.0.1). */
+  /** Listen address override (tests: port 0 on 127.0.0.1); also the Socket Mode health server's. */
   listen?: { port?: number; host?: string };
+  /** How often the database file is checked to still be the one opened. Default 5 s. */
+  storeFileCheckIntervalMs?: number;
   logger?: Logger;
 }
 
@@ -36,17 +72,53 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const config = loadServeConfig(env);
   const secretValues = secretValuesFromEnv(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
-  const alertChannel = config.alerts.alertChannel!;
 
+  // Before anything starts: a data directory or database the bot cannot write stops it here (StoreNotWritableError).
   const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: { sessionWindowMinutes: config.alerts.groupWindowMinutes } });
+  const parts = new StartedParts(logger);
+  parts.add('the store', () => store.close());
+  try {
+    return await startParts({ config, secretValues, logger, store, parts, options });
+  } catch (error) {
+    logger.error({ err: error }, 'aws-root-guard could not start; stopping what had started');
+    await parts.stopAll();
+    throw error;
+  }
+}
+
+interface StartContext {
+  config: ServeConfig;
+  secretValues: string[];
+  logger: Logger;
+  store: SqliteStore;
+  /** Each part is added as it starts: a failure stops those, and stop() stops them all. */
+  parts: StartedParts;
+  options: StartBotOptions;
+}
+
+async function startParts({ config, secretValues, logger, store, parts, options }: StartContext): Promise<RunningBot> {
+  const alertChannel = config.alerts.alertChannel!;
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
   const pollerAws = createAwsClients({ region: config.aws.region, maxAttempts: 1, onClient: countAwsErrors(metrics) });
+  parts.add('the AWS clients', () => {
+    aws.destroy();
+    pollerAws.destroy();
+  });
 
+  const senderClient = createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger });
+  const pollIntervalMs = scheduleIntervalMs(config.poll.schedule);
+  const readiness = createReadiness({
+    // A query that answers, on the file the bot opened.
+    checkStore: () => store.fileProblem() ?? (store.outboxCounts(), null),
+    authTest: () => senderClient.auth.test(),
+    pollIntervalMs,
+  });
+  const operations = { metrics, readiness, logger: logger.child({ component: 'operations' }) };
   const sender = createOutboxSender({
     store,
-    messenger: countSlackErrors(webClientMessenger(createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger })), metrics),
+    messenger: countSlackErrors(webClientMessenger(senderClient), metrics),
     render: createOutboxRenderer(),
     defaultChannel: alertChannel,
     logger,
@@ -55,6 +127,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.
   // The store keeps the key ids of the bot's AssumeRoot audit sessions, so the activity side can recognise them.
   const watched = watchedAccountsAssessment(aws, config, { recorder: store, onClient: countAwsErrors(metrics) });
+  parts.add('the watched accounts', () => watched.close());
   const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
   const summarySources = storeSummarySources(store, { assessAll });
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
@@ -64,6 +137,13 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     allowedUsergroupIds: config.slack.allowedUsergroupIds,
     logger: logger.child({ component: 'authorizer' }),
   });
+  // Before the Slack app exists (Bolt runs its own auth.test when it is built): a token Slack refuses
+  // stops start-up with the reason; Slack merely unreachable leaves /readyz not ready until it answers.
+  const slackCheck = await readiness.verifySlack();
+  if (!slackCheck.ok) {
+    if (slackCheck.refusedToken) throw new SlackTokenRefusedError(slackCheck.detail);
+    logger.error({ detail: slackCheck.detail }, 'Slack did not answer auth.test: /readyz reports not ready until it does');
+  }
   const app = createSlackApp(config.slack, {
     logger,
     authorizer,
@@ -72,9 +152,19 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     describeRunError: describeFatalAwsError,
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
-  });
+  }, { customRoutes: operationsRoutes(operations) });
   const started = await startSlackApp(app, config.slack, options.listen);
+  parts.add('the Slack app', () => app.stop());
+  let healthPort = started.port ?? config.healthPort;
+  if (started.mode === 'socket') {
+    // Socket Mode has no HTTP server of its own: the operations endpoints get one on HEALTH_PORT.
+    const healthServer = await startHealthServer(operations, { port: options.listen?.port ?? config.healthPort, ...(options.listen?.host ? { host: options.listen.host } : {}) });
+    parts.add('the health server', () => healthServer.close());
+    healthPort = healthServer.port;
+  }
+
   sender.start();
+  parts.add('the outbox sender', () => sender.stop());
 
   const sources: ActivitySource[] = [
     createCloudTrailPollerSource({
@@ -84,10 +174,17 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
       config: config.poll,
       logger,
       onIngested: () => sender.wake(),
-      onPass: (pass) => recordPollPass(metrics, pass),
+      onPass: (pass) => {
+        recordPollPass(metrics, pass);
+        if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
+      },
+      pollIntervalMs,
     }),
   ];
-  for (const source of sources) await source.start();
+  for (const source of sources) {
+    parts.add(`the activity source ${source.name}`, () => source.stop());
+    await source.start();
+  }
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
     try {
@@ -101,6 +198,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
       logger.error({ err: error }, 'could not queue reminders');
     }
   }, { name: 'reminders', noOverlap: true });
+  parts.add('the reminder schedule', () => reminders.stop());
 
   const summarySchedule = startWeeklySummarySchedule({
     schedule: config.summary.schedule,
@@ -114,17 +212,24 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     },
   });
 
-  logger.info({ mode: started.mode, port: started.port, alertChannel }, 'aws-root-guard is running');
+  parts.add('the weekly summary schedule', () => summarySchedule.stop());
 
-  writeHeartbeat(config.dataDir, new Date());
-  const heartbeat = setInterval(() => {
-    try {
-      writeHeartbeat(config.dataDir, new Date());
-    } catch (error) {
-      logger.warn({ err: error }, 'could not write the heartbeat file');
-    }
-  }, HEARTBEAT_INTERVAL_MS);
-  heartbeat.unref();
+  // The database file must stay the one opened: deleted or replaced, the bot stops (see store/file-identity.ts).
+  let reportFatal: (reason: Error) => void = () => undefined;
+  const fatal = new Promise<Error>((resolve) => {
+    reportFatal = resolve;
+  });
+  const storeFileCheck = setInterval(() => {
+    const problem = store.fileProblem();
+    if (problem === null) return;
+    clearInterval(storeFileCheck);
+    logger.error({ database: store.location }, `${problem}: stopping, since every commit from now on would be lost. Restore the file (or start on an empty DATA_DIR) and start the bot again.`);
+    reportFatal(new Error(problem));
+  }, options.storeFileCheckIntervalMs ?? STORE_FILE_CHECK_INTERVAL_MS);
+  storeFileCheck.unref();
+  parts.add('the database file check', () => clearInterval(storeFileCheck));
+
+  logger.info({ mode: started.mode, port: started.port, healthPort, alertChannel }, 'aws-root-guard is running');
 
   let stopping: Promise<void> | null = null;
   return {
@@ -132,18 +237,11 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
     logger,
     metrics,
     port: started.port,
+    healthPort,
+    fatal,
     stop() {
       stopping ??= (async () => {
-        clearInterval(heartbeat);
-        await reminders.stop();
-        await summarySchedule.stop();
-        for (const source of [...sources].reverse()) await source.stop();
-        await app.stop();
-        await sender.stop();
-        store.close();
-        watched.close();
-        aws.destroy();
-        pollerAws.destroy();
+        await parts.stopAll();
         logger.info('aws-root-guard stopped');
       })();
       return stopping;

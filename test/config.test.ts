@@ -50,3 +50,18 @@ describe('serve config gathers every room', () => {
     ).toThrowError(/ALERT_CHANNEL="#security"[\s\S]*POLL_SCHEDULE="every minute"[\s\S]*SUMMARY_TIMEZONE="Mars\/Olympus"/);
   });
 });
+
+describe('HEALTH_PORT', () => {
+  const socket = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', ALERT_CHANNEL: 'C0SECURITY' };
+  const http = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ALERT_CHANNEL: 'C0SECURITY' };
+
+  it('is PORT unless set, in Socket Mode', () => {
+    expect(loadServeConfig({ ...socket, PORT: '8080' }).healthPort).toBe(8080);
+    expect(loadServeConfig({ ...socket, PORT: '8080', HEALTH_PORT: '9100' }).healthPort).toBe(9100);
+  });
+
+  it('is PORT in HTTP mode, and a different HEALTH_PORT there is refused with the reason', () => {
+    expect(loadServeConfig({ ...http, PORT: '8080' }).healthPort).toBe(8080);
+    expect(() => loadServeConfig({ ...http, PORT: '8080', HEALTH_PORT: '9100' })).toThrowError(/HEALTH_PORT=9100 applies to Socket Mode only: in HTTP mode \/healthz, \/readyz and \/metrics are served on PORT \(8080\)/);
+  });
+});

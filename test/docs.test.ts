@@ -59,7 +59,7 @@ describe('Dockerfile', () => {
     expect(dockerfile.match(/^FROM node:24-slim/gm)?.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK [^]*?CMD \["node", "dist\/cli\.js", "healthcheck"\]$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [^]*?CMD \["node", "dist\/healthcheck-probe\.js"\]$/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\.js"\]$/m);
   });
 
@@ -70,5 +70,6 @@ describe('Dockerfile', () => {
     const build = JSON.parse(read('tsconfig.build.json')) as { compilerOptions: { outDir: string; rootDir: string } };
     expect(build.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: 'src' });
     expect(existsSync('src/cli.ts')).toBe(true);
+    expect(existsSync('src/healthcheck-probe.ts')).toBe(true);
   });
 });

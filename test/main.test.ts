@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBot, type RunningBot } from '../src/main.js';
+import { startRetryDelayMs, startRetryFor } from '../src/activity/index.js';
+import { scheduleIntervalMs } from '../src/metrics/index.js';
 import { createLogger } from '../src/log.js';
 import { FAKE_CREDENTIALS, rootWithActiveKeysUsedYesterday, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
@@ -68,9 +70,9 @@ describe('the bot end to end', () => {
     expect(postureCalls()).toBe(before);
   });
 
-  it('writes the heartbeat the Docker healthcheck reads', async () => {
-    const { readHeartbeatAgeMs } = await import('../src/heartbeat.js');
-    expect(readHeartbeatAgeMs(dataDir, Date.now())).toBeLessThan(60_000);
+  it('answers the Docker healthcheck on its Slack port', async () => {
+    const answer = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(answer.status).toBe(200);
   });
 
   it('never logs a secret', () => {
@@ -100,5 +102,16 @@ describe('the bot when AWS cannot be reached at start', () => {
       process.env = down;
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the start-up retry while AWS cannot be reached', () => {
+  it('doubles from 5 s but waits no longer than the poll interval, so alerts resume with the schedule', () => {
+    const everyMinute = scheduleIntervalMs('* * * * *');
+    expect(everyMinute).toBe(60_000);
+    expect([0, 1, 2, 3, 4, 10, 40].map((attempt) => startRetryDelayMs(attempt, startRetryFor(everyMinute)))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000]);
+    // A slow schedule still retries at least every 5 minutes.
+    expect(startRetryDelayMs(20, startRetryFor(scheduleIntervalMs('0 * * * *')))).toBe(5 * 60_000);
+    expect(startRetryDelayMs(20, startRetryFor(scheduleIntervalMs('*/2 * * * *')))).toBe(120_000);
   });
 });

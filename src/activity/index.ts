@@ -32,7 +32,7 @@ export {
   type SchedulePollingOptions,
 } from './poller.js';
 export type { ActivitySource, OnIngested } from './sources/source.js';
-export { createCloudTrailPollerSource, type CloudTrailPollerSourceOptions } from './sources/cloudtrail-poller.js';
+export { createCloudTrailPollerSource, startRetryDelayMs, startRetryFor, type CloudTrailPollerSourceOptions, type StartRetry } from './sources/cloudtrail-poller.js';
 export { loadPollConfig, POLL_DEFAULTS, readPollConfig, type PollConfig } from './poll-config.js';
 export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION } from './regions.js';
 export { lookupsForRegion, type LookupEventsApi, type LookupFailure } from './lookup.js';

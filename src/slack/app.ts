@@ -1,6 +1,6 @@
 // The Bolt app, in HTTP mode (HTTPReceiver at /slack/events, requests checked against the signing secret) or
 // Socket Mode (an app-level token), as the config says; the Web API base comes from SLACK_API_URL (GovSlack).
-import { App, HTTPReceiver, type SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, type CustomRoute, type SocketModeReceiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { SlackConfig } from '../config.js';
 import { boltLoggerFrom, boltLogLevel } from './bolt-logger.js';
@@ -28,6 +28,8 @@ export interface CreateSlackAppOptions {
   receiver?: HTTPReceiver | SocketModeReceiver;
   /** Extra Web API client options (tests: retryConfig). `slackApiUrl` always comes from the config. */
   clientOptions?: Omit<WebClientOptions, 'slackApiUrl' | 'logger' | 'logLevel'>;
+  /** Extra HTTP routes on the HTTP-mode port (the operations endpoints /healthz, /readyz, /metrics). */
+  customRoutes?: CustomRoute[];
 }
 
 export class SlackAppConfigError extends Error {
@@ -58,6 +60,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: options.processBeforeResponse ?? false,
       customPropertiesExtractor: signedRequestHeaders,
+      ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
       logger,
     });
     app = new App({ ...common, receiver });

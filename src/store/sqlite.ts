@@ -20,6 +20,8 @@ import type { PostureReport } from '../posture/model.js';
 import type { AuditSession } from '../aws/index.js';
 import { redactRecordText } from '../secrets.js';
 import { migrate } from './migrations.js';
+import { fileIdentity, fileIdentityProblem, type FileIdentity } from './file-identity.js';
+import { assertDirectoryWritable, assertFileWritable, StoreNotWritableError } from './writable.js';
 import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoredUnreadableRecord, TimeRange, WeeklySummaryEntry } from './store.js';
 
 export const STORE_FILE_NAME = 'aws-root-guard.sqlite';
@@ -43,6 +45,8 @@ export type SqliteStoreLocation = { dataDir: string } | { path: string };
 export interface SqliteStore extends Store {
   /** The database file (or ":memory:"). */
   readonly location: string;
+  /** Null while the database file is the one opened; a description when it was deleted or replaced. */
+  fileProblem(): string | null;
 }
 
 /** New alerts jump the queue; replies, updates, reminders and summaries follow in the order they were enqueued. */
@@ -184,23 +188,33 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   if ('dataDir' in location) {
     // Created if missing, so a fresh container with an empty volume just works; owner-only, since it
     // holds CloudTrail records (source IPs, user agents) and who acknowledged what.
-    mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(location.dataDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new StoreNotWritableError(location.dataDir, (error as { code?: string }).code ?? 'Error', `cannot create the data directory ${location.dataDir}`);
+    }
     restrictToOwner(location.dataDir, 0o700, 'directory');
+    // WAL needs to create its -wal and -shm files beside the database.
+    assertDirectoryWritable(location.dataDir);
     path = join(location.dataDir, STORE_FILE_NAME);
   } else {
     path = location.path;
   }
-  if (path !== ':memory:') createOwnerOnlyDatabaseFile(path);
+  const onDisk = path !== ':memory:';
+  if (onDisk) {
+    assertFileWritable(path);
+    createOwnerOnlyDatabaseFile(path);
+  }
   const db = new DatabaseConstructor(path);
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    if (onDisk) db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // Replaced and deleted content is zeroed, not left in free pages: the raw records migration 3 redacted.
     db.pragma('secure_delete = ON');
     migrate(db, path);
-    return new SqliteStoreImpl(db, path, options);
+    return new SqliteStoreImpl(db, path, onDisk ? fileIdentity(path) : null, options);
   } catch (error) {
     db.close();
     throw error;
@@ -241,6 +255,7 @@ class SqliteStoreImpl implements SqliteStore {
   constructor(
     private readonly db: Database,
     readonly location: string,
+    private readonly openedFile: FileIdentity | null,
     options: SqliteStoreOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
@@ -254,6 +269,12 @@ class SqliteStoreImpl implements SqliteStore {
       db.prepare(`INSERT INTO store_meta (key, value) VALUES ('store_id', ?)`).run(created);
       return created;
     });
+    // A write on every open: a database SQLite fell back to opening read-only fails here, not at the first alert.
+    this.write(() => db.prepare(`INSERT INTO store_meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(this.now()));
+  }
+
+  fileProblem(): string | null {
+    return this.openedFile === null ? null : fileIdentityProblem(this.location, this.openedFile);
   }
 
   private now(at?: Date): string {

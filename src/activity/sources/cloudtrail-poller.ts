@@ -1,6 +1,6 @@
 // The CloudTrail poller as an activity source: finds the account and its Regions, then runs poll passes on
 // the schedule (activity/poller.ts does one pass). If AWS cannot be reached at start, the bot still serves
-// Slack and this source keeps trying, backing off to 5 minutes, instead of exiting into a crash loop;
+// Slack and this source keeps trying, backing off to the poll interval (at most 5 minutes), instead of exiting into a crash loop;
 // nothing is lost meanwhile, since the first pass reads back from the stored cursor.
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Logger } from '../../log.js';
@@ -14,6 +14,23 @@ import type { ActivitySource, OnIngested } from './source.js';
 const START_RETRY_BASE_MS = 5_000;
 const START_RETRY_MAX_MS = 5 * 60_000;
 
+export interface StartRetry {
+  baseMs: number;
+  maxMs: number;
+}
+
+/**
+ * The start-up retry for a poll schedule of `pollIntervalMs`: doubling from 5 s, but never waiting longer
+ * than the poll interval (nor 5 minutes), so AWS coming back delays alerts no more than the schedule does.
+ */
+export function startRetryFor(pollIntervalMs: number): StartRetry {
+  return { baseMs: START_RETRY_BASE_MS, maxMs: Math.min(START_RETRY_MAX_MS, pollIntervalMs) };
+}
+
+export function startRetryDelayMs(attempt: number, retry: StartRetry): number {
+  return Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
+}
+
 export interface CloudTrailPollerSourceOptions {
   /** Clients for finding the account (sts) and its enabled Regions (account). */
   aws: Pick<AwsClients, 'sts' | 'account'>;
@@ -25,13 +42,15 @@ export interface CloudTrailPollerSourceOptions {
   onIngested: OnIngested;
   /** Told every pass's result (metrics). */
   onPass?: (pass: PassResult) => void;
-  /** Start-up retry delays (tests shorten them). */
-  startRetry?: { baseMs: number; maxMs: number };
+  /** The schedule's interval (ms): caps the start-up retry. Default: 5 minutes. */
+  pollIntervalMs?: number;
+  /** Start-up retry delays (tests shorten them). Default: startRetryFor(pollIntervalMs). */
+  startRetry?: StartRetry;
 }
 
 export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOptions): ActivitySource {
   const { config, logger } = options;
-  const retry = options.startRetry ?? { baseMs: START_RETRY_BASE_MS, maxMs: START_RETRY_MAX_MS };
+  const retry = options.startRetry ?? startRetryFor(options.pollIntervalMs ?? START_RETRY_MAX_MS);
   let stopSchedule: (() => Promise<void>) | null = null;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | null = null;
@@ -43,7 +62,7 @@ export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOpti
       accountId = (await options.aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
       regions = await resolvePollRegions(config.regions, options.aws.account);
     } catch (error) {
-      const delayMs = Math.min(retry.maxMs, retry.baseMs * 2 ** attempt);
+      const delayMs = startRetryDelayMs(attempt, retry);
       logger.error({ retryInSeconds: delayMs / 1000 }, `root activity polling cannot start yet: ${describeFatalAwsError(error)}`);
       if (!stopped) retryTimer = setTimeout(() => void begin(attempt + 1), delayMs);
       return;
