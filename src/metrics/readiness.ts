@@ -28,7 +28,7 @@ export interface ReadinessOptions {
   /** The poll schedule's interval (scheduleIntervalMs). */
   pollIntervalMs: number;
   clock?: () => Date;
-  /** A failed auth.test is asked again at most this often. Default 30 s. */
+  /** A failed auth.test is asked again (in the background of a /readyz probe) at most this often. Default 30 s. */
   authRetryMs?: number;
 }
 
@@ -78,8 +78,10 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   };
 
   const slackCheck = async (): Promise<ReadinessCheck> => {
-    const known = slack === null || (!slack.check.ok && clock().getTime() - slack.atMs >= authRetryMs) ? await verifySlack() : slack.check;
-    return { name: 'slack', ok: known.ok, detail: known.detail };
+    const known = slack ?? { check: await verifySlack(), atMs: clock().getTime() };
+    // A failed check is asked again in the background: a probe never waits on a Slack that does not answer.
+    if (!known.check.ok && clock().getTime() - known.atMs >= authRetryMs) void verifySlack();
+    return { name: 'slack', ok: known.check.ok, detail: known.check.detail };
   };
 
   const storeCheck = (): ReadinessCheck => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, STORE_FILE_NAME } from '../../src/store/index.js';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { botEnvironment } from '../support/bot.js';
+import { botEnvironment, freePort } from '../support/bot.js';
 import { makeReadOnly } from '../support/read-only.js';
 
 const SIGNING_SECRET = 'serve-faults-signing-secret-0123456789';
@@ -69,13 +69,6 @@ function dataDir(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   fakeAws = await startFakeAws({ state: hardenedAccount() });

@@ -1,8 +1,6 @@
 // /healthz, /readyz and /metrics of the whole bot as main.ts wires it, over real HTTP: on the Slack port
 // in HTTP mode (Bolt custom routes) and on HEALTH_PORT in Socket Mode; and the Docker healthcheck asking them.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { runHealthcheckCommand } from '../../src/commands/healthcheck.js';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { botEnvironment } from '../support/bot.js';
+import { botEnvironment, freePort } from '../support/bot.js';
 
 const SIGNING_SECRET = 'ops-signing-secret-0123456789abcdef';
 
@@ -186,13 +184,6 @@ describe('the operations endpoints in Socket Mode (on HEALTH_PORT)', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function pollUntil<T>(read: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -2,6 +2,8 @@
 // and polling for something to happen.
 import { FAKE_CREDENTIALS, type FakeAws } from '../fakes/aws/index.js';
 import type { FakeSlack } from '../fakes/slack/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export const ALERT_CHANNEL = 'C0SECURITY';
 
@@ -31,4 +33,13 @@ export async function waitFor<T>(read: () => T | undefined | null | false, what 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a child process to listen on, or to find closed). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
