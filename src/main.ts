@@ -7,7 +7,7 @@ import { createAwsClients, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, watchedAccountsAssessment } from './posture/index.js';
 import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
-import { createOutboxSender, createSenderWebClient, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
+import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
@@ -74,7 +74,7 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
 
   // Before anything starts: a data directory or database the bot cannot write stops it here (StoreNotWritableError).
-  const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: { sessionWindowMinutes: config.alerts.groupWindowMinutes } });
+  const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: groupingPolicyOf(config.alerts) });
   const parts = new StartedParts(logger);
   parts.add('the store', () => store.close());
   try {
@@ -119,7 +119,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const sender = createOutboxSender({
     store,
     messenger: countSlackErrors(webClientMessenger(senderClient), metrics),
-    render: createOutboxRenderer(),
+    render: createOutboxRenderer({ failedLoginBurstThreshold: config.alerts.failedLoginBurstThreshold }),
     defaultChannel: alertChannel,
     logger,
   });

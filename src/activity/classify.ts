@@ -14,7 +14,7 @@
 // root-api-call (any other root record). Severity:
 //   console sign-in without MFA          critical   (with MFA, or MFA unknown: high)
 //   failed console sign-in               high; critical when it failed at the MFA step (MFAUsed Yes: the
-//                                        password was right). A burst is grouped by failed-login-burst.ts
+//                                        password was right). Bursts are grouped by alerts/grouping.ts
 //   root credential change               critical / high, per change (creating or re-enabling a way in is critical)
 //   root-only task                       medium, or high for closing accounts, root email, IAM permission edits
 //   root API call                        high; medium inside a centralized-root session (task-scoped, 15 min);

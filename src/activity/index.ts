@@ -8,16 +8,6 @@ export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
 export { isGzipped, readRecords, type ReadItem } from './read-records.js';
 export { collectAssumeRootAccessKeyIds } from './centralized-root.js';
-export {
-  DEFAULT_FAILED_LOGIN_THRESHOLD,
-  DEFAULT_FAILED_LOGIN_WINDOW_MINUTES,
-  DEFAULT_SESSION_GAP_MINUTES,
-  groupRootEvents,
-  headlineFor,
-  type AlertGroup,
-  type AlertGroupKind,
-  type GroupingOptions,
-} from './failed-login-burst.js';
 
 export {
   createPoller,

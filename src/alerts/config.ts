@@ -1,6 +1,7 @@
 // Settings of the alert lifecycle, parsed and validated like src/config.ts: every problem is collected,
 // and each one names the variable and how to set it; src/config.ts folds these problems into its own.
 import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
+import { DEFAULT_GROUPING_POLICY, type GroupingPolicy } from './grouping.js';
 
 export interface AlertsConfig {
   /** Slack channel id (C… public, G… private) where alerts are posted; null when not required (terminal commands). */
@@ -13,12 +14,18 @@ export interface AlertsConfig {
   responderGroupId: string | null;
   /** Calls of one root session within this many minutes of its alert's first event share that alert. */
   groupWindowMinutes: number;
+  /** Failed root sign-ins in one alert that make it a burst (FAILED_LOGIN_BURST_THRESHOLD). */
+  failedLoginBurstThreshold: number;
+  /** A failed root sign-in within this many minutes of a failed-login alert's failures joins it (FAILED_LOGIN_BURST_WINDOW_MINUTES). */
+  failedLoginBurstWindowMinutes: number;
 }
 
 const ALERTS_DEFAULTS = {
   reminderAfterMinutes: 60,
   reminderMax: 3,
-  groupWindowMinutes: 60,
+  groupWindowMinutes: DEFAULT_GROUPING_POLICY.sessionWindowMinutes,
+  failedLoginBurstThreshold: DEFAULT_GROUPING_POLICY.failedLoginBurstThreshold,
+  failedLoginBurstWindowMinutes: DEFAULT_GROUPING_POLICY.failedLoginWindowMinutes,
 } as const;
 
 const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
@@ -53,7 +60,16 @@ export function readAlertsConfig(env: Env, options: { requireChannel: boolean })
 
   const groupWindowMinutes = readWholeNumber(env, 'ALERT_GROUP_WINDOW_MINUTES', ALERTS_DEFAULTS.groupWindowMinutes, 1, 24 * 60, 'minutes', problems);
 
-  return { config: { alertChannel, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes }, problems };
+  // Peers for comparison: Panther 5 failures in 15 minutes, Elastic 10 (see alerts/grouping.ts).
+  const failedLoginBurstThreshold = readWholeNumber(env, 'FAILED_LOGIN_BURST_THRESHOLD', ALERTS_DEFAULTS.failedLoginBurstThreshold, 2, 1000, 'failed sign-ins', problems);
+  const failedLoginBurstWindowMinutes = readWholeNumber(env, 'FAILED_LOGIN_BURST_WINDOW_MINUTES', ALERTS_DEFAULTS.failedLoginBurstWindowMinutes, 1, 24 * 60, 'minutes', problems);
+
+  return { config: { alertChannel, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes, failedLoginBurstThreshold, failedLoginBurstWindowMinutes }, problems };
+}
+
+/** The grouping rules these settings ask for (the store's, and `scan`'s batch grouping). */
+export function groupingPolicyOf(config: Pick<AlertsConfig, 'groupWindowMinutes' | 'failedLoginBurstThreshold' | 'failedLoginBurstWindowMinutes'>): GroupingPolicy {
+  return { sessionWindowMinutes: config.groupWindowMinutes, failedLoginWindowMinutes: config.failedLoginBurstWindowMinutes, failedLoginBurstThreshold: config.failedLoginBurstThreshold };
 }
 
 /** Like readAlertsConfig, but throws a ConfigError listing every problem. */

@@ -1,17 +1,18 @@
 // Which alert a new root event belongs to (pure). One root session's calls make one alert with the
 // calls in its thread; a run of failed root sign-ins makes one alert; anything else is an alert alone.
-// This is the incremental form of activity/failed-login-burst.ts (which groups a finished list of
-// events for the terminal): the store applies it to each new event against the alerts it already holds.
+// The ONE rule set: the store applies it to each new event against the alerts it already holds, and
+// alerts/batch-grouping.ts folds it over a finished list of events (`scan`), so both group alike.
 //
 // Rules, checked in this order:
 // 1. A failed console sign-in joins an unresolved failed-login alert of the same account whose events
 //    span to within `failedLoginWindowMinutes` of it (a sliding window: a slow brute force stays one
 //    alert while nobody has acknowledged it). Otherwise it starts one, posted at once: the first failure
-//    is not held back to see whether a burst follows. `isFailedLoginBurst` tells when it became a burst.
+//    is not held back to see whether a burst follows. `isFailedLoginBurst` tells when it became a burst
+//    (`failedLoginBurstThreshold` failures).
 // 2. A root API call with a sessionKey joins an unresolved session alert of the same account and
 //    sessionKey whose first event is within `sessionWindowMinutes` of it (an anchored window, so a session
 //    that runs for hours is re-announced every window). Sign-ins, credential changes and root-only tasks
-//    are rare and each gets its own message, as in activity/failed-login-burst.ts.
+//    are rare and each gets its own message.
 // 3. Otherwise a new alert.
 // Windows compare event times, not arrival times, so a backlog read late groups the same as live events.
 import type { AlertSeverity, RootEvent } from '../activity/model.js';
@@ -19,20 +20,23 @@ import { isUnresolved } from './lifecycle.js';
 import type { AlertGroupKind, AlertRecord } from './model.js';
 
 export interface GroupingPolicy {
-  /** Calls of one session within this many minutes of its alert's first event share the alert. */
+  /** Calls of one session within this many minutes of its alert's first event share the alert (ALERT_GROUP_WINDOW_MINUTES). */
   sessionWindowMinutes: number;
-  /** Failed root sign-ins within this many minutes of a failed-login alert's events join it. */
+  /** Failed root sign-ins within this many minutes of a failed-login alert's events join it (FAILED_LOGIN_BURST_WINDOW_MINUTES). */
   failedLoginWindowMinutes: number;
+  /** Failed sign-ins in one failed-login alert that make it a burst (FAILED_LOGIN_BURST_THRESHOLD). */
+  failedLoginBurstThreshold: number;
 }
 
-/** The failed-login window matches activity/failed-login-burst.ts (DEFAULT_FAILED_LOGIN_WINDOW_MINUTES). */
-export const DEFAULT_GROUPING_POLICY: GroupingPolicy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10 };
-
-/** Failed sign-ins that make a burst, as in activity/failed-login-burst.ts (DEFAULT_FAILED_LOGIN_THRESHOLD). */
-const DEFAULT_FAILED_LOGIN_BURST_THRESHOLD = 3;
+/**
+ * Defaults, against the peers: Panther's AWS console login failures rule fires at 5 failures in 15 minutes,
+ * Elastic's root brute-force rule at 10. Root sign-ins are rare and every failed one is already an alert
+ * here, so the burst label comes earlier: 3 within a 10-minute sliding window.
+ */
+export const DEFAULT_GROUPING_POLICY: GroupingPolicy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10, failedLoginBurstThreshold: 3 };
 
 /** A failed-login alert that has collected enough failures to be called a burst (for renderers). */
-export function isFailedLoginBurst(alert: Pick<AlertRecord, 'groupKind' | 'eventCount'>, threshold: number = DEFAULT_FAILED_LOGIN_BURST_THRESHOLD): boolean {
+export function isFailedLoginBurst(alert: Pick<AlertRecord, 'groupKind' | 'eventCount'>, threshold: number = DEFAULT_GROUPING_POLICY.failedLoginBurstThreshold): boolean {
   return alert.groupKind === 'failed-logins' && alert.eventCount >= threshold;
 }
 

@@ -18,12 +18,14 @@ export type {
   SummaryReplyPayload,
 } from './model.js';
 export { ALERT_ACTIONS, nextAlertState } from './lifecycle.js';
-export { chooseAlertGroup, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
+export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
+export { groupRootEvents, type EventGroup } from './batch-grouping.js';
 export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState } from './state.js';
 export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
-export { loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
+export { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
 export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';
 export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
 export { createOutboxSender, outboxKey, type BackoffPolicy, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
-export { alertTitle } from './title.js';
+export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type HeadlineAlert, type TitledAlert } from './title.js';
+export { describeUserAgent } from './user-agent.js';

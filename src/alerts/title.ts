@@ -1,7 +1,13 @@
-// One line saying what an alert is about, from the alert row and its first event: the same words in the alert
-// message, in `/aws-root-check alerts` and in the weekly summary. Pure.
+// The one place that says in words what an alert is about (pure, plain text: callers escape it):
+// - alertTitle: the short form, "Root console sign-in WITHOUT MFA", "4 failed root sign-ins", used in the
+//   weekly summary;
+// - alertHeadline: the title plus where and from where, "Root console sign-in WITHOUT MFA — account
+//   123456789012 (prod) — from 203.0.113.7, Firefox on macOS — us-east-1", used by the alert message, its
+//   notification text, `/aws-root-check alerts`, the acknowledge modal and `scan`'s grouped lines.
+// Both read an alert row (or a batch group shaped like one) and its events.
 import type { RootEvent } from '../activity/model.js';
 import type { AlertRecord } from './model.js';
+import { describeUserAgent } from './user-agent.js';
 
 /** What each kind of root event is called, before the details of one alert. */
 export const ALERT_KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
@@ -12,7 +18,10 @@ export const ALERT_KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
   'root-api-call': 'Root API call',
 };
 
-export function alertTitle(alert: Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>, firstEvent: RootEvent | null): string {
+export type TitledAlert = Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>;
+export type HeadlineAlert = TitledAlert & Pick<AlertRecord, 'accountId' | 'region'>;
+
+export function alertTitle(alert: TitledAlert, firstEvent: RootEvent | null): string {
   if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
   let title = ALERT_KIND_TITLE[alert.kind] ?? alert.kind;
   if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) title = 'Root console sign-in WITHOUT MFA';
@@ -20,4 +29,34 @@ export function alertTitle(alert: Pick<AlertRecord, 'kind' | 'groupKind' | 'even
   else if (firstEvent && alert.kind !== 'console-login-success') title = `${title}: ${firstEvent.eventName}`;
   if (alert.groupKind === 'session' && alert.eventCount > 1) title = `${title} and ${alert.eventCount - 1} more in the same session`;
   return title;
+}
+
+function distinct(values: ReadonlyArray<string | null>): string[] {
+  return [...new Set(values.filter((value): value is string => value !== null && value !== ''))];
+}
+
+/** "from 203.0.113.7, Firefox on macOS", or "from 3 addresses" for a group that came from several. */
+function origin(first: RootEvent | null, events: readonly RootEvent[]): string | null {
+  if (!first) return null;
+  const addresses = distinct(events.length > 0 ? events.map((event) => event.sourceIp) : [first.sourceIp]);
+  const clients = distinct(events.length > 0 ? events.map((event) => describeUserAgent(event.userAgent)) : [describeUserAgent(first.userAgent)]);
+  const client = clients.length > 1 ? `${clients.length} clients` : describeUserAgent(first.userAgent);
+  if (addresses.length > 1) return `from ${addresses.length} addresses, ${client}`;
+  return first.sourceIp ? `from ${first.sourceIp}, ${client}` : client;
+}
+
+function what(alert: TitledAlert, first: RootEvent | null): string {
+  let title = alertTitle(alert, first);
+  // The title is shared with the weekly summary; the headline adds what a responder must not miss.
+  if (alert.eventCount === 1 && alert.kind === 'console-login-failure' && first?.mfaUsed === true) title = `${title} at the MFA step (the password was accepted)`;
+  if (alert.kind === 'console-login-success' && first && first.mfaUsed === null) title = `${title} (MFA unknown)`;
+  if (first?.centralizedRootSession) title = `${title}, in a centralized root session`;
+  return title;
+}
+
+/** `events`: the alert's events (oldest first), or just the first; the origin counts addresses across them. */
+export function alertHeadline(alert: HeadlineAlert, events: readonly RootEvent[], accountAlias: string | null): string {
+  const first = events[0] ?? null;
+  const account = `account ${alert.accountId}${accountAlias ? ` (${accountAlias})` : ''}`;
+  return [what(alert, first), account, origin(first, events), alert.region].filter((part): part is string => Boolean(part)).join(' — ');
 }

@@ -5,7 +5,6 @@ import { loadCheckConfig, type Env } from '../config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from '../log.js';
 import {
   createPoller,
-  groupRootEvents,
   loadPollConfig,
   resolvePollRegions,
   toClassifyLine,
@@ -18,6 +17,7 @@ import {
   type RootEventKind,
 } from '../activity/index.js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { groupingPolicyOf, groupRootEvents, loadAlertsConfig, type GroupingPolicy } from '../alerts/index.js';
 import { AwsCallError, awsErrorCode, createAwsClients, describeFatalAwsError, type AwsClients } from '../aws/index.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -127,11 +127,11 @@ export function scanJsonLine(event: RootEvent): string {
   });
 }
 
-/** Events that belong together (a burst of failed sign-ins, one session's calls): close to the bot's alerts, not its exact rules (see activity/failed-login-burst.ts). */
-export function groupedLines(events: readonly RootEvent[]): string[] {
-  return groupRootEvents(events)
+/** Events that belong together (failed sign-ins, one session's calls), by the bot's own grouping rules (alerts/grouping.ts). */
+export function groupedLines(events: readonly RootEvent[], policy: Partial<GroupingPolicy> = {}): string[] {
+  return groupRootEvents(events, policy)
     .filter((group) => group.events.length > 1)
-    .map((group) => `grouped (${group.events.length} events, ${group.severity}): ${group.headline}`);
+    .map((group) => `grouped (${group.events.length} events, ${group.severity}${group.burst ? ', a burst' : ''}): ${group.headline}`);
 }
 
 function summaryLine(pass: PassResult, eventCount: number): string {
@@ -179,6 +179,7 @@ export async function runScanCommand(env: Env, options: ScanCommandOptions, deps
   }
   const config = loadCheckConfig(env);
   const pollConfig = loadPollConfig(env);
+  const groupingPolicy = groupingPolicyOf(loadAlertsConfig(env, { requireChannel: false }));
   const clock = deps.clock ?? (() => new Date());
   // Warnings (a Region refused, a record skipped) go to stderr; stdout holds only the events.
   const logger = deps.logger ?? createLogger({ level: config.logLevel === 'info' ? 'warn' : config.logLevel, secretValues: secretValuesFromEnv(env) });
@@ -202,7 +203,7 @@ export async function runScanCommand(env: Env, options: ScanCommandOptions, deps
     const events = sink.events();
     for (const event of events) options.stdout.write(`${options.json ? scanJsonLine(event) : formatScanLine(event)}\n`);
     if (!options.json) {
-      for (const line of groupedLines(events)) options.stdout.write(`${line}\n`);
+      for (const line of groupedLines(events, groupingPolicy)) options.stdout.write(`${line}\n`);
       options.stdout.write(`${summaryLine(pass, events.length)}\n`);
     }
     const failed = pass.regions.filter((region) => !region.ok);

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { loadAlertsConfig, readAlertsConfig, userGroupMention } from '../../src/alerts/index.js';
+import { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention } from '../../src/alerts/index.js';
 
 describe('alert settings', () => {
   it('defaults: reminders after 60 minutes, at most 3, session window 60 minutes, no responder group', () => {
-    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60 });
+    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60, failedLoginBurstThreshold: 3, failedLoginBurstWindowMinutes: 10 });
   });
 
   it('reads every variable', () => {
-    const config = loadAlertsConfig({ ALERT_CHANNEL: ' G0PRIVATE1 ', REMINDER_AFTER: '15', REMINDER_MAX: '0', RESPONDER_GROUP: 'S0ONCALL01', ALERT_GROUP_WINDOW_MINUTES: '30' });
-    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30 });
+    const config = loadAlertsConfig({ ALERT_CHANNEL: ' G0PRIVATE1 ', REMINDER_AFTER: '15', REMINDER_MAX: '0', RESPONDER_GROUP: 'S0ONCALL01', ALERT_GROUP_WINDOW_MINUTES: '30', FAILED_LOGIN_BURST_THRESHOLD: '5', FAILED_LOGIN_BURST_WINDOW_MINUTES: '15' });
+    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30, failedLoginBurstThreshold: 5, failedLoginBurstWindowMinutes: 15 });
+    expect(groupingPolicyOf(config)).toEqual({ sessionWindowMinutes: 30, failedLoginWindowMinutes: 15, failedLoginBurstThreshold: 5 });
     expect(userGroupMention(config.responderGroupId)).toBe('<!subteam^S0ONCALL01>');
     expect(userGroupMention(null)).toBeNull();
   });
@@ -28,5 +29,13 @@ describe('alert settings', () => {
     expect(problems[2]).toBe('REMINDER_MAX="-1" is not a whole number of reminders (0 turns reminders off) from 0 to 50 (default 3)');
     expect(problems[3]).toMatch(/^RESPONDER_GROUP="@oncall" is not a Slack user group ID \(S…, not the @handle\)/);
     expect(problems[4]).toBe('ALERT_GROUP_WINDOW_MINUTES="0" is not a whole number of minutes from 1 to 1440 (default 60)');
+  });
+
+  it('the failed sign-in burst settings name their variable and range (a burst needs at least 2 failures)', () => {
+    const { problems } = readAlertsConfig({ FAILED_LOGIN_BURST_THRESHOLD: '1', FAILED_LOGIN_BURST_WINDOW_MINUTES: 'ten' }, { requireChannel: false });
+    expect(problems).toEqual([
+      'FAILED_LOGIN_BURST_THRESHOLD="1" is not a whole number of failed sign-ins from 2 to 1000 (default 3)',
+      'FAILED_LOGIN_BURST_WINDOW_MINUTES="ten" is not a whole number of minutes from 1 to 1440 (default 10)',
+    ]);
   });
 });

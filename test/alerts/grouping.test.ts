@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chooseAlertGroup, isFailedLoginBurst, type GroupCandidate } from '../../src/alerts/index.js';
 import { ACCOUNT, OTHER_ACCOUNT, rootEvent } from '../store/helpers.js';
 
-const policy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10 };
+const policy = { sessionWindowMinutes: 60, failedLoginWindowMinutes: 10, failedLoginBurstThreshold: 3 };
 
 function sessionAlert(overrides: Partial<GroupCandidate> = {}): GroupCandidate {
   return { id: 1, accountId: ACCOUNT, groupKind: 'session', groupKey: 'session-a', severity: 'critical', state: 'open', firstEventTime: '2026-11-02T03:00:00.000Z', lastEventTime: '2026-11-02T03:05:00.000Z', ...overrides };

@@ -4,7 +4,7 @@
 import type { RootEvent } from '../../activity/model.js';
 import { isFailedLoginBurst, type AlertRecord } from '../../alerts/index.js';
 import { formatSpan, slackDate } from './alert-date.js';
-import { describeUserAgent } from './alert-user-agent.js';
+import { describeUserAgent } from '../../alerts/index.js';
 import { untrustedMrkdwn } from './text.js';
 
 const TOP_VALUES = 5;
@@ -26,8 +26,8 @@ function period(alert: Pick<AlertRecord, 'firstEventTime' | 'lastEventTime'>): s
   return `within ${formatSpan(alert.firstEventTime, alert.lastEventTime)} (${slackDate(alert.firstEventTime, { seconds: true })} to ${slackDate(alert.lastEventTime, { seconds: true })})`;
 }
 
-function failedLogins(alert: AlertRecord, events: readonly RootEvent[]): string[] {
-  const burst = isFailedLoginBurst(alert) ? ': a burst, someone may be guessing the root password' : '';
+function failedLogins(alert: AlertRecord, events: readonly RootEvent[], burstThreshold: number | undefined): string[] {
+  const burst = isFailedLoginBurst(alert, burstThreshold) ? ': a burst, someone may be guessing the root password' : '';
   const lines = [`*${plural(alert.eventCount, 'failed root sign-in')}* ${period(alert)}${burst}`];
   lines.push(`From: ${countedList(events.map((event) => event.sourceIp))}`);
   lines.push(`Clients: ${countedList(events.map((event) => describeUserAgent(event.userAgent)))}`);
@@ -51,9 +51,9 @@ function session(alert: AlertRecord, events: readonly RootEvent[]): string[] {
 }
 
 /** The summary lines of a grouped alert; none for an alert of one event. */
-export function summarizeAlertGroup(alert: AlertRecord, events: readonly RootEvent[]): string[] {
+export function summarizeAlertGroup(alert: AlertRecord, events: readonly RootEvent[], failedLoginBurstThreshold?: number): string[] {
   if (alert.eventCount <= 1) return [];
-  if (alert.groupKind === 'failed-logins') return failedLogins(alert, events);
+  if (alert.groupKind === 'failed-logins') return failedLogins(alert, events, failedLoginBurstThreshold);
   if (alert.groupKind === 'session') return session(alert, events);
   return [`*${plural(alert.eventCount, 'event')}* ${period(alert)}`];
 }

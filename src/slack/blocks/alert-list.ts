@@ -6,7 +6,7 @@ import type { AlertRecord } from '../../alerts/index.js';
 import { SEVERITY_EMOJI } from './alert.js';
 import { userMention } from './alert-mention.js';
 import { slackDate } from './alert-date.js';
-import { alertHeadline } from './alert-headline.js';
+import { alertHeadline } from '../../alerts/index.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
 import type { SlackMessage } from './message.js';
 import { mrkdwn, mrkdwnLink, truncate, untrustedMrkdwn } from './text.js';

@@ -7,9 +7,9 @@ import type { AlertAuditEntry, AlertRecord, AlertState } from '../../alerts/inde
 import { ALERT_ACTION_IDS, ALERT_SHOW_EVENT_ACTION_ID, alertButtonValue, offeredAlertActions } from './alert-actions.js';
 import { slackDate } from './alert-date.js';
 import { summarizeAlertGroup } from './alert-group.js';
-import { alertHeadline } from './alert-headline.js';
+import { alertHeadline } from '../../alerts/index.js';
 import { cloudTrailEventUrl } from './alert-links.js';
-import { describeUserAgent } from './alert-user-agent.js';
+import { describeUserAgent } from '../../alerts/index.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
 import { userMention } from './alert-mention.js';
 import { maskSecrets } from './mask.js';
@@ -38,6 +38,8 @@ export interface AlertRenderContext {
   accountAlias?: string | null;
   /** The alert's audit trail, oldest first: every state change is shown, not only the last. */
   audit?: readonly AlertAuditEntry[];
+  /** Failed sign-ins that make a burst (FAILED_LOGIN_BURST_THRESHOLD). */
+  failedLoginBurstThreshold?: number;
 }
 
 function button(text: string, actionId: string, alertId: number, style?: 'primary' | 'danger'): Button {
@@ -119,7 +121,7 @@ export function renderAlert(alert: AlertRecord, events: readonly RootEvent[], co
 
   if (first) {
     blocks.push({ type: 'section', fields: fieldsOf(alert, first, accountAlias).map((field) => mrkdwn(truncate(field, BLOCK_KIT_LIMITS.sectionFieldText))) });
-    const group = summarizeAlertGroup(alert, events);
+    const group = summarizeAlertGroup(alert, events, context.failedLoginBurstThreshold);
     if (group.length > 0) blocks.push({ type: 'section', text: mrkdwn(truncate(group.join('\n'), BLOCK_KIT_LIMITS.sectionText)) });
     blocks.push({ type: 'context', elements: [mrkdwn(truncate(notesOf(alert, first).join('\n'), BLOCK_KIT_LIMITS.sectionText))] });
   } else {

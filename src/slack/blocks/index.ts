@@ -26,8 +26,6 @@ export {
   parseAcknowledgeModalMetadata,
   type AcknowledgeModalMetadata,
 } from './alert-acknowledge-modal.js';
-export { alertHeadline } from './alert-headline.js';
-export { describeUserAgent } from './alert-user-agent.js';
 export { cloudTrailEventUrl } from './alert-links.js';
 export { slackDate } from './alert-date.js';
 export { renderOpenAlerts, ALERT_LIST_MAX, type OpenAlertLine } from './alert-list.js';

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { RootEvent } from '../../../src/activity/model.js';
 import { ALERT_ACTIONS, nextAlertState, setAlertState, type AlertAuditEntry, type AlertRecord } from '../../../src/alerts/index.js';
 import { openSqliteStore } from '../../../src/store/index.js';
-import { ALERT_ACTION_IDS, ALERT_SHOW_EVENT_ACTION_ID, checkBlockKitLimits, cloudTrailEventUrl, describeUserAgent, offeredAlertActions, renderAlert, slackDate } from '../../../src/slack/blocks/index.js';
+import { describeUserAgent } from '../../../src/alerts/index.js';
+import { ALERT_ACTION_IDS, ALERT_SHOW_EVENT_ACTION_ID, checkBlockKitLimits, cloudTrailEventUrl, offeredAlertActions, renderAlert, slackDate } from '../../../src/slack/blocks/index.js';
 import { createOutboxRenderer } from '../../../src/slack/index.js';
 import { commit, events, polledFixture, sessionCalls } from './support.js';
 

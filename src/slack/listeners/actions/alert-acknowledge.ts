@@ -1,8 +1,8 @@
 // "Acknowledge — expected": opens a modal for an optional reason (the acknowledgment is recorded when it is
 // submitted: views/alert-acknowledge-reason.ts). An alert that can no longer be acknowledged gets no modal, only a
 // private "already acknowledged by …". views.open needs the trigger_id within 3 seconds of the press.
-import { nextAlertState } from '../../../alerts/index.js';
-import { ALERT_ACKNOWLEDGE_ACTION_ID, acknowledgeModal, alertHeadline } from '../../blocks/index.js';
+import { alertHeadline, nextAlertState } from '../../../alerts/index.js';
+import { ALERT_ACKNOWLEDGE_ACTION_ID, acknowledgeModal } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { alertButtonListener, alreadyDoneText, tellPresser, type AlertButtonArgs } from './alert-action.js';
 
