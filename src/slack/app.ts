@@ -4,7 +4,9 @@ import { App, HTTPReceiver, type CustomRoute, type SocketModeReceiver } from '@s
 import type { WebClientOptions } from '@slack/web-api';
 import type { SlackConfig } from '../config.js';
 import { boltLoggerFrom, boltLogLevel } from './bolt-logger.js';
+import { createRunCoordinator } from '../posture/index.js';
 import type { ListenerDeps, SlackDeps } from './deps.js';
+import { postureRunFor } from './listeners/posture-target.js';
 import { errorDetails } from './errors.js';
 import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
@@ -81,6 +83,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
     secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
     command: AWS_ROOT_CHECK_COMMAND,
+    postureRuns: createRunCoordinator({ ...deps.postureRunLimits, run: postureRunFor(deps) }),
     responder: respondThroughResponseUrl(responseUrls),
   };
   registerListeners(app, listenerDeps);

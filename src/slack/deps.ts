@@ -4,7 +4,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { WeeklySummary } from '../summary/index.js';
-import type { PostureReport } from '../posture/model.js';
+import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
 import type { Authorizer } from './authorize.js';
 
 export interface SlackDeps {
@@ -25,6 +25,20 @@ export interface SlackDeps {
   alerts?: AlertDeps;
   /** The on-demand weekly summary (`/aws-root-check summary`). Unset: the subcommand says it is not set up. */
   summary?: SummaryDeps;
+  /** Several watched accounts (issue 7): the overview and `/aws-root-check <account>`. Unset: the one account of `runPosture`. */
+  organization?: OrganizationDeps;
+  /** Bounds on the posture runs users start (defaults: DEFAULT_RUN_LIMITS). */
+  postureRunLimits?: Partial<RunLimits>;
+}
+
+/** The watched accounts and their latest results, read without waiting on AWS. */
+export interface OrganizationDeps {
+  /** The watched accounts as last listed (no AWS call): answers `/aws-root-check <account>` inside the ack. */
+  watchedAccounts(): readonly OverviewAccount[];
+  /** Every watched account's latest result (stored snapshots, the last scan's errors): the overview, at once. */
+  latestResults(): OverviewInput[];
+  /** Runs the checks of one watched account now and records the result (as the scheduled scan does). */
+  assessAccount(accountId: string): Promise<PostureReport>;
 }
 
 /**
@@ -53,6 +67,8 @@ export interface ListenerDeps extends SlackDeps {
   secretValues: readonly string[];
   /** The slash command's name. */
   command: string;
+  /** Every posture run a user starts goes through it: coalesced per account, a per-user cooldown, a global cap. */
+  postureRuns: RunCoordinator<PostureReport>;
   /** Posts to a response_url; createSlackApp sets a pooled fetch (cheaper than Bolt's respond). Unset: Bolt's respond. */
   responder?: (responseUrl: string) => RespondFn;
 }

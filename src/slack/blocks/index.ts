@@ -34,3 +34,7 @@ export { renderEscalation, renderFurtherCalls, renderReminder, type EscalationRe
 export { userMention } from './alert-mention.js';
 export { POSTURE_OVERVIEW_REFRESH_ACTION_ID } from './action-ids.js';
 export { renderOrganizationOverview, overviewHeadline, ageInWords, type OverviewRenderOptions, type OverviewScope, type RenderedOverview } from './overview.js';
+export { accountIdFromRunAgainValue, runAgainValue } from './action-ids.js';
+export { renderCooldown, type CooldownOptions } from './cooldown.js';
+export type { ReportRenderOptions } from './report.js';
+export { renderAccountNotFound, type AccountNotFoundOptions } from './account-not-found.js';

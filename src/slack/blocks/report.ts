@@ -1,8 +1,8 @@
 // PostureReport -> Block Kit. Pure. Stays within Block Kit's limits for any report: with more findings than fit,
 // passing ones fold into one summary line, and what still does not fit ends in "… and N more".
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { Finding, FindingStatus, PostureReport } from '../../posture/model.js';
-import { POSTURE_RUN_AGAIN_ACTION_ID } from './action-ids.js';
+import type { Finding, FindingStatus, OverviewAccount, PostureReport } from '../../posture/index.js';
+import { POSTURE_RUN_AGAIN_ACTION_ID, runAgainValue } from './action-ids.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
 import type { SlackMessage } from './message.js';
 import { maskSecrets } from './mask.js';
@@ -20,8 +20,17 @@ const FINDING_SLOTS = BLOCK_KIT_LIMITS.blocksPerMessage - FIXED_BLOCKS;
 /** Passing and not-applicable findings are the ones that fold first: nothing to do about them. */
 const FOLDABLE: ReadonlySet<FindingStatus> = new Set(['pass', 'not-applicable']);
 
-function accountLabel(account: PostureReport['account']): string {
-  return account.alias ? `${account.id} (${account.alias})` : account.id;
+/** "123456789012 (prod)", or with an organization's account "prod-eu 210987654321 · Root/Prod/EU". */
+function accountLabel(account: PostureReport['account'], watched?: OverviewAccount): string {
+  const known = watched && watched.id === account.id ? watched : null;
+  const base = account.alias ? `${account.id} (${account.alias})` : account.id;
+  if (!known?.name && !known?.ouPath) return base;
+  return [known.name ? `${known.name} ${base}` : base, known.ouPath].filter(Boolean).join(' · ');
+}
+
+export interface ReportRenderOptions {
+  /** The watched account as the organization names it: its name and OU go in the header; Run again re-runs it. */
+  account?: OverviewAccount;
 }
 
 function countByStatus(findings: readonly Finding[]): Record<FindingStatus, number> {
@@ -104,8 +113,8 @@ function findingBlocks(findings: readonly Finding[]): KnownBlock[] {
 }
 
 /** The posture report as a Slack message: header, score, every finding in the given order, a "Run again" button. */
-export function renderPostureReport(report: PostureReport): SlackMessage {
-  const account = accountLabel(report.account);
+export function renderPostureReport(report: PostureReport, options: ReportRenderOptions = {}): SlackMessage {
+  const account = accountLabel(report.account, options.account);
   const counts = countByStatus(report.findings);
   const { passed, total } = report.score;
   const summary = statusSummary(counts);
@@ -119,7 +128,7 @@ export function renderPostureReport(report: PostureReport): SlackMessage {
   };
   const actions: ActionsBlock = {
     type: 'actions',
-    elements: [{ type: 'button', action_id: POSTURE_RUN_AGAIN_ACTION_ID, text: plainText('Run again', BLOCK_KIT_LIMITS.buttonText), value: 'run_again' }],
+    elements: [{ type: 'button', action_id: POSTURE_RUN_AGAIN_ACTION_ID, text: plainText('Run again', BLOCK_KIT_LIMITS.buttonText), value: runAgainValue(options.account?.id) }],
   };
   const blocks: KnownBlock[] = [
     { type: 'header', text: plainText(`AWS root posture: ${account}`, BLOCK_KIT_LIMITS.headerText) },

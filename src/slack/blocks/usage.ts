@@ -17,8 +17,10 @@ export interface UsageOptions {
 export function renderUsage(options: UsageOptions = {}): SlackMessage {
   const command = options.command ?? DEFAULT_COMMAND;
   const lines = [
-    `• \`${command}\`  checks the root user of the AWS account the bot watches; only you see the report`,
-    `• \`${command} public\`  posts the report in this channel for everyone`,
+    `• \`${command}\`  checks the root user of the AWS account the bot watches (with several accounts: the organization overview); only you see it`,
+    `• \`${command} public\`  posts it in this channel for everyone`,
+    `• \`${command} <account id | alias | name>\`  one watched account's full report`,
+    `• \`${command} failing\`  only the accounts with failing checks`,
     `• \`${command} alerts\`  lists the root activity alerts nobody has acknowledged yet`,
     `• \`${command} summary\`  shows this week's hygiene summary so far`,
     `• \`${command} help\`  shows this help`,

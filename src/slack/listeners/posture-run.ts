@@ -2,10 +2,12 @@
 // (or the failure) through the response_url, falling back to chat.postMessage / chat.postEphemeral if the
 // response_url is refused (expired, used up). Never throws: a failure is logged and, when possible, shown.
 import type { RespondArguments, RespondFn } from '@slack/bolt';
-import { maskMessageSecrets, renderError, renderPostureReport, renderRunning, type SlackMessage } from '../blocks/index.js';
+import type { OverviewAccount } from '../../posture/index.js';
+import { maskMessageSecrets, renderCooldown, renderError, renderPostureReport, renderRunning, type SlackMessage } from '../blocks/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { toUserFacingError, UserFacingError } from '../errors.js';
 import type { Logger } from '../../log.js';
+import { SELF_ACCOUNT_KEY } from './posture-target.js';
 import type { SlackClient, Visibility } from './slack-client.js';
 
 export interface PostureRunRequest {
@@ -19,6 +21,8 @@ export interface PostureRunRequest {
   client: SlackClient;
   /** The "running" note already went out in the ack: no response_url post for it. */
   runningShownInAck?: boolean;
+  /** One of the organization's watched accounts; absent: the bot's own account. */
+  account?: OverviewAccount;
 }
 
 function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
@@ -88,18 +92,26 @@ export async function runPostureForUser(deps: ListenerDeps, request: PostureRunR
   }
 
   const startedAt = Date.now();
+  const accountKey = request.account?.id ?? SELF_ACCOUNT_KEY;
   let message: SlackMessage;
-  let outcome: 'report' | 'failed';
+  let outcome: 'report' | 'failed' | 'cooldown';
   try {
-    const report = await withTimeout(deps.runPosture(), deps.runTimeoutMs);
-    message = renderPostureReport(report);
-    outcome = 'report';
-    log.info({ durationMs: Date.now() - startedAt, accountId: report.account.id, passed: report.score.passed, total: report.score.total, findings: report.findings.length }, 'posture report ready');
+    const run = await withTimeout(deps.postureRuns.request(accountKey, request.userId), deps.runTimeoutMs);
+    if (run.kind === 'cooldown') {
+      message = renderCooldown({ retryInMs: run.retryInMs });
+      outcome = 'cooldown';
+      log.info({ accountKey, retryInMs: run.retryInMs }, 'posture run refused: the user started one moments ago');
+    } else {
+      const report = run.value;
+      message = renderPostureReport(report, request.account ? { account: request.account } : {});
+      outcome = 'report';
+      log.info({ durationMs: Date.now() - startedAt, source: run.source, accountId: report.account.id, passed: report.score.passed, total: report.score.total, findings: report.findings.length }, 'posture report ready');
+    }
   } catch (error) {
     const failure = toUserFacingError(error, deps.describeRunError);
-    message = renderError(failure.userMessage);
+    message = renderError(failure.userMessage, request.account?.id);
     outcome = 'failed';
-    log.error({ ...failure.details, userMessage: failure.userMessage, durationMs: Date.now() - startedAt }, 'posture run failed');
+    log.error({ ...failure.details, accountKey, userMessage: failure.userMessage, durationMs: Date.now() - startedAt }, 'posture run failed');
   }
   const delivered = await deliver(log, request, maskMessageSecrets(message, deps.secretValues), request.visibility, outcome);
   if (delivered) log.info({ outcome }, 'posture result delivered');

@@ -3,6 +3,7 @@ import { WebClient } from '@slack/web-api';
 import type { RespondArguments, SlashCommand } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/log.js';
+import { createRunCoordinator } from '../../../src/posture/index.js';
 import type { PostureReport } from '../../../src/posture/model.js';
 import type { ListenerDeps } from '../../../src/slack/deps.js';
 import { createAuthorizer } from '../../../src/slack/index.js';
@@ -32,6 +33,7 @@ function setup(overrides: Partial<ListenerDeps> = {}) {
     runTimeoutMs: 1000,
     secretValues: ['super-secret-value-123'],
     command: '/aws-root-check',
+    postureRuns: createRunCoordinator({ reuseWithinMs: 0, userCooldownMs: 0, run: () => deps.runPosture() }),
     ...overrides,
   };
   const ack = vi.fn(async () => void events.push('ack'));

@@ -1,3 +1,4 @@
+import { createRunCoordinator } from '../../../src/posture/index.js';
 // "Run checks now" under the weekly summary: a private report for the presser, the summary left as it is.
 import type { RespondArguments } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
@@ -18,13 +19,15 @@ beforeAll(async () => {
 afterAll(() => slack.close());
 
 function deps(allowed: string[]): ListenerDeps {
+  const runPosture = vi.fn(async () => typicalReport());
   return {
     logger: createLogger({ level: 'silent', secretValues: [] }),
-    runPosture: vi.fn(async () => typicalReport()),
+    runPosture,
     authorizer: createAuthorizer({ allowedUserIds: allowed, allowedUsergroupIds: [] }),
     runTimeoutMs: 1000,
     secretValues: [],
     command: '/aws-root-check',
+    postureRuns: createRunCoordinator({ reuseWithinMs: 0, userCooldownMs: 0, run: () => runPosture() }),
   };
 }
 

@@ -49,7 +49,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const app = createSlackApp(
     config,
-    { logger, runPosture, authorizer: { authorize: (userId, directory) => current.authorize(userId, directory) }, ...options.deps },
+    // Reuse and cooldown off by default: most wire tests count one run per request; the coalescing test turns them on.
+    { logger, runPosture, authorizer: { authorize: (userId, directory) => current.authorize(userId, directory) }, postureRunLimits: { reuseWithinMs: 0, userCooldownMs: 0 }, ...options.deps },
     { processBeforeResponse: true, ...options.app, clientOptions: { retryConfig: { retries: 0 } } },
   );
   const started = await startSlackApp(app, config, { port: 0, host: '127.0.0.1' });

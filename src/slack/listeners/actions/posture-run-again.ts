@@ -1,11 +1,12 @@
 // The "Run again" button under a report (and "Try again" under a failed run): same allowlist as the command;
 // the new report replaces the message that held the button, wherever it is (ephemeral or in the channel).
 import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { POSTURE_RUN_AGAIN_ACTION_ID } from '../../blocks/index.js';
+import { accountIdFromRunAgainValue, POSTURE_RUN_AGAIN_ACTION_ID } from '../../blocks/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
 import { authorizeOrRefuse, replyPrivately } from '../allowlist.js';
 import { runPostureForUser } from '../posture-run.js';
+import { watchedAccounts } from '../posture-target.js';
 import type { SlackClient } from '../slack-client.js';
 
 export { POSTURE_RUN_AGAIN_ACTION_ID };
@@ -23,7 +24,15 @@ export function postureRunAgain(deps: ListenerDeps): (args: BlockActionListenerA
       const decision = await authorizeOrRefuse(deps, userId, client, { use: deps.command, log, tell: replyPrivately(respond) });
       if (!decision) return;
       const isEphemeral = body.container?.is_ephemeral === true;
-      log.info({ via: decision.via, usergroupId: decision.usergroupId }, 'posture run requested again');
+      // The button names the account its report is about; an account no longer watched is not run.
+      const button = body.actions.find((action) => action.action_id === POSTURE_RUN_AGAIN_ACTION_ID);
+      const accountId = accountIdFromRunAgainValue(button && 'value' in button ? button.value : undefined);
+      const account = accountId ? watchedAccounts(deps).find((watched) => watched.id === accountId) : undefined;
+      if (accountId && !account) {
+        await replyPrivately(respond)({ text: `Account ${accountId} is no longer watched by the bot, so it was not checked again.` });
+        return;
+      }
+      log.info({ via: decision.via, usergroupId: decision.usergroupId, accountId }, 'posture run requested again');
       await runPostureForUser(deps, {
         trigger: 'button',
         userId,
@@ -32,6 +41,7 @@ export function postureRunAgain(deps: ListenerDeps): (args: BlockActionListenerA
         replaceOriginal: true,
         respond,
         client,
+        ...(account ? { account } : {}),
       });
     } catch (error) {
       log.error(errorDetails(error), 'button listener failed');

@@ -1,15 +1,19 @@
-// /aws-root-check [public|alerts|summary|help]: ack at once (Slack allows 3 s; no AWS call happens before), then check who asks,
-// then run the posture and deliver the report through the response_url.
+// /aws-root-check [public|failing|<account>|alerts|summary|help]: ack at once (Slack allows 3 s; no AWS call happens
+// before), then check who asks, then deliver the organization overview (from stored results) or run one account's
+// posture, through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { maskMessageSecrets, renderOpenAlerts, renderRunning, renderUsage, ALERT_LIST_MAX, type SlackMessage } from '../../blocks/index.js';
+import { matchAccount, type OverviewAccount } from '../../../posture/index.js';
+import { maskMessageSecrets, renderAccountNotFound, renderOpenAlerts, renderRunning, renderUsage, ALERT_LIST_MAX, type OverviewScope, type SlackMessage } from '../../blocks/index.js';
 import { renderWeeklySummary } from '../../blocks/summary.js';
 import { messagePermalink } from '../../../summary/index.js';
 import type { ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
 import { authorizeOrRefuse, refuse } from '../allowlist.js';
+import { replyWithOverview } from '../overview-reply.js';
 import { runPostureForUser } from '../posture-run.js';
-import type { SlackClient } from '../slack-client.js';
-import { parseSubcommand } from './subcommand.js';
+import { watchedAccounts } from '../posture-target.js';
+import type { SlackClient, Visibility } from '../slack-client.js';
+import { parseSubcommand, type Subcommand } from './subcommand.js';
 
 export const AWS_ROOT_CHECK_COMMAND = '/aws-root-check';
 
@@ -62,6 +66,26 @@ async function summaryThisWeek(deps: ListenerDeps): Promise<SlackMessage> {
   return maskMessageSecrets(message, deps.secretValues);
 }
 
+/** What a posture request resolves to, decided from the in-memory account list before the ack. */
+type PostureTarget =
+  | { kind: 'overview'; scope: OverviewScope; visibility: Visibility }
+  | { kind: 'account'; account: OverviewAccount | undefined; visibility: Visibility }
+  | { kind: 'answer'; message: SlackMessage };
+
+function postureTarget(deps: ListenerDeps, subcommand: Extract<Subcommand, { kind: 'report' | 'failing' | 'account' }>, command: string): PostureTarget {
+  const accounts = watchedAccounts(deps);
+  if (subcommand.kind === 'account') {
+    // Without an organization, there is no account to name: the text is an unknown subcommand, as before.
+    if (!deps.organization) return { kind: 'answer', message: renderUsage({ command, unknownSubcommand: subcommand.query }) };
+    const match = matchAccount(subcommand.query, accounts);
+    if (match.kind === 'none') return { kind: 'answer', message: renderAccountNotFound({ query: subcommand.query, suggestion: match.suggestion, command }) };
+    return { kind: 'account', account: match.account, visibility: subcommand.visibility };
+  }
+  if (accounts.length > 1) return { kind: 'overview', scope: subcommand.kind === 'failing' ? 'failing' : 'all', visibility: subcommand.visibility };
+  // One watched account (or none known: the bot's own): today's report.
+  return { kind: 'account', account: accounts[0], visibility: subcommand.visibility };
+}
+
 export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) => Promise<void> {
   return async ({ command, ack, respond, client }) => {
     const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
@@ -73,13 +97,25 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       await ack({ response_type: 'ephemeral', ...usage });
       return;
     }
+    const target = subcommand.kind === 'report' || subcommand.kind === 'failing' || subcommand.kind === 'account' ? postureTarget(deps, subcommand, command.command) : null;
+    // Without an organization an unknown word is a usage question, answered to anyone; with one, the answer names
+    // watched accounts, so only people allowed to see them get it.
+    if (target?.kind === 'answer' && !deps.organization) {
+      await ack({ response_type: 'ephemeral', ...maskMessageSecrets(target.message, deps.secretValues) });
+      return;
+    }
     const quickDecision = deps.authorizer.decideWithoutSlack?.(command.user_id) ?? null;
     if (quickDecision && !quickDecision.allowed) {
       await refuse(quickDecision, { use: command.command, log, tell: (refusal) => ack({ response_type: 'ephemeral', ...refusal }) });
       return;
     }
-    const runsPosture = subcommand.kind === 'report' || subcommand.kind === 'summary';
-    if (quickDecision && runsPosture) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: subcommand.kind === 'report' ? subcommand.visibility : 'ephemeral' }) });
+    if (target?.kind === 'answer' && quickDecision) {
+      await ack({ response_type: 'ephemeral', ...maskMessageSecrets(target.message, deps.secretValues) });
+      return;
+    }
+    // An account's run takes seconds: say so in the ack. The overview and the rest answer at once.
+    const runsPosture = target?.kind === 'account' || subcommand.kind === 'summary';
+    if (quickDecision && runsPosture) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: target?.kind === 'account' ? target.visibility : 'ephemeral' }) });
     else await ack();
     try {
       const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
@@ -93,12 +129,24 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
         await reply({ response_type: 'ephemeral', ...(await summaryThisWeek(deps)) });
         return;
       }
-      log.info({ via: decision.via, usergroupId: decision.usergroupId, visibility: subcommand.visibility }, 'posture run requested');
+      if (!target) return;
+      if (target.kind === 'answer') {
+        await reply({ response_type: 'ephemeral', ...maskMessageSecrets(target.message, deps.secretValues) });
+        return;
+      }
+      if (target.kind === 'overview' && deps.organization) {
+        const shown = await replyWithOverview({ secretValues: deps.secretValues, organization: deps.organization }, { scope: target.scope, visibility: target.visibility, replaceOriginal: false, reply, now: new Date() });
+        log.info({ via: decision.via, scope: target.scope, ...shown }, 'organization overview delivered');
+        return;
+      }
+      if (target.kind !== 'account') return;
+      log.info({ via: decision.via, usergroupId: decision.usergroupId, visibility: target.visibility, accountId: target.account?.id }, 'posture run requested');
       await runPostureForUser(deps, {
         trigger: 'command',
         userId: command.user_id,
         channelId: command.channel_id || null,
-        visibility: subcommand.visibility,
+        visibility: target.visibility,
+        ...(target.account ? { account: target.account } : {}),
         replaceOriginal: false,
         respond: reply,
         client,
