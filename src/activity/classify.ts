@@ -144,7 +144,7 @@ export function classifyRecord(record: unknown, context?: ClassifyContext): Clas
   const sessionContext = isObject(identity.sessionContext) ? (identity.sessionContext as SessionContextFields) : null;
   const centralizedRootSession =
     (sessionContext !== null && isAssumedRootFlag(sessionContext.assumedRoot)) ||
-    (accessKeyId !== null && context?.assumeRootAccessKeyIds !== undefined && context.assumeRootAccessKeyIds.has(accessKeyId));
+    (accessKeyId !== null && context?.assumeRootAccessKeyIds?.has(accessKeyId) === true);
 
   let kind: Exclude<RootEventKind, 'none'>;
   let severity: AlertSeverity;
@@ -208,7 +208,7 @@ function sessionMfa(sessionContext: SessionContextFields | null, accessKeyId: st
   const fromSession = sessionContext !== null && isObject(sessionContext.attributes) ? yesNo(sessionContext.attributes.mfaAuthenticated) : null;
   if (fromSession !== null) return fromSession;
   if (isObject(additionalEventData) && additionalEventData.MFAUsed !== undefined) return yesNo(additionalEventData.MFAUsed);
-  if (accessKeyId !== null && accessKeyId.startsWith('AKIA')) return false;
+  if (accessKeyId?.startsWith('AKIA')) return false;
   return null;
 }
 

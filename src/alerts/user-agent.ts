@@ -51,7 +51,7 @@ function awsCli(userAgent: string): string | null {
 }
 
 export function describeUserAgent(userAgent: string | null): string {
-  if (!userAgent || !userAgent.trim()) return 'unknown client';
+  if (!userAgent?.trim()) return 'unknown client';
   const agent = unwrap(userAgent);
   const cli = awsCli(agent);
   if (cli) return cli;

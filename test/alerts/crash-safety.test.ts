@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { fixtureRecord } from '../fixtures/cloudtrail/load.js';
-import { ALERT_CHANNEL as CHANNEL, botEnvironment, waitFor } from '../support/bot.js';
+import { botEnvironment, waitFor } from '../support/bot.js';
 
 const EVENTS = 10;
 const KILLS = 6;

@@ -235,7 +235,7 @@ describe('classify: inputs that cannot be read, and the exit code', () => {
     const notCloudTrail = tempFile('package.json', JSON.stringify({ name: 'x', version: '1.0.0' }));
     const empty = tempFile('empty.json', '');
     const brokenGzip = tempFile('cut.json.gz', gzipSync(fixtureFileText('root-check-mfa')).subarray(0, 20));
-    const run = await classify([tempDir + '/', notJson, notCloudTrail, empty, brokenGzip]);
+    const run = await classify([`${tempDir}/`, notJson, notCloudTrail, empty, brokenGzip]);
     expect(run.lines).toEqual([]);
     const messages = run.stderr.trimEnd().split('\n');
     expect(messages).toHaveLength(5);
