@@ -4,6 +4,7 @@ import { benchAckLatency } from './ack-latency.js';
 import { benchAlertLatency } from './alert-latency.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchClassifyThroughput } from './classify-throughput.js';
+import { benchOrgScan } from './org-scan.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 import { benchHealthcheckProbe } from './healthcheck-probe.js';
 
@@ -15,6 +16,7 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['catch-up', benchCatchUp],
   ['alert-latency', benchAlertLatency],
   ['healthcheck', benchHealthcheckProbe],
+  ['org-scan', benchOrgScan],
 ];
 
 const only = process.argv[2];

@@ -13,8 +13,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AccountsConfig } from './accounts-config.js';
-import { createAwsClients, sdkClientConfig, type AwsClientOptions, type AwsClients } from './clients.js';
+import { createAwsClients, sdkClientConfig, sharedRequestHandler, type AwsClientOptions, type AwsClients } from './clients.js';
 import { AwsCallError, awsErrorCode, MemberAccessError } from './errors.js';
 
 /** The one task policy the bot ever asks sts:AssumeRoot for: read-only audit of the member's root credentials. */
@@ -157,16 +158,26 @@ async function readOrganization(self: AwsClients): Promise<OrganizationTree> {
     }
   };
   const { Organization: organization } = await call('organizations:DescribeOrganization', () => organizations.send(new DescribeOrganizationCommand({})));
-  const accounts = await call('organizations:ListAccounts', () =>
+  // The account list (sequential pages) and the OU walk run side by side.
+  const accountsRead = call('organizations:ListAccounts', () =>
     allPages((NextToken) => organizations.send(new ListAccountsCommand({ NextToken })).then((page) => ({ items: page.Accounts, next: page.NextToken }))),
   );
+  accountsRead.catch(() => undefined);
   const roots = await call('organizations:ListRoots', () =>
     allPages((NextToken) => organizations.send(new ListRootsCommand({ NextToken })).then((page) => ({ items: page.Roots, next: page.NextToken }))),
   );
   const placement = new Map<string, { parentId: string; path: string; ancestors: string[] }>();
-  const pending = roots.map((root) => ({ parentId: root.Id ?? '', path: root.Name ?? 'Root', ancestors: [] as string[] }));
-  while (pending.length > 0) {
-    const parent = pending.shift()!;
+  // One level of the tree at a time, its parents read in parallel: calls per OU, wall time per level.
+  let level = roots.map((root) => ({ parentId: root.Id ?? '', path: root.Name ?? 'Root', ancestors: [] as string[] }));
+  while (level.length > 0) {
+    const next: typeof level = [];
+    await Promise.all(level.map((parent) => readParent(parent, next)));
+    level = next;
+  }
+  const accounts = await accountsRead;
+  return { managementAccountId: organization?.MasterAccountId ?? null, organizationId: organization?.Id ?? null, accounts, placement };
+
+  async function readParent(parent: { parentId: string; path: string; ancestors: string[] }, next: Array<{ parentId: string; path: string; ancestors: string[] }>): Promise<void> {
     const [units, children] = await Promise.all([
       call('organizations:ListOrganizationalUnitsForParent', () =>
         allPages((NextToken) =>
@@ -181,10 +192,9 @@ async function readOrganization(self: AwsClients): Promise<OrganizationTree> {
     ]);
     for (const child of children) if (child.Id) placement.set(child.Id, parent);
     for (const unit of units) {
-      if (unit.Id) pending.push({ parentId: unit.Id, path: `${parent.path}/${unit.Name ?? unit.Id}`, ancestors: [...parent.ancestors, unit.Id] });
+      if (unit.Id) next.push({ parentId: unit.Id, path: `${parent.path}/${unit.Name ?? unit.Id}`, ancestors: [...parent.ancestors, unit.Id] });
     }
   }
-  return { managementAccountId: organization?.MasterAccountId ?? null, organizationId: organization?.Id ?? null, accounts, placement };
 }
 
 function accountState(account: Account): string {
@@ -222,6 +232,14 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   let selfId: Promise<string> | null = null;
   let organization: { tree: Promise<OrganizationTree>; readAt: number } | null = null;
   let rootSts: STSClient | null = null;
+  // Member clients come and go per account; their connections stay in one pool for the life of this access.
+  const memberRequests = sharedRequestHandler(options.clientOptions);
+  const memberClientOptions: AwsClientOptions = { ...options.clientOptions, requestHandler: memberRequests };
+  // Every STS client of this access (one per member's AssumeRole, one for AssumeRoot) shares one adaptive send rate:
+  // a Throttling answer slows the whole scan's STS calls (the SDK's CUBIC limiter), and each retry waits with jitter,
+  // so a large organization does not turn STS's rate limit into a retry storm.
+  const stsRateLimiter = new DefaultRateLimiter();
+  const stsRetryStrategy = () => new AdaptiveRetryStrategy(stsMaxAttempts, { rateLimiter: stsRateLimiter });
 
   const selfAccountId = (): Promise<string> => {
     selfId ??= self.sts.send(new GetCallerIdentityCommand({})).then(
@@ -316,10 +334,10 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
         ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}),
       },
       ...(options.clientOptions.credentials ? { masterCredentials: options.clientOptions.credentials as never } : {}),
-      clientConfig: { ...sdkClientConfig({ ...options.clientOptions, maxAttempts: stsMaxAttempts }), credentials: undefined } as never,
+      clientConfig: { ...sdkClientConfig(memberClientOptions), credentials: undefined, retryStrategy: stsRetryStrategy() } as never,
     });
     const credentials = sharedCredentials(assumeRole, roleArn, now);
-    const clients = createAwsClients({ ...options.clientOptions, credentials });
+    const clients = createAwsClients({ ...memberClientOptions, credentials });
     return {
       accountId,
       clients,
@@ -333,7 +351,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
 
   async function rootAuditSession(accountId: string): Promise<RootAuditSession> {
     const endpoint = options.rootSessionEndpoint ?? options.clientOptions.endpoint;
-    rootSts ??= new STSClient(sdkClientConfig({ ...options.clientOptions, maxAttempts: stsMaxAttempts, ...(endpoint ? { endpoint } : {}) }));
+    rootSts ??= new STSClient({ ...sdkClientConfig({ ...memberClientOptions, ...(endpoint ? { endpoint } : {}) }), retryStrategy: stsRetryStrategy() });
     const issuedAt = now();
     const answer = await rootSts.send(
       new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_ROOT_TASK_POLICY_ARN }, DurationSeconds: ROOT_SESSION_SECONDS }),
@@ -344,7 +362,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
     // Kept before the first call with it, so the activity side can tell the bot's own audit from a person's root use.
     await options.recorder?.recordAuditSession({ accountId, accessKeyId: issued.AccessKeyId, issuedAt: issuedAt.toISOString(), expiresAt });
     const iam = new IAMClient({
-      ...sdkClientConfig({ ...options.clientOptions, ...(endpoint ? { endpoint } : {}) }),
+      ...sdkClientConfig({ ...memberClientOptions, ...(endpoint ? { endpoint } : {}) }),
       credentials: { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: new Date(expiresAt) },
     });
     return { accountId, iam, accessKeyId: issued.AccessKeyId, expiresAt, close: () => iam.destroy() };
@@ -358,6 +376,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
     close() {
       rootSts?.destroy();
       rootSts = null;
+      memberRequests.close();
     },
   };
 }

@@ -7,6 +7,9 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 
 export type AwsCredentialsOption = IAMClientConfig['credentials'];
 
@@ -23,6 +26,8 @@ export interface AwsClientOptions {
   requestTimeoutMs?: number;
   /** TCP connect timeout. Default 3000. */
   connectionTimeoutMs?: number;
+  /** One connection pool for many clients (sharedRequestHandler): a client's destroy leaves it open. */
+  requestHandler?: SharedRequestHandler;
   /** Called with every client made (main.ts: the metrics' error-counting middleware). */
   onClient?: (client: IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient) => void;
 }
@@ -44,6 +49,37 @@ const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 3_000;
 
+/** An HTTP handler that many clients use at once; `close` ends its sockets, a client's destroy does not. */
+export interface SharedRequestHandler {
+  handle: NodeHttpHandler['handle'];
+  updateHttpClientConfig: NodeHttpHandler['updateHttpClientConfig'];
+  httpHandlerConfigs: NodeHttpHandler['httpHandlerConfigs'];
+  destroy(): void;
+  close(): void;
+}
+
+/**
+ * One keep-alive connection pool for the clients of every member account: an organization scan makes clients per
+ * account, and a pool per client would open (in AWS: TLS-handshake) new connections to the same endpoints each time.
+ */
+export function sharedRequestHandler(options: Pick<AwsClientOptions, 'requestTimeoutMs' | 'connectionTimeoutMs'> & { maxSockets?: number }): SharedRequestHandler {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 128 };
+  const handler = new NodeHttpHandler({
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+    httpAgent: new HttpAgent(agentOptions),
+    httpsAgent: new HttpsAgent(agentOptions),
+  });
+  return {
+    handle: handler.handle.bind(handler),
+    updateHttpClientConfig: handler.updateHttpClientConfig.bind(handler),
+    httpHandlerConfigs: handler.httpHandlerConfigs.bind(handler),
+    destroy: () => undefined,
+    close: () => handler.destroy(),
+  };
+}
+
 /** The SDK settings every client of these options shares (timeouts, retries, endpoint, credentials). */
 export function sdkClientConfig(options: AwsClientOptions, region: string = options.region) {
   return {
@@ -51,7 +87,7 @@ export function sdkClientConfig(options: AwsClientOptions, region: string = opti
     retryMode: 'standard',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     // throwOnRequestTimeout: without it this SDK version only logs a warning when requestTimeout passes.
-    requestHandler: {
+    requestHandler: options.requestHandler ?? {
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       throwOnRequestTimeout: true,
