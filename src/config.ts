@@ -3,6 +3,7 @@ import { ConfigError, readWholeNumber, type Env } from './config-reader.js';
 import { readAlertsConfig, type AlertsConfig } from './alerts/config.js';
 import { readPollConfig, type PollConfig } from './activity/poll-config.js';
 import { parseSummaryConfig, type SummaryConfig } from './summary/config.js';
+import { parsePostureScanConfig, type PostureScanConfig } from './posture/scan-config.js';
 import { readAccountsConfig, type AccountsConfig } from './aws/accounts-config.js';
 
 export { ConfigError, type Env } from './config-reader.js';
@@ -53,6 +54,8 @@ export interface ServeConfig extends CheckCommandConfig {
   poll: PollConfig;
   /** The weekly summary's schedule and time zone (src/summary/config.ts). */
   summary: SummaryConfig;
+  /** POSTURE_SCHEDULE: the org-wide posture scan that keeps a snapshot per account. */
+  postureScan: PostureScanConfig;
 }
 
 /** Collects every problem before failing, so a user fixes the whole config in one go. */
@@ -168,13 +171,15 @@ export function loadServeConfig(env: Env): ServeConfig {
   const alerts = readAlertsConfig(env, { requireChannel: true });
   const poll = readPollConfig(env);
   const summary = parseSummaryConfig(env);
-  reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems);
+  const postureScan = parsePostureScanConfig(env);
+  reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems, ...postureScan.problems);
 
   const config: ServeConfig = {
     ...base,
     alerts: alerts.config,
     poll: poll.config,
     summary: summary.config,
+    postureScan: postureScan.config,
     dataDir: reader.optional('DATA_DIR') ?? './data',
     healthPort: mode === 'http' ? port : healthPort,
     slack: {

@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, describeFatalAwsError } from './aws/index.js';
-import { assessAccount, watchedAccountsAssessment } from './posture/index.js';
+import { assessAccount, assessAccounts, createOrganizationResults, watchedAccountsAssessment } from './posture/index.js';
 import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
@@ -130,6 +130,15 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   parts.add('the watched accounts', () => watched.close());
   const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
   const summarySources = storeSummarySources(store, { assessAll });
+  // The overview and `/aws-root-check <account>` read these: snapshots kept by the scheduled scan and on-demand runs.
+  const organization = createOrganizationResults({
+    listWatchedAccounts: () => watched.access.listWatchedAccounts(),
+    assess: (accounts, managementAccountId) =>
+      assessAccounts(accounts, { access: watched.access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000, managementAccountId }),
+    record: (report) => void store.savePostureSnapshot(report),
+    latestReports: () => store.latestPostureSnapshots(),
+    logger: logger.child({ component: 'posture-scan' }),
+  });
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
   const authorizer = createAuthorizer({
@@ -151,6 +160,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     runPosture: timedPostureRun(metrics, 'command', () => assessAccount(aws, config.posture)),
     describeRunError: describeFatalAwsError,
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId },
+    organization: { watchedAccounts: () => organization.watchedAccounts(), latestResults: () => organization.latestResults(), assessAccount: (accountId) => timedPostureRun(metrics, 'command', () => organization.assessAccount(accountId))() },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
   }, { customRoutes: operationsRoutes(operations) });
   const started = await startSlackApp(app, config.slack, options.listen);
@@ -185,6 +195,20 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     parts.add(`the activity source ${source.name}`, () => source.stop());
     await source.start();
   }
+
+  // The org-wide scan (POSTURE_SCHEDULE): a snapshot per account, so nothing a user asks for waits on every account.
+  // At start the account list is read at once; a store with no snapshot yet gets its first scan right away.
+  const scanOrganization = () => {
+    organization.scan().catch((error: unknown) => logger.error({ err: error }, `the organization posture scan failed: ${describeFatalAwsError(error)}`));
+  };
+  organization
+    .refreshAccounts()
+    .then(() => {
+      if (store.latestPostureSnapshots().length === 0) scanOrganization();
+    })
+    .catch((error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`));
+  const postureScan = cron.schedule(config.postureScan.schedule, scanOrganization, { name: 'posture-scan', noOverlap: true });
+  parts.add('the posture scan schedule', () => postureScan.stop());
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
     try {

@@ -1,0 +1,140 @@
+// The organization's latest posture, kept where the Slack side can read it at once: the watched accounts as last
+// listed, each account's newest stored snapshot and, when its last check failed, why. The scheduled scan and the
+// on-demand runs (one account, Refresh) both record through here, so the overview never waits on AWS.
+import type { WatchedAccount, WatchedAccountList } from '../aws/index.js';
+import type { Logger } from '../log.js';
+import type { AssessedAccount, PostureReport, PostureRunError } from './model.js';
+import type { OverviewAccount, OverviewInput } from './overview.js';
+
+export interface StoredReport {
+  accountId: string;
+  takenAt: string;
+  report: PostureReport;
+}
+
+export interface OrganizationResultsDeps {
+  listWatchedAccounts(): Promise<WatchedAccountList>;
+  /** assessAccounts over these accounts, results as they finish. */
+  assess(accounts: WatchedAccount[], managementAccountId: string | null): AsyncIterable<AssessedAccount>;
+  /** Keeps a report; `previous` is the account's newest stored one before it (null for its first). */
+  record(report: PostureReport, previous: PostureReport | null): void;
+  /** The newest stored report of each account. */
+  latestReports(): StoredReport[];
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface ScanOutcome {
+  accounts: number;
+  checked: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+}
+
+export interface OrganizationResults {
+  /** Lists the watched accounts again and checks every one; a scan already running is joined, not doubled. */
+  scan(): Promise<ScanOutcome>;
+  /** Lists the watched accounts again without checking them (at start, so commands know the accounts at once). */
+  refreshAccounts(): Promise<readonly OverviewAccount[]>;
+  /** Checks one watched account now and records it; rejects with the reason it could not be checked. */
+  assessAccount(accountId: string): Promise<PostureReport>;
+  watchedAccounts(): readonly OverviewAccount[];
+  latestResults(): OverviewInput[];
+}
+
+function overviewAccount(account: WatchedAccount): OverviewAccount {
+  return { id: account.id, alias: null, name: account.name, ouId: account.ouId, ouPath: account.ouPath ?? null };
+}
+
+export class AccountCheckError extends Error {
+  readonly userMessage: string;
+  constructor(accountId: string, readonly runError: PostureRunError) {
+    super(`account ${accountId} could not be checked: ${runError.message}`);
+    this.name = 'AccountCheckError';
+    this.userMessage = this.message;
+  }
+}
+
+export function createOrganizationResults(deps: OrganizationResultsDeps): OrganizationResults {
+  const now = deps.now ?? (() => new Date());
+  let list: WatchedAccountList | null = null;
+  let accounts: OverviewAccount[] = [];
+  const errors = new Map<string, { error: PostureRunError; at: string }>();
+  let running: Promise<ScanOutcome> | null = null;
+
+  async function refreshList(): Promise<WatchedAccountList> {
+    list = await deps.listWatchedAccounts();
+    accounts = list.accounts.map(overviewAccount);
+    const watched = new Set(accounts.map((account) => account.id));
+    for (const accountId of errors.keys()) if (!watched.has(accountId)) errors.delete(accountId);
+    return list;
+  }
+
+  function previousReports(): Map<string, PostureReport> {
+    return new Map(deps.latestReports().map((stored) => [stored.accountId, stored.report]));
+  }
+
+  function recordResult(result: AssessedAccount, previous: PostureReport | null): void {
+    if (result.posture.ok) {
+      deps.record(result.posture.report, previous);
+      errors.delete(result.account.id);
+    } else {
+      errors.set(result.account.id, { error: result.posture.error, at: now().toISOString() });
+    }
+  }
+
+  async function scanOnce(): Promise<ScanOutcome> {
+    const started = Date.now();
+    const watched = await refreshList();
+    const previous = previousReports();
+    let checked = 0;
+    let failed = 0;
+    for await (const result of deps.assess(watched.accounts, watched.managementAccountId)) {
+      recordResult(result, previous.get(result.account.id) ?? null);
+      if (result.posture.ok) checked += 1;
+      else failed += 1;
+    }
+    const outcome = { accounts: watched.accounts.length, checked, failed, skipped: watched.skipped.length, durationMs: Date.now() - started };
+    deps.logger.info(outcome, 'organization posture scan finished');
+    return outcome;
+  }
+
+  return {
+    scan() {
+      running ??= scanOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    async refreshAccounts() {
+      await refreshList();
+      return accounts;
+    },
+    async assessAccount(accountId) {
+      const watched = list ?? (await refreshList());
+      const account = watched.accounts.find((candidate) => candidate.id === accountId);
+      if (!account) throw new AccountCheckError(accountId, { message: 'it is not a watched account (WATCH_ACCOUNTS, WATCH_OUS, EXCLUDE_ACCOUNTS)' });
+      const previous = previousReports().get(accountId) ?? null;
+      for await (const result of deps.assess([account], watched.managementAccountId)) {
+        recordResult(result, previous);
+        if (result.posture.ok) return result.posture.report;
+        throw new AccountCheckError(accountId, result.posture.error);
+      }
+      throw new AccountCheckError(accountId, { message: 'the check returned no result' });
+    },
+    watchedAccounts: () => accounts,
+    latestResults() {
+      const stored = new Map(deps.latestReports().map((entry) => [entry.accountId, entry]));
+      return accounts.map((account): OverviewInput => {
+        const snapshot = stored.get(account.id);
+        const failure = errors.get(account.id);
+        if (failure && (!snapshot || Date.parse(failure.at) >= Date.parse(snapshot.takenAt))) {
+          return { account, result: { ok: false, error: failure.error }, checkedAt: failure.at };
+        }
+        if (snapshot) return { account, result: { ok: true, report: snapshot.report }, checkedAt: snapshot.takenAt };
+        return { account, result: null, checkedAt: null };
+      });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The scheduled org-wide scan end to end: the fake AWS organization, assessAccounts, a real SQLite store keeping a
+// snapshot per account, the overview built from those snapshots, and a finding that newly fails between two scans.
+import { describe, expect, test } from 'vitest';
+import { createAccountAccess, readAccountsConfig } from '../../src/aws/index.js';
+import { createLogger } from '../../src/log.js';
+import { assessAccounts, buildOverview, createOrganizationResults, newlyFailingFindings, type NewlyFailing } from '../../src/posture/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
+import { ACCOUNT_ID, addMember, createFakeOrganization, daysBefore, FAKE_CREDENTIALS, hardenedRootUser, rootWithActiveKeysUsedYesterday } from '../fakes/aws/index.js';
+import { tempDir } from '../store/helpers.js';
+import { useFakeAws } from '../support/fake-aws.js';
+
+const aws = useFakeAws();
+const POSTURE = { rootUsedFailDays: 1, rootUsedWarnDays: 90, credentialReportMaxAgeHours: 4 };
+const HARDENED = '210000000001';
+const ROOT_KEY = '210000000002';
+const NO_ROLE = '210000000003';
+
+describe('the organization scan', () => {
+  test('keeps a snapshot per account, serves the overview from them, and finds what newly fails on the next scan', async () => {
+    const now = new Date();
+    aws.fake.state.organizationsFeatures = { organizationId: 'o-exampleorgid1', enabledFeatures: ['RootCredentialsManagement', 'RootSessions'] };
+    const organization = createFakeOrganization(ACCOUNT_ID);
+    organization.units.push({ id: 'ou-ex4m-prod0001', name: 'Prod', parentId: organization.rootId });
+    addMember(organization, { id: HARDENED, name: 'prod-eu', parentId: 'ou-ex4m-prod0001' });
+    addMember(organization, { id: ROOT_KEY, name: 'legacy', aws: { ...rootWithActiveKeysUsedYesterday(now), accountId: ROOT_KEY } });
+    addMember(organization, { id: NO_ROLE, name: 'sandbox', roles: [] });
+    addMember(organization, { id: '210000000004', name: 'old', state: 'SUSPENDED' });
+    aws.fake.organization = organization;
+
+    const dir = tempDir('arg-scan-');
+    const store = openSqliteStore({ dataDir: dir.path });
+    const { config } = readAccountsConfig({ WATCH_ACCOUNTS: 'organization' });
+    const access = createAccountAccess({ self: aws.clients, clientOptions: { region: 'us-east-1', endpoint: aws.fake.url, credentials: FAKE_CREDENTIALS, maxAttempts: 3 }, config });
+    const alerts: NewlyFailing[] = [];
+    const results = createOrganizationResults({
+      listWatchedAccounts: () => access.listWatchedAccounts(),
+      assess: (accounts, managementAccountId) =>
+        assessAccounts(accounts, { access, posture: POSTURE, concurrency: 2, accountTimeoutMs: 20_000, managementAccountId, gather: { credentialReportPolling: { initialDelayMs: 5 } } }),
+      record: (report, previous) => {
+        store.savePostureSnapshot(report);
+        const worse = newlyFailingFindings(previous, report);
+        if (worse) alerts.push(worse);
+      },
+      latestReports: () => store.latestPostureSnapshots(),
+      logger: createLogger({ level: 'silent', secretValues: [] }),
+    });
+    try {
+      const first = await results.scan();
+      expect(first).toMatchObject({ accounts: 4, skipped: 1 });
+      expect(new Set(store.latestPostureSnapshots().map((snapshot) => snapshot.accountId))).toEqual(new Set([ACCOUNT_ID, HARDENED, ROOT_KEY, NO_ROLE]));
+      expect(alerts).toEqual([]);
+
+      const overview = buildOverview(results.latestResults());
+      expect(overview.totals.accounts).toBe(4);
+      const legacy = overview.lines.find((line) => line.account.id === ROOT_KEY);
+      expect(legacy?.standing).toBe('failing');
+      expect(legacy?.failing.map((finding) => finding.id)).toContain('root-no-access-keys');
+      expect(overview.lines.find((line) => line.account.id === HARDENED)?.account).toMatchObject({ name: 'prod-eu', ouPath: 'Root/Prod' });
+      // Nothing was checked to answer the overview: it came from the store.
+      const callsBefore = aws.fake.requests.length;
+      results.latestResults();
+      expect(aws.fake.requests.length).toBe(callsBefore);
+
+      // Someone creates an access key for prod-eu's root user; the next scan says so, with the evidence.
+      organization.rootSessions.rootUsers.set(HARDENED, {
+        ...hardenedRootUser(HARDENED, now),
+        accessKeys: [{ accessKeyId: 'AKIANEWROOTKEY000001', status: 'Active', createDate: daysBefore(now, 0.01), lastUsed: null }],
+      });
+      await results.scan();
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.accountId).toBe(HARDENED);
+      expect(alerts[0]?.findings.map((finding) => finding.id)).toEqual(['root-no-access-keys']);
+      expect(alerts[0]?.findings[0]?.evidence).toMatch(/access key/);
+      expect(store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId: HARDENED })).toHaveLength(2);
+    } finally {
+      access.close();
+      store.close();
+      dir.remove();
+    }
+  }, 60_000);
+});
