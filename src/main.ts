@@ -10,7 +10,8 @@ import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
-import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
+import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, outboxDeliveryMetrics, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
+import { takeShutdownRecordSeconds, writeShutdownRecord } from './shutdown-record.js';
 
 // A stat() every few seconds costs nothing and bounds how much is written to a deleted file.
 const STORE_FILE_CHECK_INTERVAL_MS = 5_000;
@@ -107,7 +108,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     pollerAws.destroy();
   });
 
-  const senderClient = createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger });
+  const delivery = outboxDeliveryMetrics(metrics);
+  delivery.setLastShutdownSeconds(takeShutdownRecordSeconds(config.dataDir));
+  // Aborted on shutdown: a hung post must not hold the process past the container's grace period.
+  const senderRequests = new AbortController();
+  const senderClient = createSenderWebClient({ token: config.slack.botToken, slackApiUrl: config.slack.apiUrl, logger, abortSignal: senderRequests.signal });
   const pollIntervalMs = scheduleIntervalMs(config.poll.schedule);
   const readiness = createReadiness({
     // A query that answers, on the file the bot opened.
@@ -118,10 +123,13 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const operations = { metrics, readiness, logger: logger.child({ component: 'operations' }) };
   const sender = createOutboxSender({
     store,
-    messenger: countSlackErrors(webClientMessenger(senderClient), metrics),
+    // The history lookup keeps a post Slack accepted just before a crash (or before the database was lost) from going out twice.
+    messenger: countSlackErrors(webClientMessenger(senderClient, { findPostsInHistory: true }), metrics),
     render: createOutboxRenderer({ failedLoginBurstThreshold: config.alerts.failedLoginBurstThreshold }),
     defaultChannel: alertChannel,
     logger,
+    abortInFlight: () => senderRequests.abort(),
+    events: delivery.senderEvents,
   });
 
   // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.
@@ -265,8 +273,18 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     fatal,
     stop() {
       stopping ??= (async () => {
+        const stopStartedMs = Date.now();
+        // The sender first, alongside the rest: it finishes only the post in flight (SIGKILL follows SIGTERM within 10 s).
+        const senderStopped = sender.stop();
         await parts.stopAll();
-        logger.info('aws-root-guard stopped');
+        await senderStopped;
+        const shutdownMs = Date.now() - stopStartedMs;
+        try {
+          writeShutdownRecord(config.dataDir, { stoppedAt: new Date(), durationMs: shutdownMs });
+        } catch (error) {
+          logger.warn({ err: error }, 'could not record the shutdown duration in DATA_DIR');
+        }
+        logger.info({ shutdownMs }, 'aws-root-guard stopped');
       })();
       return stopping;
     },

@@ -34,12 +34,9 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'views.update': [],
   'views.push': [],
   'auth.test': [],
-};
-
-/** Methods used only by opt-in features: their scopes stay out of the default manifest, which explains them. */
-const OPT_IN_METHOD_SCOPES: Record<string, { scopes: string[]; feature: string }> = {
-  // The alert outbox's findPostsInHistory (off by default): find a post Slack accepted before a crash.
-  'conversations.history': { scopes: ['channels:history', 'groups:history'], feature: 'findPostsInHistory' },
+  // The outbox's history lookup (a post Slack accepted before a crash): public and private alert channels.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
 };
 
 function sourceFiles(directory: string): string[] {
@@ -101,24 +98,14 @@ describe('manifest.yml', () => {
 
   it('asks for exactly the bot scopes the code needs', () => {
     const { methods, usesSlashCommand } = calledMethods();
-    const unknown = [...methods].filter((method) => !(method in METHOD_SCOPES) && !(method in OPT_IN_METHOD_SCOPES));
+    const unknown = [...methods].filter((method) => !(method in METHOD_SCOPES));
     expect(unknown, 'add these Web API methods and their scopes to METHOD_SCOPES').toEqual([]);
     const needed = new Set([...methods].flatMap((method) => METHOD_SCOPES[method] ?? []));
     if (usesSlashCommand) needed.add('commands');
     // Sanity: the scan found the calls it must find.
     expect(methods).toContain('usergroups.users.list');
     expect(methods).toContain('chat.postMessage');
+    expect(methods).toContain('conversations.history');
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
-  });
-
-  it('explains the scopes of opt-in features in comments instead of asking for them', () => {
-    const { methods } = calledMethods();
-    for (const [method, { scopes }] of Object.entries(OPT_IN_METHOD_SCOPES)) {
-      if (!methods.has(method)) continue;
-      for (const scope of scopes) {
-        expect(manifest.oauth_config.scopes.bot).not.toContain(scope);
-        expect(manifestText).toMatch(new RegExp(`#.*${scope.replace('.', '\\.')}`));
-      }
-    }
   });
 });

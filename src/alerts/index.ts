@@ -26,6 +26,7 @@ export { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention,
 export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';
 export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
-export { createOutboxSender, outboxKey, type BackoffPolicy, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
+export { createOutboxSender, type BackoffPolicy, type OutboxSenderEvents, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
+export { outboxKeyFor, type OutboxKeyContext } from './outbox-key.js';
 export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type HeadlineAlert, type TitledAlert } from './title.js';
 export { describeUserAgent } from './user-agent.js';

@@ -23,8 +23,10 @@ export interface MessageUpdate {
 export interface PostedMessageQuery {
   channel: string;
   outboxKey: string;
-  /** The send began at this time: only look at messages posted since (minus clock skew). */
+  /** The message cannot be older than this (its row's creation, or its first event): only look at messages posted since (minus clock skew). */
   postedAfter: Date;
+  /** A thread reply: look in this thread (conversations.replies) rather than the channel (conversations.history). */
+  threadTs?: string;
 }
 
 export interface SlackMessenger {
@@ -35,6 +37,7 @@ export interface SlackMessenger {
   /**
    * Looks for a message this bot posted with the given outbox key, or null. Optional: it needs the
    * channels:history / groups:history scopes. Without it an interrupted post is posted again.
+   * Throws @slack/web-api errors (missing_scope, not_in_channel, 5xx) like the other calls.
    */
   findPostedMessage?(query: PostedMessageQuery): Promise<SlackMessageRef | null>;
 }

@@ -3,25 +3,37 @@
 // Order and pace: rows go oldest first, new alerts ahead of everything else; a thread reply or a
 // chat.update waits until its parent is posted (the store only hands out rows whose parent has a ts).
 // Posts to one channel are spaced by channelIntervalMs (Slack allows about one message per second per
-// channel); a 429's Retry-After pauses every send for that long.
+// channel).
 //
-// Failures never crash the loop: 5xx and network errors back off exponentially; a setup problem
-// (channel_not_found, not_in_channel, invalid_auth, …) is logged as an error naming the fix and retried
-// with a long backoff, pausing that channel (or the whole workspace) meanwhile; a message Slack refuses
-// for good is posted as plain text if its blocks were the problem, else marked failed.
+// Outages keep the order: a 429 pauses every send for its Retry-After, and a 5xx or network error pauses
+// every send with a backoff that doubles while Slack keeps failing. No row backs off on its own (which
+// would send the oldest rows, with the most failed attempts, last): after a pause the oldest due row goes
+// first, as the one probe; only when it succeeds do the rest follow, in order. One pass runs at a time, so
+// a failing Slack sees at most one request at a time.
+//
+// Other failures never crash the loop either: a setup problem (channel_not_found, not_in_channel,
+// invalid_auth, …) is logged as an error naming the fix and retried with a long backoff, pausing that
+// channel (or the whole workspace) meanwhile; a message Slack refuses for good is posted as plain text if
+// its blocks were the problem, else marked failed.
 //
 // Exactly once: a row is marked "sending" (committed) before the call, and "sent" with Slack's channel
 // and ts in one transaction after it. What remains is the moment between Slack accepting a post and that
 // commit (a crash, or a network error after the request left). The row then stays "sending" (or is
 // flagged uncertain), and before posting it again the sender asks the messenger to look for it: every
-// post carries metadata with its outbox key, and the WebClient messenger can search conversations.history
-// for it when given the history scopes. Without them the message is posted again: at-least-once for
-// that window only. Updates are idempotent and simply repeat.
+// post carries metadata with its outbox key (outbox-key.ts), and the WebClient messenger searches the
+// channel history for it. The same search runs for an alert whose first event is older than the store:
+// a store rebuilt after the database was lost must not post the lookback again. Without the history
+// scopes the message is posted again: at-least-once for that window only. Updates are idempotent and
+// simply repeat.
+//
+// Stopping finishes the message in flight and leaves the rest pending; a request still hanging after
+// stopGraceMs is aborted (abortInFlight), and its row is checked in the history at the next start.
 import type { AnyBlock } from '@slack/types';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { OUTBOX_METADATA_EVENT_TYPE, type SlackMessenger } from './messenger.js';
-import type { OutboxMessage, SlackMessageRef } from './model.js';
+import type { AlertRecord, OutboxMessage, SlackMessageRef } from './model.js';
+import { outboxKeyFor } from './outbox-key.js';
 import { BLOCKS_REJECTED_CODES, classifySlackError, type SlackFailure } from './slack-errors.js';
 
 export interface RenderedMessage {
@@ -51,12 +63,25 @@ export interface OutboxSenderOptions {
   random?: () => number;
   /** Minimum gap between two posts to one channel. Default 1100 ms (Slack: 1 message per second per channel, plus a margin). */
   channelIntervalMs?: number;
-  /** 5xx and network errors. Default 2 s doubling to 5 min. */
+  /** The pause of every send after a 5xx or network error, doubling while Slack keeps failing. Default 2 s doubling to 30 s. */
   transientBackoff?: BackoffPolicy;
   /** Setup problems and unknown errors. Default 1 min doubling to 1 h. */
   setupBackoff?: BackoffPolicy;
   /** The run loop looks for new rows at least this often, even if nobody calls wake(). Default 5 s. */
   idlePollMs?: number;
+  /** How long stop() lets the message in flight finish before calling abortInFlight. Default 2 s. */
+  stopGraceMs?: number;
+  /** Cancels the messenger's requests in flight (an AbortController behind the WebClient's fetch). */
+  abortInFlight?: () => void;
+  /** Counts what the sender does about crashes and outages (metrics). */
+  events?: OutboxSenderEvents;
+}
+
+export interface OutboxSenderEvents {
+  /** A post that may have reached Slack was found in the channel history and recorded instead of posted again. */
+  foundInHistory?(row: OutboxMessage): void;
+  /** Sends resumed after a pause for an outage; `rows` are those waiting at that moment. */
+  resumedAfterPause?(rows: number): void;
 }
 
 export interface SendPassResult {
@@ -75,21 +100,17 @@ export interface OutboxSender {
   start(): void;
   /** Something was enqueued: send it now rather than at the next poll. */
   wake(): void;
-  /** Finishes the message in flight and stops the loop. */
+  /** Finishes the message in flight (aborting it after stopGraceMs), leaves the rest pending, and stops the loop. */
   stop(): Promise<void>;
 }
 
-const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 5 * 60_000 };
+const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 30_000 };
 const DEFAULT_SETUP: BackoffPolicy = { baseMs: 60_000, capMs: 60 * 60_000 };
 
 /** attempt 0 waits about baseMs, doubling up to capMs; the last quarter is random so retries spread out. */
 function backoffMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
   const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(exponential * (0.75 + 0.25 * random()));
-}
-
-export function outboxKey(storeId: string, outboxId: number): string {
-  return `${storeId}:${outboxId}`;
 }
 
 type Outcome = 'sent' | 'retried' | 'failed' | 'deferred' | 'skipped';
@@ -103,11 +124,17 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   const transientBackoff = options.transientBackoff ?? DEFAULT_TRANSIENT;
   const setupBackoff = options.setupBackoff ?? DEFAULT_SETUP;
   const idlePollMs = options.idlePollMs ?? 5_000;
+  const stopGraceMs = options.stopGraceMs ?? 2_000;
   const log = logger.child({ component: 'outbox-sender' });
 
   const lastPostAtMs = new Map<string, number>();
   const channelPausedUntilMs = new Map<string, number>();
   let workspacePausedUntilMs = 0;
+  // Consecutive 5xx / network failures: the outage pause doubles with each, and a success resets it.
+  let outageFailures = 0;
+  let pausedForOutage = false;
+  let stopping = false;
+  let stopCall: Promise<void> | null = null;
   let recovered = false;
   let currentPass: Promise<SendPassResult> | null = null;
 
@@ -133,20 +160,40 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     return 'retried';
   }
 
+  /**
+   * Pauses every send and retries the row when the pause ends: at the same instant (one clock reading), so it is
+   * due again with the rows behind it and the order decides; a row due a millisecond later would lose its place.
+   */
+  async function pauseForOutage(row: OutboxMessage, error: string, delayMs: number, uncertain: boolean): Promise<Outcome> {
+    workspacePausedUntilMs = Math.max(workspacePausedUntilMs, clock().getTime() + delayMs);
+    pausedForOutage = true;
+    store.markOutboxRetry(row.id, { error, nextAttemptAt: new Date(workspacePausedUntilMs), uncertain });
+    return 'retried';
+  }
+
+  /** A call went through: the outage (if any) is over. */
+  function slackAnswered(): void {
+    outageFailures = 0;
+    if (!pausedForOutage) return;
+    pausedForOutage = false;
+    const waiting = store.outboxCounts().pending;
+    log.info({ waiting }, 'outbox: Slack answers again; sending what waited, oldest first');
+    options.events?.resumedAfterPause?.(waiting);
+  }
+
   async function handleFailure(row: OutboxMessage, channel: string, failure: SlackFailure, isPost: boolean): Promise<Outcome> {
     const context = { outboxId: row.id, kind: row.kind, alertId: row.alertId, channel, attempts: row.attempts + 1 };
     switch (failure.kind) {
       case 'rate-limited': {
-        const delayMs = failure.retryAfterSeconds * 1000;
-        workspacePausedUntilMs = Math.max(workspacePausedUntilMs, clock().getTime() + delayMs);
         log.warn({ ...context, retryAfterSeconds: failure.retryAfterSeconds }, 'outbox: Slack rate limit; pausing all sends for Retry-After');
         // A 429 is refused before any work is done: never uncertain.
-        return retry(row, failure.detail, delayMs, false);
+        return pauseForOutage(row, failure.detail, failure.retryAfterSeconds * 1000, false);
       }
       case 'transient': {
-        const delayMs = backoffMs(row.attempts, transientBackoff, random);
-        log.warn({ ...context, retryInMs: delayMs }, `outbox: ${failure.detail}; retrying`);
-        return retry(row, failure.detail, delayMs, failure.mayHaveReachedSlack && isPost);
+        const delayMs = backoffMs(outageFailures, transientBackoff, random);
+        outageFailures += 1;
+        log.warn({ ...context, retryInMs: delayMs }, `outbox: ${failure.detail}; pausing all sends, then trying the oldest message first`);
+        return pauseForOutage(row, failure.detail, delayMs, failure.mayHaveReachedSlack && isPost);
       }
       case 'setup': {
         const delayMs = backoffMs(row.attempts, setupBackoff, random);
@@ -169,7 +216,18 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
   }
 
-  async function deliver(row: OutboxMessage, channel: string, content: RenderedMessage, withBlocks: boolean): Promise<SlackMessageRef> {
+  /**
+   * Since when a post may already be in Slack, or null if it cannot be: a send that may have reached Slack
+   * (since the row was made), or an alert whose first event is older than this store (since that event).
+   */
+  function mayAlreadyBePostedSince(row: OutboxMessage, alert: AlertRecord | null): Date | null {
+    const since: number[] = [];
+    if (row.uncertain) since.push(Date.parse(row.createdAt));
+    if (alert && row.kind !== 'event-record' && alert.firstEventTime < store.createdAt) since.push(Date.parse(alert.firstEventTime));
+    return since.length > 0 ? new Date(Math.min(...since)) : null;
+  }
+
+  async function deliver(row: OutboxMessage, key: string, channel: string, content: RenderedMessage, withBlocks: boolean): Promise<SlackMessageRef> {
     const blocks = withBlocks && content.blocks ? { blocks: content.blocks } : {};
     if (row.kind === 'alert-update') {
       if (!row.parent) throw new Error(`outbox row ${row.id} is an update without a posted parent`);
@@ -180,7 +238,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       text: content.text,
       ...blocks,
       ...(row.parent ? { thread_ts: row.parent.ts } : {}),
-      metadata: { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { outbox_key: outboxKey(store.storeId, row.id), kind: row.kind } },
+      metadata: { event_type: OUTBOX_METADATA_EVENT_TYPE, event_payload: { outbox_key: key, kind: row.kind } },
     });
   }
 
@@ -197,18 +255,27 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     if (isPost) {
       const waitMs = (lastPostAtMs.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - nowMs;
       if (waitMs > 0) await sleep(waitMs);
+      if (stopping) return 'skipped';
     }
 
-    if (row.uncertain && isPost && messenger.findPostedMessage) {
+    const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+    const key = outboxKeyFor(row, { storeId: store.storeId, alert });
+    const postedSince = isPost ? mayAlreadyBePostedSince(row, alert) : null;
+    if (postedSince && messenger.findPostedMessage) {
       try {
-        const found = await messenger.findPostedMessage({ channel, outboxKey: outboxKey(store.storeId, row.id), postedAfter: new Date(row.sendingSince ?? row.createdAt) });
+        const found = await messenger.findPostedMessage({ channel, outboxKey: key, postedAfter: postedSince, ...(row.parent ? { threadTs: row.parent.ts } : {}) });
+        slackAnswered();
         if (found) {
           store.markOutboxSent(row.id, found, clock());
-          log.info({ outboxId: row.id, kind: row.kind, channel, ts: found.ts }, 'outbox: an interrupted post had reached Slack; recorded it without posting again');
+          log.info({ outboxId: row.id, kind: row.kind, channel, ts: found.ts }, 'outbox: the message was already in Slack (an interrupted post, or an alert of a store before this one); recorded it without posting again');
+          options.events?.foundInHistory?.(row);
           return 'sent';
         }
       } catch (error) {
-        log.warn({ outboxId: row.id, err: error }, 'outbox: could not look for an interrupted post in the channel history; posting it again');
+        const failure = classifySlackError(error);
+        // Slack is down or busy: the lookup waits with the rest rather than posting blind.
+        if (failure.kind === 'transient' || failure.kind === 'rate-limited') return handleFailure(row, channel, failure, false);
+        log.error({ outboxId: row.id, kind: row.kind, channel, err: error }, `outbox: could not look for the message in the channel history (${failure.kind === 'setup' ? `${failure.code}: the bot needs the channels:history and groups:history scopes and membership in the channel` : failure.detail}); posting it, which may repeat it`);
       }
     }
 
@@ -226,19 +293,20 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     let result: SlackMessageRef;
     try {
       try {
-        result = await deliver(row, channel, content, true);
+        result = await deliver(row, key, channel, content, true);
       } catch (error) {
         const failure = classifySlackError(error);
         // Refused blocks must not cost an alert: post the text alone (an update would drop its buttons, so it fails instead).
         if (!(failure.kind === 'rejected' && BLOCKS_REJECTED_CODES.has(failure.code) && isPost && content.blocks)) throw error;
         log.error({ outboxId: row.id, kind: row.kind, code: failure.code }, 'outbox: Slack refused the message blocks; posting the text alone');
-        result = await deliver(row, channel, content, false);
+        result = await deliver(row, key, channel, content, false);
       }
     } catch (error) {
       if (isPost) lastPostAtMs.set(channel, clock().getTime());
       return handleFailure(row, channel, classifySlackError(error), isPost);
     }
     if (isPost) lastPostAtMs.set(channel, clock().getTime());
+    slackAnswered();
     try {
       store.markOutboxSent(row.id, result, clock());
     } catch (error) {
@@ -255,7 +323,8 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     const result: SendPassResult = { sent: 0, retried: 0, failed: 0, deferred: 0, nextWakeAt: null };
     const seen = new Set<number>();
     for (;;) {
-      if (workspacePausedUntilMs > clock().getTime()) break;
+      // Stopping: the message in flight was the last one; the rest stays pending for the next start.
+      if (stopping || workspacePausedUntilMs > clock().getTime()) break;
       // Fresh each time: a sent alert post releases its replies, and new rows may have arrived.
       const due = store.dueOutbox(clock(), 20).filter((row) => !seen.has(row.id));
       const row = due[0];
@@ -317,11 +386,27 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       wakeRequested = true;
       wakeLoop?.();
     },
-    async stop() {
-      stopped = true;
-      wakeLoop?.();
-      await loop;
-      loop = null;
+    stop() {
+      // One stop at a time: main.ts stops the sender first and again with the rest.
+      stopCall ??= (async () => {
+        stopped = true;
+        stopping = true;
+        wakeLoop?.();
+        const inFlight = Promise.all([loop, currentPass?.catch(() => undefined)]);
+        const grace = setTimeout(() => {
+          log.warn({ graceMs: stopGraceMs }, 'outbox: stopping; aborting the Slack request still in flight (its message is checked in the history at the next start)');
+          options.abortInFlight?.();
+        }, stopGraceMs);
+        try {
+          await inFlight;
+        } finally {
+          clearTimeout(grace);
+          loop = null;
+          stopping = false;
+          stopCall = null;
+        }
+      })();
+      return stopCall;
     },
   };
 }

@@ -14,6 +14,8 @@ export interface SenderWebClientOptions {
   slackApiUrl?: string;
   timeoutMs?: number;
   logger?: Logger;
+  /** Aborting it cancels every request in flight (shutdown: a hung post must not hold the process). */
+  abortSignal?: AbortSignal;
 }
 
 /** The WebClient settings the outbox sender relies on; use these for any client you pass to webClientMessenger. */
@@ -23,8 +25,14 @@ export function senderWebClientOptions(options: Omit<SenderWebClientOptions, 'to
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: options.timeoutMs ?? 15_000,
+    ...(options.abortSignal ? { fetch: abortableFetch(options.abortSignal) } : {}),
     ...(options.logger ? { logger: pinoAsSlackLogger(options.logger) } : { logLevel: LogLevel.ERROR }),
   };
+}
+
+/** fetch that also gives up when `abortSignal` fires, besides the WebClient's own per-request timeout signal. */
+function abortableFetch(abortSignal: AbortSignal): typeof fetch {
+  return (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, abortSignal]) : abortSignal });
 }
 
 /** A WebClient for the outbox sender (a separate instance from Bolt's, whose retry settings differ). */
@@ -35,13 +43,16 @@ export function createSenderWebClient(options: SenderWebClientOptions): WebClien
 export interface WebClientMessengerOptions {
   /**
    * After a crash between Slack accepting a post and the store recording it, look for the post with
-   * conversations.history before posting again. Needs channels:history (and groups:history for private
-   * channels) and membership in the channel; off by default.
+   * conversations.history (conversations.replies for a thread reply) before posting again. Needs
+   * channels:history (and groups:history for private channels) and membership in the channel.
    */
   findPostsInHistory?: boolean;
-  /** Pages of history to read when looking (each up to 100 messages). */
+  /** Pages of history to read when looking (each up to HISTORY_PAGE_SIZE messages). Default 5. */
   historyPages?: number;
 }
+
+/** Slack recommends pages of at most 200 messages. */
+const HISTORY_PAGE_SIZE = 200;
 
 function messageRef(channel: unknown, ts: unknown, fallbackChannel: string): SlackMessageRef {
   if (typeof ts !== 'string' || ts.length === 0) throw new Error('Slack accepted the message but answered without a ts');
@@ -78,8 +89,10 @@ export function webClientMessenger(client: WebClient, options: WebClientMessenge
       // Slack ts are seconds since the epoch; a minute of slack for clock skew between us and Slack.
       const oldest = ((query.postedAfter.getTime() - 60_000) / 1000).toFixed(6);
       let cursor: string | undefined;
-      for (let page = 0; page < (options.historyPages ?? 3); page++) {
-        const history = await client.conversations.history({ channel: query.channel, oldest, include_all_metadata: true, limit: 100, ...(cursor ? { cursor } : {}) });
+      for (let page = 0; page < (options.historyPages ?? 5); page++) {
+        // include_all_metadata: without it Slack leaves the metadata out of the messages.
+        const window = { channel: query.channel, oldest, include_all_metadata: true, limit: HISTORY_PAGE_SIZE, ...(cursor ? { cursor } : {}) };
+        const history = query.threadTs ? await client.conversations.replies({ ...window, ts: query.threadTs }) : await client.conversations.history(window);
         for (const message of history.messages ?? []) {
           const payload = message.metadata?.event_payload as Record<string, unknown> | undefined;
           if (message.metadata?.event_type === OUTBOX_METADATA_EVENT_TYPE && payload?.outbox_key === query.outboxKey && message.ts) return { channel: query.channel, ts: message.ts };

@@ -247,6 +247,7 @@ function createOwnerOnlyDatabaseFile(path: string): void {
 
 class SqliteStoreImpl implements SqliteStore {
   readonly storeId: string;
+  readonly createdAt: string;
   private readonly clock: () => Date;
   private readonly grouping: GroupingPolicy;
   private readonly shouldAlert: (event: RootEvent) => boolean;
@@ -262,13 +263,15 @@ class SqliteStoreImpl implements SqliteStore {
     this.grouping = { ...DEFAULT_GROUPING_POLICY, ...options.grouping };
     this.shouldAlert = options.shouldAlert ?? (() => true);
     this.statements = prepareStatements(db);
-    this.storeId = this.write(() => {
-      const existing = db.prepare(`SELECT value FROM store_meta WHERE key = 'store_id'`).get() as Row | undefined;
+    // A store made before created_at was kept counts from its first open by this build.
+    const meta = (key: string, initial: () => string): string => {
+      const existing = db.prepare(`SELECT value FROM store_meta WHERE key = ?`).get(key) as Row | undefined;
       if (existing) return text(existing, 'value');
-      const created = randomUUID();
-      db.prepare(`INSERT INTO store_meta (key, value) VALUES ('store_id', ?)`).run(created);
+      const created = initial();
+      db.prepare(`INSERT INTO store_meta (key, value) VALUES (?, ?)`).run(key, created);
       return created;
-    });
+    };
+    [this.storeId, this.createdAt] = this.write(() => [meta('store_id', () => randomUUID()), meta('created_at', () => this.now())]);
     // A write on every open: a database SQLite fell back to opening read-only fails here, not at the first alert.
     this.write(() => db.prepare(`INSERT INTO store_meta (key, value) VALUES ('opened_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(this.now()));
   }
@@ -848,10 +851,12 @@ function prepareStatements(db: Database) {
     outboxStateById: prepare(`SELECT state, uncertain FROM outbox WHERE id = ?`),
     pendingAlertUpdate: prepare(`SELECT id FROM outbox WHERE alert_id = ? AND kind = 'alert-update' AND state = 'pending' LIMIT 1`),
     getOutbox: prepare(`${OUTBOX_SELECT} WHERE o.id = ?`),
+    // New alerts in the order their first events happened (Regions' batches interleave, most of all after an
+    // outage), then everything else in the order it was queued.
     dueOutbox: prepare(
-      `${OUTBOX_SELECT}
+      `${OUTBOX_SELECT} LEFT JOIN alerts a ON a.id = o.alert_id AND o.kind = 'alert-post'
        WHERE o.state = 'pending' AND o.next_attempt_at <= @now AND (o.parent_id IS NULL OR p.state = 'sent')
-       ORDER BY o.priority, o.id LIMIT @limit`,
+       ORDER BY o.priority, a.first_event_time, o.id LIMIT @limit`,
     ),
     nextDue: prepare(
       `SELECT MIN(o.next_attempt_at) AS next_due FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id

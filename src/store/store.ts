@@ -95,8 +95,10 @@ export interface StoredUnreadableRecord {
 }
 
 export interface Store extends IngestSink, PollSink, AuditSessionRecorder {
-  /** A random id made when the store was created: outbox keys (`<storeId>:<outboxId>`) are unique across stores. */
+  /** A random id made when the store was created: outbox keys that name a row (`<storeId>:<outboxId>`) are unique across stores. */
   readonly storeId: string;
+  /** When the store was created (ISO): a root event older than this may have been alerted by a store before it. */
+  readonly createdAt: string;
 
   // --- root events ---
   getEvent(eventId: string): StoredRootEvent | null;
@@ -135,7 +137,7 @@ export interface Store extends IngestSink, PollSink, AuditSessionRecorder {
   // --- outbox ---
   getOutboxMessage(id: number): OutboxMessage | null;
   listOutbox(options?: { state?: OutboxMessage['state']; alertId?: number }): OutboxMessage[];
-  /** Pending rows due at `now` whose parent (if any) is sent, in send order (priority, then age). */
+  /** Pending rows due at `now` whose parent (if any) is sent, in send order: new alerts by first event time, then the rest by age. */
   dueOutbox(now: Date, limit: number): OutboxMessage[];
   /** When the next pending row with a sent (or no) parent becomes due, or null. */
   nextOutboxDueAt(): string | null;

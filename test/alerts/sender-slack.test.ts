@@ -2,10 +2,11 @@
 // wire-level fake Slack: what goes over HTTP, and how the sender copes with Slack's failure answers.
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledgeAlert, createOutboxSender, createSenderWebClient, outboxKey, webClientMessenger, type OutboxRenderer, type OutboxSender, type SendPassResult } from '../../src/alerts/index.js';
+import { acknowledgeAlert, createOutboxSender, createSenderWebClient, outboxKeyFor, webClientMessenger, type OutboxRenderer, type OutboxSender, type SendPassResult } from '../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/slack/index.js';
 import { batch, capturingLogger, rootEvent, tempDir } from '../store/helpers.js';
+import type { PollBatch } from '../../src/activity/poll-sink.js';
 
 const CHANNEL = 'C0ALERTS1';
 
@@ -30,16 +31,17 @@ afterEach(() => {
   slack.requests.length = 0;
   slack.state.messages.length = 0;
   slack.state.missingChannels.clear();
+  slack.state.botScopes.add('channels:history');
 });
 
-function setup(options: { path?: string; timeoutMs?: number } = {}) {
+function setup(options: { path?: string; timeoutMs?: number; findPostsInHistory?: boolean } = {}) {
   const store = openSqliteStore(options.path ? { path: options.path } : { path: ':memory:' });
   cleanups.push(() => store.close());
   const { logger, lines } = capturingLogger();
   const client = createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, logger, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   const sender = createOutboxSender({
     store,
-    messenger: webClientMessenger(client),
+    messenger: webClientMessenger(client, { findPostsInHistory: options.findPostsInHistory ?? false }),
     render,
     defaultChannel: CHANNEL,
     logger,
@@ -72,6 +74,111 @@ function commitAlerts(store: SqliteStore, count: number, sessionKey: string | nu
   store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
 }
 
+describe('order after an outage', () => {
+  const ALERTS = 40;
+  const OUTAGE_MS = 2_000;
+
+  /** 40 alerts queued, Slack failing for OUTAGE_MS from the first request, the sender loop running until all are posted. */
+  async function throughOutage(startOutage: () => void) {
+    const { store, sender, lines } = setup({ findPostsInHistory: true });
+    // Four Regions' batches whose event times interleave: queued out of event-time order, they must come out oldest event first.
+    const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
+    regions.forEach((region, offset) => {
+      const events = Array.from({ length: ALERTS / regions.length }, (_unused, index) => rootEvent({ region, eventTime: new Date(Date.parse('2026-11-02T03:00:00Z') + (index * regions.length + (regions.length - 1 - offset)) * 60_000).toISOString() }));
+      store.commitBatch(batch(events, { region }));
+    });
+    const outageStart = Date.now();
+    startOutage();
+    sender.start();
+    try {
+      await waitUntil(() => slack.state.messages.length === ALERTS, 20_000);
+    } finally {
+      await sender.stop();
+    }
+    const during = slack.requests.filter((call) => call.receivedAt < outageStart + OUTAGE_MS);
+    const eventTimeOfPost = new Map(store.listOpenAlerts().map((alert) => [alert.post?.ts, alert.firstEventTime]));
+    const postedOrder = slack.state.messages.map((message) => eventTimeOfPost.get(message.ts));
+    return { postedOrder, during, lines };
+  }
+
+  async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error('gave up waiting for the outbox');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** No two requests were open at once: a failing Slack sees one probe at a time. */
+  function overlapping(calls: RecordedCall[]): number {
+    let count = 0;
+    for (let index = 1; index < calls.length; index += 1) if (calls[index]!.receivedAt < (calls[index - 1]!.answeredAt ?? Number.POSITIVE_INFINITY)) count += 1;
+    return count;
+  }
+
+  it('HTTP 500 for a (compressed) two minutes: the workspace pauses as a whole, one probe at a time with doubling pauses, then every alert in event-time order', async () => {
+    const { postedOrder, during, lines } = await throughOutage(() => slack.faults.serverError('*', { forMs: OUTAGE_MS }));
+    console.log(`outage (500 for ${OUTAGE_MS} ms, pauses 50 ms doubling to 400 ms): ${during.length} requests during the outage, ${ALERTS} alerts after it`);
+    expect(postedOrder, 'alerts in event-time order').toEqual([...postedOrder].sort());
+    expect(postedOrder).toHaveLength(ALERTS);
+    // Pauses of about 50, 100, 200, 400, 400, 400 … ms over 2 s: at most 10 probes (each row backing off alone made one request per row).
+    expect(during.length, 'requests during the outage').toBeLessThanOrEqual(10);
+    expect(during.map((call) => call.status)).toEqual(during.map(() => 500));
+    expect(overlapping(during), 'requests open at once').toBe(0);
+    expect(lines.some((line) => line.msg.includes('Slack answers again; sending what waited, oldest first'))).toBe(true);
+  });
+
+  it('429 with Retry-After for two seconds: one request per Retry-After, then every alert in event-time order', async () => {
+    const { postedOrder, during } = await throughOutage(() => slack.faults.rateLimit('*', { retryAfterSeconds: 1, forMs: OUTAGE_MS }));
+    console.log(`rate limited (429, Retry-After 1 s, for ${OUTAGE_MS} ms): ${during.length} requests during it`);
+    expect(postedOrder).toEqual([...postedOrder].sort());
+    expect(postedOrder).toHaveLength(ALERTS);
+    expect(during.length).toBeLessThanOrEqual(3);
+    expect(overlapping(during)).toBe(0);
+  });
+});
+
+describe('a store rebuilt after the database was lost', () => {
+  it('does not post the lookback again: alerts and thread replies already in the channel are found by outbox keys that do not depend on the store', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const events = [
+      rootEvent({ eventTime: '2026-11-02T03:10:00Z' }),
+      rootEvent({ sessionKey: 'session-lost', eventTime: '2026-11-02T03:20:00Z' }),
+      rootEvent({ sessionKey: 'session-lost', eventTime: '2026-11-02T03:21:00Z' }),
+    ];
+    const lookback: PollBatch = batch(events);
+    const before = setup({ path: join(dir.path, 'before.sqlite'), findPostsInHistory: true });
+    before.store.commitBatch(lookback);
+    await sendUntil(before.sender, () => before.store.outboxCounts().pending === 0);
+    const postedBefore = accepted('chat.postMessage').length;
+    expect(postedBefore).toBe(3);
+    before.store.close();
+    slack.requests.length = 0;
+
+    // The database file is gone: a new store with a new storeId reads the same lookback.
+    const after = setup({ path: join(dir.path, 'after.sqlite'), findPostsInHistory: true });
+    expect(after.store.storeId).not.toBe(before.store.storeId);
+    after.store.commitBatch(lookback);
+    await sendUntil(after.sender, () => after.store.outboxCounts().pending === 0);
+
+    expect(accepted('chat.postMessage')).toEqual([]);
+    expect(slack.state.messages).toHaveLength(3);
+    const topLevel = slack.state.messages.filter((message) => message.threadTs === null).map((message) => message.ts);
+    expect(after.store.listAlerts({ from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }).map((alert) => alert.post?.ts)).toEqual(topLevel);
+    expect(slack.calls('conversations.history')).toHaveLength(2);
+    expect(slack.calls('conversations.replies').map((call) => call.args.ts)).toEqual([topLevel[1]]);
+  });
+
+  it('still posts an event no store alerted before', async () => {
+    const { store, sender } = setup({ findPostsInHistory: true });
+    store.commitBatch(batch([rootEvent({ eventTime: '2026-11-02T03:10:00Z' })]));
+    await sendUntil(sender, () => store.outboxCounts().pending === 0);
+    expect(accepted('chat.postMessage')).toHaveLength(1);
+    expect(slack.calls('conversations.history')).toHaveLength(1);
+  });
+});
+
 describe('outbox sender with the real WebClient against the fake Slack', () => {
   it('posts alerts with blocks and metadata, threads replies under the post, and chat.updates after an acknowledgment', async () => {
     const { store, sender } = setup();
@@ -88,7 +195,7 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
       [CHANNEL, alert.post?.ts, 'bot'],
     ]);
     expect(posts[0]?.args.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: `alert-post alert=${alert.id} state=open` } }]);
-    expect(posts.map(keyOf)).toEqual(store.listOutbox({ alertId: alert.id }).filter((row) => row.kind !== 'alert-update').map((row) => outboxKey(store.storeId, row.id)));
+    expect(posts.map(keyOf)).toEqual(store.listOutbox({ alertId: alert.id }).filter((row) => row.kind !== 'alert-update').map((row) => outboxKeyFor(row, { storeId: store.storeId, alert: row.alertId === null ? null : store.getAlert(row.alertId) })));
     const updates = accepted('chat.update');
     expect(updates.map((call) => [call.args.channel, call.args.ts, call.args.text])).toEqual([[CHANNEL, alert.post?.ts, `alert-update alert=${alert.id} state=acknowledged`]]);
     expect(slack.state.messages.find((message) => message.ts === alert.post?.ts)?.text).toBe(`alert-update alert=${alert.id} state=acknowledged`);
@@ -177,7 +284,40 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
     expect(secondRun.store.listOpenAlerts().every((alert) => alert.post !== null)).toBe(true);
   });
 
-  it('the remaining window: Slack accepts a post but the answer is lost (client timeout); the row is flagged uncertain and posted again with the same outbox key', async () => {
+  async function answerLost(findPostsInHistory: boolean) {
+    const { store, sender, lines } = setup({ timeoutMs: 150, findPostsInHistory });
+    commitAlerts(store, 1);
+    slack.faults.delay('chat.postMessage', 400, { times: 1 });
+    expect((await sender.sendDue()).retried).toBe(1);
+    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', uncertain: true });
+    // The fake (like Slack) finished the post after the client gave up.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sendUntil(sender, () => store.listOutbox()[0]?.state === 'sent');
+    return { store, lines };
+  }
+
+  it('Slack accepts a post but the answer is lost (client timeout): the retry finds it in conversations.history by its outbox key and records it, posting nothing twice', async () => {
+    const { store, lines } = await answerLost(true);
+    expect(slack.state.messages).toHaveLength(1);
+    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', result: { channel: CHANNEL, ts: slack.state.messages[0]!.ts }, uncertain: false });
+    expect(store.listOpenAlerts()[0]!.post).toEqual({ channel: CHANNEL, ts: slack.state.messages[0]!.ts });
+    const [lookup] = slack.calls('conversations.history');
+    expect(lookup?.args).toMatchObject({ channel: CHANNEL, include_all_metadata: 'true', limit: '200' });
+    // Bounded, not the whole channel: from the row's creation, or from its event when that is older than the store
+    // (as here), minus a minute for clock skew.
+    const since = Math.min(Date.parse(store.listOutbox()[0]!.createdAt), Date.parse(store.listOpenAlerts()[0]!.firstEventTime));
+    expect(Number(lookup?.args.oldest)).toBeCloseTo(since / 1000 - 60, 0);
+    expect(lines.some((line) => line.msg.includes('was already in Slack'))).toBe(true);
+  });
+
+  it('without the history scope the lookup fails with missing_scope, is logged naming the scopes, and the post is repeated (at-least-once)', async () => {
+    slack.state.botScopes.delete('channels:history');
+    const { lines } = await answerLost(true);
+    expect(slack.state.messages).toHaveLength(2);
+    expect(lines.some((line) => line.level >= 50 && line.msg.includes('missing_scope') && line.msg.includes('channels:history and groups:history'))).toBe(true);
+  });
+
+  it('the window without a history lookup: Slack accepts a post but the answer is lost (client timeout); the row is flagged uncertain and posted again with the same outbox key', async () => {
     const { store, sender, lines } = setup({ timeoutMs: 150 });
     commitAlerts(store, 1);
     slack.faults.delay('chat.postMessage', 400, { times: 1 });

@@ -4,9 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GetCredentialReportCommand } from '@aws-sdk/client-iam';
 import { createAwsClients } from '../../src/aws/index.js';
 import { createPoller } from '../../src/activity/index.js';
-import { createSenderWebClient, webClientMessenger } from '../../src/alerts/index.js';
+import { createOutboxSender, createSenderWebClient, webClientMessenger, type OutboxSender } from '../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
-import { countAwsErrors, countSlackErrors, createBotMetrics, recordPollPass, timedPostureRun } from '../../src/metrics/index.js';
+import { countAwsErrors, countSlackErrors, createBotMetrics, outboxDeliveryMetrics, recordPollPass, timedPostureRun } from '../../src/metrics/index.js';
+import { takeShutdownRecordSeconds, writeShutdownRecord } from '../../src/shutdown-record.js';
 import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { ACCOUNT, capturingLogger, rawRecordFor, rootEvent, tempDir } from '../store/helpers.js';
@@ -144,5 +145,79 @@ describe('metrics recorded where things happen', () => {
     const text = await metrics.registry.metrics();
     expect(sample(text, 'aws_root_guard_posture_run_duration_seconds_count', { trigger: 'command' })).toBe(1);
     expect(sample(text, 'aws_root_guard_posture_run_duration_seconds_count', { trigger: 'summary' })).toBe(1);
+  });
+});
+
+describe('what the outbox sender counts about crashes, outages and shutdowns', () => {
+  let slack: FakeSlack;
+  let store: SqliteStore;
+  beforeAll(async () => {
+    slack = await startFakeSlack();
+  });
+  afterAll(() => slack.close());
+  afterEach(() => {
+    store?.close();
+    slack.faults.clear();
+  });
+
+  function senderWithMetrics(timeoutMs = 15_000) {
+    store = openSqliteStore({ path: ':memory:' });
+    const metrics = createBotMetrics({ store, processMetrics: false });
+    const delivery = outboxDeliveryMetrics(metrics);
+    const client = createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, timeoutMs });
+    const sender = createOutboxSender({
+      store,
+      messenger: webClientMessenger(client, { findPostsInHistory: true }),
+      render: (row) => ({ text: `${row.kind} ${row.id}` }),
+      defaultChannel: 'C0METRICS',
+      logger: capturingLogger().logger,
+      channelIntervalMs: 10,
+      transientBackoff: { baseMs: 50, capMs: 200 },
+      events: delivery.senderEvents,
+    });
+    store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00Z', events: [rootEvent({ accountId: ACCOUNT })].map((event) => ({ event, rawRecord: rawRecordFor(event) })), malformedCount: 0 });
+    return { metrics, delivery, sender };
+  }
+
+  async function sendAll(sender: OutboxSender): Promise<void> {
+    const deadline = Date.now() + 8_000;
+    while (store.outboxCounts().pending > 0 && Date.now() < deadline) {
+      await sender.sendDue();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+  }
+
+  it('counts a post found in the channel history instead of posted again, by kind', async () => {
+    const { metrics, sender } = senderWithMetrics(150);
+    // Slack posts the message but the answer comes after the client gave up.
+    slack.faults.holdAnswer('chat.postMessage', 400, { times: 1 });
+    await sender.sendDue();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    await sendAll(sender);
+    expect(sample(await metrics.registry.metrics(), 'aws_root_guard_outbox_found_in_history_total', { kind: 'alert-post' })).toBe(1);
+  });
+
+  it('counts the rows that waited out an outage when sending resumes', async () => {
+    const { metrics, sender } = senderWithMetrics();
+    slack.faults.serverError('*', { forMs: 300 });
+    await sendAll(sender);
+    expect(store.outboxCounts().pending).toBe(0);
+    expect(sample(await metrics.registry.metrics(), 'aws_root_guard_outbox_rows_resumed_after_pause_total')).toBe(1);
+  });
+
+  it('reports the previous run\'s shutdown duration from DATA_DIR, once; NaN when none was recorded', async () => {
+    const dir = tempDir();
+    try {
+      const metrics = createBotMetrics({ processMetrics: false });
+      const delivery = outboxDeliveryMetrics(metrics);
+      expect(sample(await metrics.registry.metrics(), 'aws_root_guard_last_shutdown_duration_seconds')).toBeNaN();
+      writeShutdownRecord(dir.path, { stoppedAt: new Date(), durationMs: 1_250 });
+      delivery.setLastShutdownSeconds(takeShutdownRecordSeconds(dir.path));
+      expect(sample(await metrics.registry.metrics(), 'aws_root_guard_last_shutdown_duration_seconds')).toBe(1.25);
+      // Taken: a run that is killed next leaves nothing to report.
+      expect(takeShutdownRecordSeconds(dir.path)).toBeNull();
+    } finally {
+      dir.remove();
+    }
   });
 });

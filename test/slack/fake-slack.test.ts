@@ -95,6 +95,64 @@ describe('fake Slack Web API', () => {
     expect(slack.calls('chat.postMessage').map((call) => call.status)).toEqual([429, 500, 200, 200]);
   });
 
+  it('conversations.history: top-level messages newest first, oldest exclusive, paged by cursor, metadata only with include_all_metadata', async () => {
+    slack.state.messages.length = 0;
+    const metadata = { event_type: 'test_event', event_payload: { key: 'k-1' } };
+    const first = await client.chat.postMessage({ channel: 'C0HISTORY', text: 'one', metadata });
+    const second = await client.chat.postMessage({ channel: 'C0HISTORY', text: 'two' });
+    await client.chat.postMessage({ channel: 'C0HISTORY', text: 'reply', thread_ts: first.ts! });
+    await client.chat.postMessage({ channel: 'C0OTHER', text: 'elsewhere' });
+
+    const all = await client.conversations.history({ channel: 'C0HISTORY', include_all_metadata: true });
+    expect(all.messages?.map((message) => message.text)).toEqual(['two', 'one']);
+    expect(all.messages?.[1]).toMatchObject({ ts: first.ts, metadata, reply_count: 1, thread_ts: first.ts, bot_id: 'B0FAKEBOT' });
+    expect(all).toMatchObject({ has_more: false, response_metadata: { next_cursor: '' } });
+    const withoutMetadata = await client.conversations.history({ channel: 'C0HISTORY' });
+    expect(withoutMetadata.messages?.[1]?.metadata).toBeUndefined();
+
+    const sinceFirst = await client.conversations.history({ channel: 'C0HISTORY', oldest: first.ts! });
+    expect(sinceFirst.messages?.map((message) => message.ts)).toEqual([second.ts]);
+    const page1 = await client.conversations.history({ channel: 'C0HISTORY', limit: 1 });
+    expect(page1).toMatchObject({ has_more: true, messages: [{ ts: second.ts }] });
+    const page2 = await client.conversations.history({ channel: 'C0HISTORY', limit: 1, cursor: page1.response_metadata!.next_cursor! });
+    expect(page2).toMatchObject({ has_more: false, messages: [{ ts: first.ts }] });
+
+    const thread = await client.conversations.replies({ channel: 'C0HISTORY', ts: first.ts!, include_all_metadata: true });
+    expect(thread.messages?.map((message) => message.text)).toEqual(['one', 'reply']);
+    await expect(client.conversations.replies({ channel: 'C0HISTORY', ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'thread_not_found' } });
+  });
+
+  it('conversations.history without the history scope answers missing_scope naming the scope', async () => {
+    slack.state.botScopes.delete('groups:history');
+    try {
+      await expect(client.conversations.history({ channel: 'G0PRIVATE' })).rejects.toMatchObject({ data: { ok: false, error: 'missing_scope', needed: 'groups:history' } });
+      await expect(client.conversations.history({ channel: 'C0PUBLIC' })).resolves.toMatchObject({ ok: true });
+    } finally {
+      slack.state.botScopes.add('groups:history');
+    }
+  });
+
+  it('an outage for a time span: every call answers 500 until it ends', async () => {
+    slack.faults.serverError('*', { forMs: 300 });
+    await expect(client.auth.test()).rejects.toMatchObject({ code: ErrorCode.HTTPError, statusCode: 500 });
+    await expect(client.auth.test()).rejects.toMatchObject({ statusCode: 500 });
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    const [call] = slack.calls('auth.test');
+    expect(call?.answeredAt).toBeGreaterThanOrEqual(call!.receivedAt);
+  });
+
+  it('a held answer: the message is posted at once, the answer comes later', async () => {
+    slack.state.messages.length = 0;
+    slack.faults.holdAnswer('chat.postMessage', 300, { times: 1 });
+    const posting = client.chat.postMessage({ channel: 'C0HELD', text: 'held' });
+    const deadline = Date.now() + 250;
+    while (slack.state.messages.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(slack.state.messages.map((message) => message.text)).toEqual(['held']);
+    expect(slack.calls('chat.postMessage')[0]?.answeredAt).toBeNull();
+    await expect(posting).resolves.toMatchObject({ ok: true, ts: slack.state.messages[0]!.ts });
+  });
+
   it('retries a 429 after Retry-After with the default client behaviour', async () => {
     const retrying = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 1, minTimeout: 0, maxTimeout: 0 } });
     slack.faults.rateLimit('auth.test', { retryAfterSeconds: 1 });

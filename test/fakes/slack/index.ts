@@ -2,8 +2,9 @@
 // @slack/web-api talk to it over HTTP on 127.0.0.1 exactly as they talk to slack.com.
 //   - POST /api/<method>: form-encoded (JSON values such as blocks/view inside fields) or JSON, token in
 //     `Authorization: Bearer xoxb-…` (or a `token` field). Answers auth.test, chat.postMessage, chat.update,
-//     chat.postEphemeral, views.open, usergroups.users.list, apps.connections.open (xapp- token) with the documented
-//     shapes; errors are HTTP 200 {ok:false,error}; an unknown token is invalid_auth, none is not_authed, the
+//     chat.postEphemeral, conversations.history and conversations.replies (paged, message metadata with
+//     include_all_metadata, missing_scope without the history scopes in state.botScopes), views.open,
+//     usergroups.users.list, apps.connections.open (xapp- token) with the documented shapes; errors are HTTP 200 {ok:false,error}; an unknown token is invalid_auth, none is not_authed, the
 //     workspace's other token (xapp- for chat.*, xoxb- for apps.connections.open) is not_allowed_token_type.
 //   - POST /respond/<id>: a response_url (JSON body). 5 uses within 30 minutes, then HTTP 404 {ok:false,error}.
 //   - Socket Mode (option socketMode: true): apps.connections.open hands out a ws:// URL served by `fake.socketMode`.
@@ -17,6 +18,8 @@
 //   slack.calls('chat.postMessage');                    // recorded Web API calls (slack.requests: all)
 //   slack.state.usergroups.set('S0SECOPS', ['U0ALICE']); // the workspace: tokens, bot, groups, messages
 //   slack.faults.rateLimit('chat.postMessage', { retryAfterSeconds: 1 }); // or serverError / error / delay
+//   slack.faults.serverError('*', { forMs: 2_000 });     // an outage: every call answers 500 for 2 s
+//   slack.faults.holdAnswer('chat.postMessage', 3_000);  // posted at once, answered 3 s later
 //   slack.now = () => later;                            // the clock of response_url expiry
 //   await slack.close();
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -51,6 +54,8 @@ export interface RecordedCall {
   /** Slack error code answered, if any ("ratelimited" for a 429). */
   error: string | null;
   receivedAt: number;
+  /** When the answer went out (null while the call is still being answered). */
+  answeredAt: number | null;
 }
 
 export interface FakeSlack {
@@ -145,9 +150,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   async function handleApi(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {
     const rawBody = await readBody(request);
     const contentType = request.headers['content-type'] ?? null;
-    const record: RecordedCall = { method, args: {}, tokenPresent: false, tokenKind: 'none', contentType, status: 200, error: null, receivedAt: fake.now() };
+    const record: RecordedCall = { method, args: {}, tokenPresent: false, tokenKind: 'none', contentType, status: 200, error: null, receivedAt: fake.now(), answeredAt: null };
     requests.push(record);
     const answer = (status: number, body: ApiAnswer, headers: Record<string, string> = {}) => {
+      record.answeredAt = fake.now();
       record.status = status;
       record.error = body.ok ? null : String(body.error);
       sendJson(response, status, body, headers);
@@ -166,13 +172,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     record.tokenPresent = token !== null;
     record.tokenKind = token === null ? 'none' : token === state.botToken ? 'bot' : token === state.appToken ? 'app' : 'unknown';
 
-    const { delayMs, fault } = faults.take(method);
+    const { delayMs, holdMs, fault } = faults.take(method);
     if (delayMs > 0) await sleep(delayMs);
     if (fault?.kind === 'rate-limit') {
       answer(429, { ok: false, error: 'ratelimited' }, { 'Retry-After': String(fault.retryAfterSeconds) });
       return;
     }
     if (fault?.kind === 'server-error') {
+      record.answeredAt = fake.now();
       record.status = fault.status;
       record.error = `http_${fault.status}`;
       if (!response.destroyed) {
@@ -186,6 +193,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return;
     }
     if (fault?.kind === 'redirect') {
+      record.answeredAt = fake.now();
       record.status = fault.status;
       record.error = 'redirected';
       if (!response.destroyed) {
@@ -213,7 +221,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       answer(200, { ok: false, error: 'not_allowed_token_type' });
       return;
     }
-    answer(200, handler(argsWithoutToken, { state, nextTs, now: () => fake.now(), socketModeUrl: socketMode ? socketMode.url() : null }));
+    const body = handler(argsWithoutToken, { state, nextTs, now: () => fake.now(), socketModeUrl: socketMode ? socketMode.url() : null });
+    if (holdMs > 0) await sleep(holdMs);
+    answer(200, body);
   }
 
   async function handleResponseUrl(request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {

@@ -8,6 +8,8 @@ export interface PostedMessage {
   threadTs: string | null;
   /** Set when chat.update changed it. */
   editedAt: number | null;
+  /** The message metadata given to chat.postMessage ({event_type, event_payload}), if any. */
+  metadata?: { event_type: string; event_payload: Record<string, unknown> } | null;
 }
 
 export interface EphemeralMessage {
@@ -36,6 +38,8 @@ export interface FakeSlackState {
   usergroups: Map<string, string[]>;
   /** Channel ids that answer channel_not_found (any other C/G/D id exists). */
   missingChannels: Set<string>;
+  /** The bot token's scopes: a method needing one not here answers missing_scope (history methods check it). */
+  botScopes: Set<string>;
   messages: PostedMessage[];
   ephemerals: EphemeralMessage[];
   views: OpenedView[];
@@ -51,6 +55,7 @@ export function defaultState(): FakeSlackState {
     appToken: 'xapp-1-A0FAKEAPP-2222222222222-fakeapptokenfortests',
     usergroups: new Map(),
     missingChannels: new Set(),
+    botScopes: new Set(['chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'channels:history', 'groups:history']),
     messages: [],
     ephemerals: [],
     views: [],
