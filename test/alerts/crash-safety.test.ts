@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { botEnvironment, waitFor } from '../support/bot.js';
-import { freePort, killed, lostAndDuplicated, postsPerEvent, rootSignIn, startBotProcess } from './support/bot-process.js';
+import { botEnvironment, freePort, waitFor } from '../support/bot.js';
+import { killed, lostAndDuplicated, postsPerEvent, rootSignIn, startBotProcess } from './support/bot-process.js';
 
 const EVENTS = 10;
 const KILLS = 6;

@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/index.js';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { botEnvironment, waitFor } from '../support/bot.js';
-import { exited, freePort, rootSignIn, startBotProcess } from './support/bot-process.js';
+import { botEnvironment, freePort, waitFor } from '../support/bot.js';
+import { exited, rootSignIn, startBotProcess } from './support/bot-process.js';
 
 const BACKLOG = 24;
 const EXIT_WITHIN_MS = 5_000;

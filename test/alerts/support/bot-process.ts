@@ -1,18 +1,9 @@
 // The real bot process (`aws-root-guard serve` through tsx) for the crash tests: start it, kill it, and count
-// what reached the fake Slack.
+// what reached the fake Slack. (A free port for it: freePort in test/support/bot.ts.)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import type { CloudTrailRecord } from '../../fakes/aws/index.js';
 import type { FakeSlack } from '../../fakes/slack/index.js';
 import { fixtureRecord } from '../../fixtures/cloudtrail/load.js';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 export function startBotProcess(env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env, stdio: ['ignore', 'ignore', process.env.CRASH_TEST_DEBUG ? 'inherit' : 'ignore'] });
