@@ -3,9 +3,9 @@
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
-import { createAwsClients, describeFatalAwsError } from './aws/index.js';
+import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessAccounts, createOrganizationResults, watchedAccountsAssessment } from './posture/index.js';
-import { createCloudTrailPollerSource, type ActivitySource } from './activity/index.js';
+import { createCloudTrailPollerSource, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -199,6 +199,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
       pollIntervalMs,
     }),
   ];
+  if (config.poll.eventsQueueUrl) {
+    const eventsQueue = createEventsQueueClient({ region: config.aws.region }, config.poll.eventsQueueUrl);
+    parts.add('the events queue client', () => eventsQueue.destroy());
+    sources.push(createSqsSource({ sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink: store, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
+  }
   for (const source of sources) {
     parts.add(`the activity source ${source.name}`, () => source.stop());
     await source.start();

@@ -14,10 +14,17 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-cloudtrail': 'cloudtrail',
   '@aws-sdk/client-account': 'account',
   '@aws-sdk/client-organizations': 'organizations',
+  '@aws-sdk/client-sqs': 'sqs',
 };
 
-/** Operations whose IAM action is not named like the API operation (none of ours yet; e.g. S3 ListObjectsV2 -> s3:ListBucket). */
-const ACTION_OF_OPERATION: Record<string, string> = {};
+/** Operations whose IAM action is not named like the API operation (e.g. S3 ListObjectsV2 -> s3:ListBucket). */
+const ACTION_OF_OPERATION: Record<string, string> = {
+  // SQS authorizes a batch call with the single action (SQS Developer Guide, "Amazon SQS API permissions").
+  'sqs:DeleteMessageBatch': 'sqs:DeleteMessage',
+};
+/** The events queue statement: its actions apply to the one queue deploy/org-events.yaml creates, not "*". */
+const QUEUE_STATEMENT_SID = 'RootEventsQueue';
+const QUEUE_ACTIONS = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -108,8 +115,11 @@ describe('iam-policy.json', () => {
     for (const statement of policy.Statement) {
       expect(statement.Effect).toBe('Allow');
       expect(statement.NotAction).toBeUndefined();
-      // These read-only account-level actions support no resource-level permissions: Resource "*" is the only choice.
-      expect(statement.Resource).toBe('*');
+      // The queue's actions name the queue; the read-only account-level actions support no resource-level permissions.
+      if (statement.Sid === QUEUE_STATEMENT_SID) {
+        expect(statement.Action).toEqual(QUEUE_ACTIONS);
+        expect(statement.Resource).toBe('arn:aws:sqs:*:*:aws-root-guard-root-events');
+      } else expect(statement.Resource).toBe('*');
     }
     for (const action of policyActions) expect(action, action).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
     expect(new Set(policyActions).size).toBe(policyActions.length);
@@ -157,9 +167,13 @@ describe('iam-policy.json', () => {
     for (const file of [...ORGANIZATION_FILES, ...ROOT_SESSION_FILES]) expect(allUses.some((use) => use.file === file), file).toBe(true);
   });
 
-  test('every write-like action is one the bot needs: only iam:GenerateCredentialReport', () => {
+  test('every write-like action is one the bot needs: iam:GenerateCredentialReport, and taking messages off its own queue', () => {
     const writeLike = policyActions.filter((action) => !/:(Get|List|Describe|Lookup)[A-Z]/.test(action));
-    expect(writeLike).toEqual(['iam:GenerateCredentialReport']);
+    expect(writeLike).toEqual(['iam:GenerateCredentialReport', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']);
+  });
+
+  test('the scan sees the SQS source\'s calls (DeleteMessageBatch authorized as sqs:DeleteMessage)', () => {
+    for (const action of QUEUE_ACTIONS) expect(uses.filter((use) => use.action === action).map((use) => use.file)).toContain('src/activity/sources/sqs.ts');
   });
 });
 
@@ -280,8 +294,13 @@ describe('deploy/*.yaml', () => {
     expect(actionsOf(assumeRoot)).toEqual(['sts:AssumeRoot']);
     expect(assumeRoot[0]!.Condition).toEqual({ StringEquals: { 'sts:TaskPolicyArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } } });
 
+    const queue = statements.filter((statement) => statement.Sid === QUEUE_STATEMENT_SID);
+    expect(queue).toHaveLength(1);
+    expect(actionsOf(queue)).toEqual(QUEUE_ACTIONS);
+    expect(queue[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${EventsQueueName}' });
+
     // Everything else in the role applies to resource "*": these reads support no resource-level permissions.
-    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate))) expect(statement.Resource).toBe('*');
+    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate) && !queue.includes(candidate))) expect(statement.Resource).toBe('*');
   });
 
   test('the root session calls stay inside IAMAuditRootUserCredentials and in no policy of ours', async () => {
@@ -290,5 +309,48 @@ describe('deploy/*.yaml', () => {
     for (const action of rootSessionActions) expect(AUDIT_TASK_POLICY_ACTIONS).toContain(action);
     const everyPolicy = [...policyActions, ...actionsOf(statementsOf(await loadTemplate('member-role.yaml'))), ...actionsOf(statementsOf(await loadTemplate('bot-role.yaml')))];
     for (const action of rootSessionActions) expect(everyPolicy, action).not.toContain(action);
+  });
+});
+
+describe('deploy/org-events.yaml', () => {
+  interface Resource {
+    Type: string;
+    Properties: Record<string, unknown>;
+  }
+  const load = async () => (await loadTemplate('org-events.yaml')) as unknown as { Parameters: Record<string, { Default?: unknown }>; Resources: Record<string, Resource>; Outputs: Record<string, unknown> };
+
+  test('every reference resolves; the bus takes events from the organization only; the queue from its rule only, with a DLQ', async () => {
+    const template = await load();
+    const known = new Set([...Object.keys(template.Parameters), ...Object.keys(template.Resources), 'AWS::Partition', 'AWS::AccountId', 'AWS::Region']);
+    const { TemplateBody: memberTemplateText, ...stackSetRest } = template.Resources.MemberRules!.Properties;
+    expect(referencedNames({ ...template.Resources, MemberRules: stackSetRest }).filter((name) => !known.has(name))).toEqual([]);
+
+    const busPolicy = template.Resources.RootEventsBusPolicy!.Properties.Statement as TemplateStatement;
+    expect(busPolicy).toMatchObject({ Effect: 'Allow', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } } });
+
+    const queue = template.Resources.RootEventsQueue!.Properties;
+    expect(queue.QueueName).toEqual({ Ref: 'QueueName' });
+    expect(template.Parameters.QueueName!.Default).toBe('aws-root-guard-root-events');
+    expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['RootEventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: { Ref: 'MaxReceiveCount' } });
+    expect(queue.ReceiveMessageWaitTimeSeconds).toBe(20);
+
+    const rule = template.Resources.RootEventsToQueueRule!.Properties as { Targets: Array<{ Arn: unknown }>; EventBusName: unknown };
+    expect(rule.EventBusName).toEqual({ Ref: 'RootEventsBus' });
+    expect(rule.Targets.map((target) => target.Arn)).toEqual([{ 'Fn::GetAtt': ['RootEventsQueue', 'Arn'] }]);
+    const queuePolicy = (template.Resources.RootEventsQueuePolicy!.Properties.PolicyDocument as { Statement: TemplateStatement[] }).Statement;
+    expect(queuePolicy).toHaveLength(1);
+    expect(queuePolicy[0]).toMatchObject({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': ['RootEventsToQueueRule', 'Arn'] } } } });
+    expect(template.Outputs.QueueUrl).toMatchObject({ Value: { Ref: 'RootEventsQueue' } });
+
+    // The member template (the StackSet's body): root activity and AssumeRoot, forwarded to the central bus.
+    const { parse } = await import('yaml');
+    const member = parse(memberTemplateText as string, { customTags: CLOUDFORMATION_TAGS as never }) as { Parameters: Record<string, unknown>; Resources: Record<string, Resource> };
+    const memberKnown = new Set([...Object.keys(member.Parameters), ...Object.keys(member.Resources), 'AWS::Region']);
+    expect(referencedNames(member.Resources).filter((name) => !memberKnown.has(name))).toEqual([]);
+    expect(member.Resources.RootActivityRule!.Properties.EventPattern).toEqual({ 'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'], detail: { userIdentity: { type: ['Root'] } } });
+    expect(member.Resources.AssumeRootRule!.Properties.EventPattern).toEqual({ source: ['aws.sts'], 'detail-type': ['AWS API Call via CloudTrail'], detail: { eventSource: ['sts.amazonaws.com'], eventName: ['AssumeRoot'] } });
+    const forward = (member.Resources.ForwardRole!.Properties.Policies as Array<{ PolicyDocument: { Statement: TemplateStatement[] } }>).flatMap((attached) => attached.PolicyDocument.Statement);
+    expect(forward).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: { Ref: 'CentralEventBusArn' } }]);
+    expect(template.Resources.MemberRules!.Properties.PermissionModel).toBe('SERVICE_MANAGED');
   });
 });

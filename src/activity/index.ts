@@ -23,6 +23,8 @@ export {
 } from './poller.js';
 export type { ActivitySource, OnIngested } from './sources/source.js';
 export { createCloudTrailPollerSource, startRetryDelayMs, startRetryFor, type CloudTrailPollerSourceOptions, type StartRetry } from './sources/cloudtrail-poller.js';
+export { createSqsSource, SQS_MAX_MESSAGES, SQS_WAIT_TIME_SECONDS, type SqsSource, type SqsSourceOptions, type SqsSourceStats } from './sources/sqs.js';
+export { CLOUDTRAIL_DETAIL_TYPES, readEventBridgeMessage, type EnvelopeReading } from './sources/eventbridge-envelope.js';
 export { loadPollConfig, POLL_DEFAULTS, readPollConfig, type PollConfig } from './poll-config.js';
 export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION } from './regions.js';
 export { lookupsForRegion, type LookupEventsApi, type LookupFailure } from './lookup.js';

@@ -12,6 +12,8 @@ export interface PollConfig {
   overlapMinutes: number;
   /** How far back the very first pass reads (LookupEvents keeps 90 days; reading all of it is slow). */
   initialLookbackHours: number;
+  /** EVENTS_QUEUE_URL: the SQS queue EventBridge fills with root events (deploy/org-events.yaml), or null: poller only. */
+  eventsQueueUrl: string | null;
 }
 
 export const POLL_DEFAULTS = {
@@ -46,7 +48,13 @@ export function readPollConfig(env: Env): { config: PollConfig; problems: string
   const overlapMinutes = readWholeNumber(env, 'POLL_OVERLAP_MINUTES', POLL_DEFAULTS.overlapMinutes, 1, 24 * 60, 'minutes', problems);
   const initialLookbackHours = readWholeNumber(env, 'POLL_INITIAL_LOOKBACK_HOURS', POLL_DEFAULTS.initialLookbackHours, 1, LOOKUP_EVENTS_HISTORY_HOURS, 'hours (CloudTrail keeps 90 days)', problems);
 
-  return { config: { schedule, regions, overlapMinutes, initialLookbackHours }, problems };
+  let eventsQueueUrl: string | null = env.EVENTS_QUEUE_URL?.trim() || null;
+  if (eventsQueueUrl !== null && !/^https?:\/\/[^/]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/.test(eventsQueueUrl)) {
+    problems.push(`EVENTS_QUEUE_URL="${eventsQueueUrl}" is not an SQS queue URL: use the QueueUrl output of deploy/org-events.yaml, e.g. https://sqs.us-east-1.amazonaws.com/123456789012/aws-root-guard-root-events, or leave it empty to use the CloudTrail poller alone`);
+    eventsQueueUrl = null;
+  }
+
+  return { config: { schedule, regions, overlapMinutes, initialLookbackHours, eventsQueueUrl }, problems };
 }
 
 /** Like readPollConfig, but throws a ConfigError listing every problem. */

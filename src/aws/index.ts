@@ -15,3 +15,4 @@ export {
   type WatchedAccountList,
 } from './accounts.js';
 export { ACCOUNTS_DEFAULTS, readAccountsConfig, type AccountsConfig, type WatchScope } from './accounts-config.js';
+export { createEventsQueueClient, queueRegion } from './sqs.js';

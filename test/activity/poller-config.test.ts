@@ -4,12 +4,12 @@ import { loadPollConfig, readPollConfig } from '../../src/activity/poll-config.j
 
 describe('poll config', () => {
   it('has the documented defaults', () => {
-    expect(loadPollConfig({})).toEqual({ schedule: '* * * * *', regions: null, overlapMinutes: 15, initialLookbackHours: 24 });
+    expect(loadPollConfig({})).toEqual({ schedule: '* * * * *', regions: null, overlapMinutes: 15, initialLookbackHours: 24, eventsQueueUrl: null });
   });
 
   it('reads every variable', () => {
-    const config = loadPollConfig({ POLL_SCHEDULE: '*/5 * * * *', AWS_REGIONS: ' eu-west-1, us-gov-west-1 ,eu-west-1,', POLL_OVERLAP_MINUTES: '30', POLL_INITIAL_LOOKBACK_HOURS: '72' });
-    expect(config).toEqual({ schedule: '*/5 * * * *', regions: ['eu-west-1', 'us-gov-west-1'], overlapMinutes: 30, initialLookbackHours: 72 });
+    const config = loadPollConfig({ POLL_SCHEDULE: '*/5 * * * *', AWS_REGIONS: ' eu-west-1, us-gov-west-1 ,eu-west-1,', POLL_OVERLAP_MINUTES: '30', POLL_INITIAL_LOOKBACK_HOURS: '72', EVENTS_QUEUE_URL: ' https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events ' });
+    expect(config).toEqual({ schedule: '*/5 * * * *', regions: ['eu-west-1', 'us-gov-west-1'], overlapMinutes: 30, initialLookbackHours: 72, eventsQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events' });
   });
 
   it('collects every problem, each naming its variable', () => {
@@ -20,6 +20,12 @@ describe('poll config', () => {
     expect(problems[2]).toMatch(/^POLL_OVERLAP_MINUTES="0" is not a whole number of minutes from 1 to 1440/);
     expect(problems[3]).toMatch(/^POLL_INITIAL_LOOKBACK_HOURS="9999" .* from 1 to 2160/);
     expect(() => loadPollConfig({ POLL_OVERLAP_MINUTES: 'ten' })).toThrow(ConfigError);
+  });
+
+  it('EVENTS_QUEUE_URL must be a queue URL, not an ARN or a name', () => {
+    for (const wrong of ['arn:aws:sqs:us-east-1:123456789012:aws-root-guard-root-events', 'aws-root-guard-root-events', 'https://sqs.us-east-1.amazonaws.com/aws-root-guard-root-events']) {
+      expect(readPollConfig({ EVENTS_QUEUE_URL: wrong }).problems).toEqual([expect.stringMatching(/^EVENTS_QUEUE_URL=".*" is not an SQS queue URL: use the QueueUrl output of deploy\/org-events.yaml/)]);
+    }
   });
 
   it('accepts a six-field schedule with seconds', () => {

@@ -37,7 +37,7 @@ export interface CloudTrailPollerSourceOptions {
   /** The CloudTrail client of a Region; one attempt per call, the poller's limiter does the retrying. */
   cloudTrailFor: PollerOptions['cloudTrailFor'];
   sink: PollSink;
-  config: PollConfig;
+  config: Pick<PollConfig, 'schedule' | 'regions' | 'overlapMinutes' | 'initialLookbackHours'>;
   logger: Logger;
   onIngested: OnIngested;
   /** Told every pass's result (metrics). */
