@@ -310,7 +310,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
       if (excluded.has(account.id)) continue;
       if (watchOus.size > 0) {
         const place = tree?.placement.get(account.id);
-        if (!place || !place.ancestors.some((ou) => watchOus.has(ou))) continue;
+        if (!place?.ancestors.some((ou) => watchOus.has(ou))) continue;
       }
       if (account.status !== 'ACTIVE' && account.status !== 'UNKNOWN') {
         skipped.push({ id: account.id, name: account.name, status: account.status, reason: `${account.status} in AWS Organizations: only ACTIVE accounts are checked` });

@@ -11,7 +11,6 @@ import {
   createFakeOrganization,
   daysBefore,
   FAKE_CREDENTIALS,
-  hardenedAccount,
   hardenedRootUser,
   removedRootUser,
   rootCredentialsRemoved,

@@ -89,7 +89,7 @@ export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFro
     const session = options.authority.session(accessKeyId);
     const record = { operation, accessKeyId, handledBy: 'front' as 'front' | 'moto', status: 200, rootSession: session !== undefined };
     calls.push(record);
-    const reply = (service: 'iam' | 'sts', status: number, text: string) => {
+    const reply = (status: number, text: string) => {
       record.status = status;
       response.writeHead(status, { 'content-type': 'text/xml', 'content-length': String(Buffer.byteLength(text)) });
       response.end(text);
@@ -98,15 +98,15 @@ export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFro
     try {
       if (session) {
         if (!isQuery || service !== 'iam') throw new AwsErrorReply('AccessDenied', `User: arn:aws:sts::${session.accountId}:root is not authorized to perform: ${operation} because no session policy allows it`, 403);
-        reply('iam', 200, queryAnswer('iam', operation, options.authority.rootIam(session, operation, form, new Date())));
+        reply(200, queryAnswer('iam', operation, options.authority.rootIam(session, operation, form, new Date())));
         return;
       }
       if (service === 'sts' && operation === 'AssumeRoot') {
-        reply('sts', 200, queryAnswer('sts', 'AssumeRoot', options.authority.assumeRoot(form, 'arn:aws:iam::123456789012:user/aws-root-guard', new Date())));
+        reply(200, queryAnswer('sts', 'AssumeRoot', options.authority.assumeRoot(form, 'arn:aws:iam::123456789012:user/aws-root-guard', new Date())));
         return;
       }
       if (service === 'iam' && operation === 'ListOrganizationsFeatures') {
-        reply('iam', 200, queryAnswer('iam', operation, { OrganizationId: options.organizationsFeatures.organizationId, EnabledFeatures: options.organizationsFeatures.enabledFeatures }));
+        reply(200, queryAnswer('iam', operation, { OrganizationId: options.organizationsFeatures.organizationId, EnabledFeatures: options.organizationsFeatures.enabledFeatures }));
         return;
       }
       if (service === 'sts' && operation === 'AssumeRole') {
@@ -119,14 +119,14 @@ export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFro
             throw new AwsErrorReply('AccessDenied', `User: arn:aws:iam::123456789012:user/aws-root-guard is not authorized to perform: sts:AssumeRole on resource: ${form.RoleArn ?? ''}`, 403);
           }
         }
-        reply('sts', issued.status, issued.text);
+        reply(issued.status, issued.text);
         return;
       }
       record.handledBy = 'moto';
       record.status = await passToMoto(request, body, response);
     } catch (error) {
       const reply500 = error instanceof AwsErrorReply ? error : new AwsErrorReply('InternalFailure', error instanceof Error ? error.message : String(error), 500);
-      reply(service, reply500.status, queryError(service, reply500));
+      reply(reply500.status, queryError(service, reply500));
     }
   }
 

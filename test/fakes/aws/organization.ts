@@ -153,7 +153,7 @@ export function assumeRole(organization: FakeOrganization, params: Record<string
   if (!match) throw new AwsErrorReply('ValidationError', `${roleArn} is invalid`, 400);
   const [, accountId, roleName] = match as unknown as [string, string, string];
   const member = organization.members.get(accountId);
-  if (!member || member.state !== 'ACTIVE' || !member.roles.includes(roleName)) {
+  if (member?.state !== 'ACTIVE' || !member.roles.includes(roleName)) {
     throw new AwsErrorReply('AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   }
   const duration = params.DurationSeconds ? Number(params.DurationSeconds) : 3600;
