@@ -25,7 +25,7 @@ async function startBare(): Promise<number> {
 }
 
 async function startBot(): Promise<number> {
-  const config: SlackConfig = { mode: 'http', botToken, signingSecret, appToken: null, port: 0, apiUrl, allowedUserIds: [], allowedUsergroupIds: [] };
+  const config: SlackConfig = { mode: 'http', botToken, signingSecret, appToken: null, port: 0, apiUrl, allowedUserIds: [], allowedUsergroupIds: [], allowedResponderUserIds: [], allowedResponderUsergroupIds: [] };
   const logger =
     kind === 'bot-help'
       ? createLogger({ level: 'info', secretValues: [signingSecret], destination: pino.destination({ fd: openSync('/dev/null', 'w'), sync: false }) })

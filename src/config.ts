@@ -33,6 +33,12 @@ export interface SlackConfig {
   allowedUserIds: string[];
   /** Slack user group ids (S…) whose members are allowed. */
   allowedUsergroupIds: string[];
+  /**
+   * ALLOWED_RESPONDERS: who may acknowledge an alert or take it for investigation (both stop its reminders), user
+   * ids and group ids. Empty: the same people as ALLOWED_USERS / ALLOWED_USERGROUPS.
+   */
+  allowedResponderUserIds: string[];
+  allowedResponderUsergroupIds: string[];
 }
 
 export interface CheckCommandConfig {
@@ -174,6 +180,7 @@ export function loadServeConfig(env: Env): ServeConfig {
   const postureScan = parsePostureScanConfig(env);
   reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems, ...postureScan.problems);
 
+  const responders = reader.list('ALLOWED_RESPONDERS', /^[UWS][A-Z0-9]+$/, 'a Slack user id (U… or W…) or user group id (S…)');
   const config: ServeConfig = {
     ...base,
     alerts: alerts.config,
@@ -191,6 +198,8 @@ export function loadServeConfig(env: Env): ServeConfig {
       apiUrl: reader.url('SLACK_API_URL', 'https://slack.com/api/'),
       allowedUserIds: reader.list('ALLOWED_USERS', /^[UW][A-Z0-9]+$/, 'a Slack user id (U… or W…)'),
       allowedUsergroupIds: reader.list('ALLOWED_USERGROUPS', /^S[A-Z0-9]+$/, 'a Slack user group id (S…)'),
+      allowedResponderUserIds: responders.filter((id) => !id.startsWith('S')),
+      allowedResponderUsergroupIds: responders.filter((id) => id.startsWith('S')),
     },
   };
   reader.check();

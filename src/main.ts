@@ -161,13 +161,18 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     if (slackCheck.refusedToken) throw new SlackTokenRefusedError(slackCheck.detail);
     logger.error({ detail: slackCheck.detail }, 'Slack did not answer auth.test: /readyz reports not ready until it does');
   }
+  // ALLOWED_RESPONDERS narrows who may stop an alert's reminders; unset, the command's allowlist decides.
+  const hasResponders = config.slack.allowedResponderUserIds.length + config.slack.allowedResponderUsergroupIds.length > 0;
+  const responderAuthorizer = hasResponders
+    ? createAuthorizer({ allowedUserIds: config.slack.allowedResponderUserIds, allowedUsergroupIds: config.slack.allowedResponderUsergroupIds, logger: logger.child({ component: 'authorizer', allowlist: 'responders' }) })
+    : undefined;
   const app = createSlackApp(config.slack, {
     logger,
     authorizer,
     secretValues,
     runPosture: timedPostureRun(metrics, 'command', () => assessAccount(aws, config.posture)),
     describeRunError: describeFatalAwsError,
-    alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId },
+    alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId, ...(responderAuthorizer ? { responderAuthorizer } : {}) },
     organization: { watchedAccounts: () => organization.watchedAccounts(), latestResults: () => organization.latestResults(), assessAccount: (accountId) => timedPostureRun(metrics, 'command', () => organization.assessAccount(accountId))() },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
   }, { customRoutes: operationsRoutes(operations) });

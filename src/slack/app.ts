@@ -67,6 +67,13 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     });
     app = new App({ ...common, receiver });
   }
+  if (slack.allowedUserIds.length + slack.allowedUsergroupIds.length === 0) {
+    deps.logger.warn(
+      { component: 'slack' },
+      'ALLOWED_USERS and ALLOWED_USERGROUPS are empty: everyone in the workspace may run /aws-root-check and press the alert buttons' +
+        (slack.allowedResponderUserIds.length + slack.allowedResponderUsergroupIds.length === 0 ? ', including Acknowledge (set ALLOWED_RESPONDERS to narrow who may close an alert)' : ''),
+    );
+  }
   const responseUrls = responseUrlPolicy(slack.apiUrl);
   const ownWorkspace = ownWorkspaceLookup(async () => ownWorkspaceFrom(await app.client.auth.test(), appIdFromAppToken(slack.appToken)));
   app.use(requestGate({ replayGuard: new ReplayGuard(), ownWorkspace, responseUrls, logger: deps.logger.child({ component: 'request-gate' }) }));

@@ -50,6 +50,12 @@ export interface AlertDeps {
   store: Store;
   /** Something was queued in the outbox: send it now (the sender's wake()). */
   wakeSender(): void;
+  /**
+   * Who may acknowledge an alert or take it for investigation, the presses that stop its reminders
+   * (ALLOWED_RESPONDERS). Unset: the same authorizer as the command. Escalating stays open to everyone the command
+   * allows: it only ever makes more noise.
+   */
+  responderAuthorizer?: Authorizer;
   /** RESPONDER_GROUP: the user group (S…) mentioned on escalation; null: no mention. */
   responderGroupId: string | null;
   /** The alias of an account (e.g. "prod"), shown next to its id in the alerts list; as given to the outbox renderer. */

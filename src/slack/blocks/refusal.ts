@@ -12,12 +12,16 @@ export type RefusalReason =
 export interface RefusalOptions {
   command?: string;
   reason?: RefusalReason;
+  /** Which allowlist refused: the command's (ALLOWED_USERS / ALLOWED_USERGROUPS) or the responders' (ALLOWED_RESPONDERS). */
+  allowlist?: 'users' | 'responders';
 }
 
 export function renderRefusal(options: RefusalOptions = {}): SlackMessage {
   const command = options.command ?? DEFAULT_COMMAND;
   const text = options.reason === 'membership-unknown'
     ? `You may not be allowed to use ${command}: your user group membership could not be checked right now. Try again in a minute, or ask the bot's admin.`
-    : `You are not allowed to use ${command}. The bot's admin can add you to ALLOWED_USERS, or to a user group listed in ALLOWED_USERGROUPS.`;
+    : options.allowlist === 'responders'
+      ? `You are not allowed to ${command}. The bot's admin can add you, or a user group of yours, to ALLOWED_RESPONDERS.`
+      : `You are not allowed to use ${command}. The bot's admin can add you to ALLOWED_USERS, or to a user group listed in ALLOWED_USERGROUPS.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(`:no_entry: ${text}`) }] };
 }

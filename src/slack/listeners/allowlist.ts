@@ -16,14 +16,16 @@ export type PrivateMessage = Pick<SlackMessage, 'text'> & Partial<Pick<SlackMess
 export interface Refusal {
   /** What was refused, as the message names it: the slash command, or "the alert buttons". */
   use: string;
+  /** Which allowlist refused (default: the command's). */
+  allowlist?: 'users' | 'responders';
   log: Logger;
   /** Shows the refusal to the asker alone. */
   tell(message: PrivateMessage): Promise<unknown>;
 }
 
 export async function refuse(decision: RefusedDecision, refusal: Refusal): Promise<void> {
-  refusal.log.warn({ reason: decision.reason, use: refusal.use }, 'refused: user is not in the allowlist');
-  await refusal.tell(renderRefusal({ command: refusal.use, reason: decision.reason }));
+  refusal.log.warn({ reason: decision.reason, use: refusal.use, allowlist: refusal.allowlist ?? 'users' }, 'refused: user is not in the allowlist');
+  await refusal.tell(renderRefusal({ command: refusal.use, reason: decision.reason, allowlist: refusal.allowlist }));
 }
 
 /** The decision when `userId` may go on; otherwise the refusal is logged and told, and null. */

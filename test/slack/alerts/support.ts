@@ -66,6 +66,8 @@ export interface AlertHarnessOptions {
   allowedUserIds?: string[];
   /** Use this authorizer instead of the harness's swappable one. */
   authorizer?: Authorizer;
+  /** ALLOWED_RESPONDERS: who may acknowledge or take an alert for investigation. */
+  responderAuthorizer?: Authorizer;
   accountAlias?: (accountId: string) => string | null;
 }
 
@@ -81,6 +83,7 @@ export async function startAlertHarness(options: AlertHarnessOptions = {}): Prom
         },
         responderGroupId: options.responderGroupId === undefined ? RESPONDER_GROUP : options.responderGroupId,
         ...(options.accountAlias ? { accountAlias: options.accountAlias } : {}),
+        ...(options.responderAuthorizer ? { responderAuthorizer: options.responderAuthorizer } : {}),
       },
       ...(options.authorizer ? { authorizer: options.authorizer } : {}),
     },

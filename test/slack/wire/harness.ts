@@ -46,6 +46,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     apiUrl: slack.apiUrl,
     allowedUserIds: [],
     allowedUsergroupIds: [],
+    allowedResponderUserIds: [],
+    allowedResponderUsergroupIds: [],
   };
   const app = createSlackApp(
     config,

@@ -20,6 +20,10 @@ beforeEach(() => {
 const refusals = (kind: string) => harness.logLines.filter((line) => line.includes(`"refusal":"${kind}"`));
 
 describe('requests from other workspaces and apps', () => {
+  it('warns at start that the allowlist is empty', () => {
+    expect(harness.logLines.some((line) => line.includes('"level":40') && line.includes('ALLOWED_USERS and ALLOWED_USERGROUPS are empty') && line.includes('ALLOWED_RESPONDERS'))).toBe(true);
+  });
+
   it('runs a command from the bot\'s own workspace and app', async () => {
     const answer = await signedSlashCommand(harness.eventsUrl, SIGNING_SECRET, slashCommandFields({ responseUrl: harness.slack.newResponseUrl() }));
     expect(answer.status).toBe(200);

@@ -21,5 +21,5 @@ export function alertAcknowledge(deps: ListenerDeps, alerts: AlertDeps): (args: 
     const firstEvent = alerts.store.getEvent(alert.firstEventId)?.event ?? null;
     const headline = alertHeadline(alert, firstEvent ? [firstEvent] : [], alerts.accountAlias?.(alert.accountId) ?? null);
     await args.client.views.open({ trigger_id: body.trigger_id, view: acknowledgeModal({ alertId, channel, messageTs }, headline) });
-  });
+  }, { stopsReminders: true });
 }

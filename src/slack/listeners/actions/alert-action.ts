@@ -37,6 +37,17 @@ export function alreadyDoneText(current: AlertRecord | null, userId: string): st
 
 /** What the alert buttons and the acknowledge modal call themselves in a refusal. */
 export const ALERT_BUTTONS_USE = 'the alert buttons';
+/** What a refusal by ALLOWED_RESPONDERS says was refused. */
+const CLOSING_USE = 'acknowledge alerts or take them for investigation';
+
+/**
+ * Who may make a press: a press that stops an alert's reminders (acknowledge, investigate) asks the responders'
+ * allowlist when there is one; every other press asks the command's.
+ */
+export function pressAllowlist(deps: ListenerDeps, alerts: AlertDeps, stopsReminders: boolean): Pick<ListenerDeps, 'authorizer'> & { use: string; allowlist: 'users' | 'responders' } {
+  if (stopsReminders && alerts.responderAuthorizer) return { authorizer: alerts.responderAuthorizer, use: CLOSING_USE, allowlist: 'responders' };
+  return { authorizer: deps.authorizer, use: ALERT_BUTTONS_USE, allowlist: 'users' };
+}
 
 /** A private answer to whoever pressed; the alert message stays as it is. */
 export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: string): Promise<void> {
@@ -63,7 +74,14 @@ export async function applyAlertAction(press: AlertButtonPress, action: AlertAct
  * One alert button as a Bolt listener: ack first, then the alert id, then who presses, then `act`. Whatever fails
  * after the ack is logged, and the presser is told nothing was recorded.
  */
-export function alertButtonListener(deps: ListenerDeps, alerts: AlertDeps, actionId: string, act: (press: AlertButtonPress) => Promise<void>): (args: AlertButtonArgs) => Promise<void> {
+export function alertButtonListener(
+  deps: ListenerDeps,
+  alerts: AlertDeps,
+  actionId: string,
+  act: (press: AlertButtonPress) => Promise<void>,
+  options: { stopsReminders?: boolean } = {},
+): (args: AlertButtonArgs) => Promise<void> {
+  const allowlist = pressAllowlist(deps, alerts, options.stopsReminders ?? false);
   return async (args) => {
     await args.ack();
     const userId = args.body.user.id;
@@ -75,7 +93,7 @@ export function alertButtonListener(deps: ListenerDeps, alerts: AlertDeps, actio
         await tellPresser(args, 'This button does not name an alert: nothing changed.');
         return;
       }
-      if (!(await authorizeOrRefuse(deps, userId, args.client, { use: ALERT_BUTTONS_USE, log, tell: replyPrivately(args.respond) }))) return;
+      if (!(await authorizeOrRefuse(allowlist, userId, args.client, { use: allowlist.use, allowlist: allowlist.allowlist, log, tell: replyPrivately(args.respond) }))) return;
       await act({ args, alerts, alertId, userId, log });
     } catch (error) {
       log.error(errorDetails(error), 'alert button listener failed');

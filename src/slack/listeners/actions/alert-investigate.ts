@@ -9,5 +9,5 @@ export { ALERT_INVESTIGATE_ACTION_ID };
 export function alertInvestigate(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
   return alertButtonListener(deps, alerts, ALERT_INVESTIGATE_ACTION_ID, async (press) => {
     await applyAlertAction(press, 'investigate');
-  });
+  }, { stopsReminders: true });
 }

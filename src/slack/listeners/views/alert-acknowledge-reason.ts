@@ -7,7 +7,7 @@ import { setAlertState } from '../../../alerts/index.js';
 import { ACKNOWLEDGE_REASON_ACTION_ID, ACKNOWLEDGE_REASON_BLOCK_ID, ACKNOWLEDGE_REASON_CALLBACK_ID, parseAcknowledgeModalMetadata } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
-import { ALERT_BUTTONS_USE, alreadyDoneText, type AlertSlackClient } from '../actions/alert-action.js';
+import { alreadyDoneText, pressAllowlist, type AlertSlackClient } from '../actions/alert-action.js';
 import { authorizeOrRefuse, type PrivateMessage } from '../allowlist.js';
 
 export { ACKNOWLEDGE_REASON_CALLBACK_ID };
@@ -15,6 +15,7 @@ export { ACKNOWLEDGE_REASON_CALLBACK_ID };
 export type ViewSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>, 'ack' | 'body' | 'view'> & { client: AlertSlackClient };
 
 export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (args: ViewSubmissionArgs) => Promise<void> {
+  const allowlist = pressAllowlist(deps, alerts, true);
   return async ({ ack, body, view, client }) => {
     const userId = body.user.id;
     const metadata = parseAcknowledgeModalMetadata(view.private_metadata);
@@ -36,7 +37,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
       await client.chat.postEphemeral({ channel, user: userId, ...message });
     };
     try {
-      if (!(await authorizeOrRefuse(deps, userId, client, { use: ALERT_BUTTONS_USE, log, tell }))) return;
+      if (!(await authorizeOrRefuse(allowlist, userId, client, { use: allowlist.use, allowlist: allowlist.allowlist, log, tell }))) return;
       const reason = view.state.values[ACKNOWLEDGE_REASON_BLOCK_ID]?.[ACKNOWLEDGE_REASON_ACTION_ID]?.value ?? null;
       const result = setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
       if (result.changed) {
