@@ -39,7 +39,11 @@ function redactNamedSecret(match: string, quote: string, name: string, separator
   if (escapedValue !== undefined) return NOT_SECRET_VALUE.test(escapedValue) ? match : `${quote}${name}${quote}${separator}\\"${REDACTED}\\"`;
   if (doubleQuoted !== undefined) return NOT_SECRET_VALUE.test(doubleQuoted) ? match : `${quote}${name}${quote}${separator}"${REDACTED}"`;
   if (singleQuoted !== undefined) return NOT_SECRET_VALUE.test(singleQuoted) ? match : `${quote}${name}${quote}${separator}'${REDACTED}'`;
-  return bare === undefined || NOT_SECRET_VALUE.test(bare) ? match : `${quote}${name}${quote}${separator}${REDACTED}`;
+  if (bare === undefined || NOT_SECRET_VALUE.test(bare)) return match;
+  // "name: word" is also prose ("tried to change the root password: failed"): after a colon, an unquoted value is
+  // taken for a secret only if it has a digit, a capital or base64's +/= (headers, keys, tokens all do).
+  if (!separator.includes('=') && !/[0-9A-Z+/=]/.test(bare)) return match;
+  return `${quote}${name}${quote}${separator}${REDACTED}`;
 }
 
 /** Replaces every token, key id, named secret and known secret value in `text`. `secretValues` shorter than 8 characters are ignored. */

@@ -51,6 +51,8 @@ describe('maskSecrets: secrets in text', () => {
     const text = '{"eventName":"GetSessionToken","responseElements":{"PasswordUpdated":"Failure"},"sessionCredentialFromConsole":"true","requestParameters":{"secretId":"prod/db","tokenType":"Bearer","passwordResetRequired":false}}';
     expect(maskSecrets(text)).toBe(text);
     expect(maskSecrets('Refused: the signing secret is not set (SLACK_SIGNING_SECRET)')).toBe('Refused: the signing secret is not set (SLACK_SIGNING_SECRET)');
+    expect(maskSecrets('tried to change the root password: failed')).toBe('tried to change the root password: failed');
+    expect(maskSecrets('token: invalid_auth')).toBe('token: invalid_auth');
   });
 });
 

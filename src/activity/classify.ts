@@ -9,20 +9,23 @@
 // service acting for the account, so it alerts; CIS's filter would drop it. Any other invokedBy (ELB,
 // Auto Scaling, "AWS Internal", …) is a service acting with the account's authority and does not alert.
 //
-// Kind, in order of precedence: console-login-success / console-login-failure (signin ConsoleLogin),
-// root-credential-change (root-credential-changes.ts), root-only-task (root-only-tasks.ts),
-// root-api-call (any other root record). Severity:
+// Kind, in order of precedence: console-login-success / console-login-failure (signin ConsoleLogin), then
+// root-call-rules.ts: root-credential-change, root-logging-disabled, root-access-change, root-only-task (and
+// account contact changes, a root-api-call that says IAM administrators can make it too); root-api-call (any
+// other root record). Severity:
 //   console sign-in without MFA          critical   (with MFA, or MFA unknown: high)
 //   failed console sign-in               high; critical when it failed at the MFA step (MFAUsed Yes: the
 //                                        password was right). Bursts are grouped by alerts/grouping.ts
-//   root credential change               critical / high, per change (creating or re-enabling a way in is critical)
-//   root-only task                       medium, or high for closing accounts, root email, IAM permission edits
-//   root API call                        high; medium inside a centralized-root session (task-scoped, 15 min);
-//                                        low for sign-in steps other than ConsoleLogin (CheckMfa…)
+//   root credential change               critical / high, per change (creating or re-enabling a way in is critical;
+//                                        a failed password change is high)
+//   turning off the record               critical (CloudTrail, GuardDuty, Security Hub, Config, flow logs)
+//   IAM access change                    high; critical for full administrator access
+//   root-only task                       medium, or high for closing accounts and the root email
+//   root API call                        high; medium inside a centralized-root session (task-scoped, 15 min)
+//                                        and for contact changes; low for sign-in steps other than ConsoleLogin
 import type { AlertSeverity, Classification, RootEvent, RootEventKind } from './model.js';
 import { isAssumedRootFlag, type CentralizedRootContext } from './centralized-root.js';
-import { findRootCredentialChange } from './root-credential-changes.js';
-import { findRootOnlyTask } from './root-only-tasks.js';
+import { matchRootCall } from './root-call-rules.js';
 
 export type ClassifyContext = CentralizedRootContext;
 
@@ -150,6 +153,7 @@ export function classifyRecord(record: unknown, context?: ClassifyContext): Clas
   let severity: AlertSeverity;
   let mfaUsed: boolean | null;
   let rootOnlyTask = false;
+  let action: string | undefined;
 
   if (eventSource === SIGN_IN_SOURCE && eventName === 'ConsoleLogin') {
     const additional = isObject(fields.additionalEventData) ? fields.additionalEventData : null;
@@ -161,20 +165,15 @@ export function classifyRecord(record: unknown, context?: ClassifyContext): Clas
     severity = failed ? (mfaUsed === true ? 'critical' : 'high') : mfaUsed === false ? 'critical' : 'high';
   } else {
     mfaUsed = sessionMfa(sessionContext, accessKeyId, fields.additionalEventData);
-    const credentialChange = findRootCredentialChange(eventSource, eventName, fields.requestParameters);
-    if (credentialChange !== null) {
-      kind = 'root-credential-change';
-      severity = credentialChange.severity;
+    const match = matchRootCall(eventSource, eventName, fields.requestParameters, fields.responseElements);
+    if (match !== null) {
+      kind = match.kind;
+      severity = match.severity;
+      rootOnlyTask = match.rootOnlyTask;
+      action = match.action;
     } else {
-      const task = findRootOnlyTask(eventSource, eventName, fields.requestParameters);
-      if (task !== null) {
-        kind = 'root-only-task';
-        severity = task.severity;
-        rootOnlyTask = true;
-      } else {
-        kind = 'root-api-call';
-        severity = eventSource === SIGN_IN_SOURCE ? 'low' : centralizedRootSession ? 'medium' : 'high';
-      }
+      kind = 'root-api-call';
+      severity = eventSource === SIGN_IN_SOURCE ? 'low' : centralizedRootSession ? 'medium' : 'high';
     }
   }
 
@@ -197,6 +196,7 @@ export function classifyRecord(record: unknown, context?: ClassifyContext): Clas
     accessKeyId,
     sessionKey: sessionKeyOf(accessKeyId, sessionContext, kind, identity),
   };
+  if (action !== undefined) event.action = action;
   return { alert: true, event };
 }
 

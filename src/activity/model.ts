@@ -4,6 +4,8 @@ export type RootEventKind =
   | 'console-login-success'
   | 'console-login-failure'
   | 'root-credential-change'
+  | 'root-logging-disabled'
+  | 'root-access-change'
   | 'root-only-task'
   | 'root-api-call'
   | 'none';
@@ -17,8 +19,13 @@ export interface RootEvent {
   severity: AlertSeverity;
   /** true / false, or null when the record cannot tell. */
   mfaUsed: boolean | null;
-  /** A task only root can do: "expected root use". */
+  /** A task only root can do: "expected root use". Never set for IAM access changes or turning logging off. */
   rootOnlyTask: boolean;
+  /**
+   * What the call did, in words, when a rule knows ("attached AdministratorAccess to IAM user bob", "tried to change
+   * the root password: failed"). Absent on sign-ins, plain API calls, and events stored before it existed.
+   */
+  action?: string;
   /** An action inside a centralized-root sts:AssumeRoot session, not a person signed in as root. */
   centralizedRootSession: boolean;
   accountId: string;

@@ -1,6 +1,7 @@
 // Reads CloudTrail records out of what people actually have on disk or in a pipe:
 // - `aws cloudtrail lookup-events` output: {"Events":[{"EventId", …, "CloudTrailEvent":"<record as a JSON string>"}]}
-//   (the inner string is parsed; a broken one becomes an error item carrying the envelope's EventId);
+//   (the inner string is parsed; a broken one, or one that is no object, becomes an error item carrying the
+//   envelope's EventId);
 // - CloudTrail log files delivered to S3: {"Records":[record, …]}, gzipped (.json.gz) or not
 //   (gzip is recognised by its magic bytes 1f 8b, whatever the file is called);
 // - and, because responders paste what they have: a bare array of records or envelopes, one record,
@@ -30,11 +31,18 @@ function fromEnvelope(envelope: Record<string, unknown>, name: string): ReadItem
   if (typeof inner !== 'string' || inner.length === 0) {
     return { error: `${name}: event ${envelopeEventId ?? '(no EventId)'} has no CloudTrailEvent`, eventId: envelopeEventId };
   }
+  let parsed: unknown;
   try {
-    return { record: JSON.parse(inner) as unknown };
+    parsed = JSON.parse(inner);
   } catch (error) {
     return { error: `${name}: the CloudTrailEvent of event ${envelopeEventId ?? '(no EventId)'} is not valid JSON: ${messageOf(error)}`, eventId: envelopeEventId };
   }
+  // Valid JSON that is no record ("null", "[]", "42"): the classifier would know no event id; the envelope does.
+  if (!isObject(parsed)) {
+    const what = parsed === null ? 'JSON null' : Array.isArray(parsed) ? 'a JSON array' : `a JSON ${typeof parsed}`;
+    return { error: `${name}: the CloudTrailEvent of event ${envelopeEventId ?? '(no EventId)'} is ${what}, not a record`, eventId: envelopeEventId };
+  }
+  return { record: parsed };
 }
 
 /** An element of an array: an envelope if it looks like one, else a record (the classifier judges it). */

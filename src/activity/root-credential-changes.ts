@@ -6,11 +6,14 @@
 //   `requestParameters: null`; with a `userName` it acted on an IAM user (a root API call, not this).
 // - Root MFA device calls carry `userName: "AWS ROOT USER"`.
 // - Password events come from signin.amazonaws.com: PasswordRecoveryRequested is emitted only by the
-//   root "forgot password" flow; PasswordRecoveryCompleted and PasswordUpdated follow it.
+//   root "forgot password" flow; PasswordRecoveryCompleted and PasswordUpdated follow it. Their result is
+//   `responseElements.<eventName>`: "Success" or "Failure", and a failure has no errorCode (CloudTrail User
+//   Guide, "AWS Management Console sign-in events"), so "Failure" is read there: someone tried, and failed.
 // - Centralized root sessions (sts:AssumeRoot task policies IAMCreateRootUserPassword and
 //   IAMDeleteRootUserCredentials) call CreateLoginProfile / DeleteLoginProfile / DeleteAccessKey /
 //   DeactivateMFADevice / DeleteSigningCertificate without a userName: the member account's root.
 import type { AlertSeverity } from './model.js';
+import { stringField } from './rule-match.js';
 
 export type RootCredential = 'access key' | 'MFA device' | 'password' | 'signing certificate';
 
@@ -58,21 +61,25 @@ const IAM_OWN_CREDENTIAL_EVENTS: ReadonlyMap<string, RootCredentialChange> = new
 const REACTIVATED_ACCESS_KEY: RootCredentialChange = { credential: 'access key', action: 're-activated a root access key', severity: 'critical' };
 const REACTIVATED_SIGNING_CERTIFICATE: RootCredentialChange = { credential: 'signing certificate', action: 're-activated a root signing certificate', severity: 'critical' };
 
-function stringField(value: unknown, field: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const fieldValue = (value as Record<string, unknown>)[field];
-  return typeof fieldValue === 'string' ? fieldValue : undefined;
-}
-
 /** The IAM call targets the caller (root) itself: no userName, or IAM's name for the root user. */
 function targetsRootItself(requestParameters: unknown): boolean {
   const userName = stringField(requestParameters, 'userName');
-  return userName === undefined || userName === '' || userName === ROOT_MFA_USER_NAME;
+  return userName === undefined || userName === ROOT_MFA_USER_NAME;
 }
 
+/** A password event whose result is "Failure": the attempt, not the change. */
+const FAILED_SIGN_IN_PASSWORD_EVENTS: ReadonlyMap<string, RootCredentialChange> = new Map([
+  ['PasswordRecoveryRequested', { credential: 'password', action: 'tried to request a root password reset (forgot password): failed', severity: 'high' }],
+  ['PasswordRecoveryCompleted', { credential: 'password', action: 'tried to reset the root password through password recovery: failed', severity: 'high' }],
+  ['PasswordUpdated', { credential: 'password', action: 'tried to change the root password: failed', severity: 'high' }],
+] as const);
+
 /** The root credential change a root call makes, or null when the call is something else. */
-export function findRootCredentialChange(eventSource: string, eventName: string, requestParameters: unknown): RootCredentialChange | null {
-  if (eventSource === SIGN_IN_SOURCE) return SIGN_IN_PASSWORD_EVENTS.get(eventName) ?? null;
+export function findRootCredentialChange(eventSource: string, eventName: string, requestParameters: unknown, responseElements?: unknown): RootCredentialChange | null {
+  if (eventSource === SIGN_IN_SOURCE) {
+    if (stringField(responseElements, eventName) === 'Failure') return FAILED_SIGN_IN_PASSWORD_EVENTS.get(eventName) ?? null;
+    return SIGN_IN_PASSWORD_EVENTS.get(eventName) ?? null;
+  }
   if (eventSource !== IAM_SOURCE) return null;
   const change = IAM_OWN_CREDENTIAL_EVENTS.get(eventName);
   if (change === undefined || !targetsRootItself(requestParameters)) return null;

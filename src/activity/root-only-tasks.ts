@@ -14,13 +14,11 @@
 // - Billing console, eventType AwsConsoleAction, billingconsole.amazonaws.com ("AWS Billing CloudTrail
 //   events", https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/logging-using-cloudtrail.html):
 //   CloseAccount, SetAccountPreferences ("updates of the account name, email, and password"),
-//   SetIAMAccessPreference ("only for customers with root access"), SetSecurityQuestions,
-//   SetContactAddress, SetAdditionalContacts, SetTaxRegistration.
-// - Account Management API, account.amazonaws.com: PutAccountName, PutContactInformation,
-//   PutAlternateContact, DeleteAlternateContact, CloseAccount, Start/AcceptPrimaryEmailUpdate.
-//   (Contact information and alternate contacts can also be changed by IAM principals today; root
-//   doing them from the account settings page is the usual "root signs in to fix the account page"
-//   session, so they count as expected root use here, at medium.)
+//   SetIAMAccessPreference ("only for customers with root access"), SetSecurityQuestions, SetTaxRegistration.
+// - Account Management API, account.amazonaws.com: PutAccountName, Start/AcceptPrimaryEmailUpdate, CloseAccount.
+//   Contact information and alternate contacts (PutContactInformation, PutAlternateContact, and the billing
+//   console's SetContactAddress / SetAdditionalContacts) are not here: IAM principals can change them too
+//   (account-contact-changes.ts).
 // - Tax settings API, tax.amazonaws.com: PutTaxRegistration, BatchPutTaxRegistration, DeleteTaxRegistration.
 // - Support plan: supportplans.amazonaws.com StartSupportPlanUpdate (recorded in us-west-2); before
 //   August 2022 support-subscription.amazonaws.com UpdateSupportLevel.
@@ -29,11 +27,12 @@
 // - S3: PutBucketVersioning that sets MFA delete (only root can, with its MFA device); DeleteBucketPolicy
 //   (the lockout recovery, also what the S3UnlockBucketPolicy task policy of sts:AssumeRoot allows).
 // - SQS: SetQueueAttributes that replaces the queue Policy (SQSUnlockQueuePolicy).
-// - Restore IAM user permissions: root editing IAM policies. The record cannot tell a restore from a
-//   grant (an intruder adding a back door looks the same), so these stay HIGH, not medium.
+// - "Restore IAM user permissions" is not here: the record cannot tell a restore from a grant (an intruder adding
+//   a back door looks the same), so root editing IAM is root-access-changes.ts, never expected root use.
 // Not in CloudTrail as a distinct event, so not here: RI Marketplace seller registration, GovCloud
 // sign-up, viewing tax invoices (a read).
 import type { AlertSeverity } from './model.js';
+import { objectField } from './rule-match.js';
 
 export interface RootOnlyTask {
   /** The task in AWS's words, for the alert. */
@@ -41,12 +40,6 @@ export interface RootOnlyTask {
   severity: AlertSeverity;
   /** Some calls are a root-only task only with certain parameters (MFA delete, a queue policy). */
   appliesTo?: (requestParameters: unknown) => boolean;
-}
-
-function objectField(value: unknown, field: string): Record<string, unknown> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const fieldValue = (value as Record<string, unknown>)[field];
-  return typeof fieldValue === 'object' && fieldValue !== null ? (fieldValue as Record<string, unknown>) : undefined;
 }
 
 /** S3 logs the XML body: VersioningConfiguration.MfaDelete (the REST element), MFADelete in some tools. */
@@ -60,11 +53,10 @@ function setsQueuePolicy(requestParameters: unknown): boolean {
   return attributes !== undefined && attributes.Policy !== undefined;
 }
 
-const ACCOUNT_SETTINGS = 'change the account settings (name, email, password, contacts)';
+const ACCOUNT_SETTINGS = 'change the account settings (name, email, password)';
 const CLOSE_ACCOUNT = 'close the AWS account';
 const TAX = 'change the tax settings';
 const SUPPORT_PLAN = 'change the AWS Support plan';
-const RESTORE_IAM = 'restore IAM user permissions (or grant them: check the target)';
 
 const task = (description: string, severity: AlertSeverity = 'medium', appliesTo?: RootOnlyTask['appliesTo']): RootOnlyTask =>
   appliesTo ? { task: description, severity, appliesTo } : { task: description, severity };
@@ -79,8 +71,6 @@ const TASKS_BY_SOURCE: ReadonlyMap<string, ReadonlyMap<string, RootOnlyTask>> = 
       ['SetAccountPreferences', task('change the account name, root email address or root password', 'high')],
       ['SetIAMAccessPreference', task('activate IAM access to the Billing and Cost Management console')],
       ['SetSecurityQuestions', task('change the account security questions')],
-      ['SetContactAddress', task(ACCOUNT_SETTINGS)],
-      ['SetAdditionalContacts', task(ACCOUNT_SETTINGS)],
       ['SetTaxRegistration', task(TAX)],
     ]),
   ],
@@ -88,9 +78,6 @@ const TASKS_BY_SOURCE: ReadonlyMap<string, ReadonlyMap<string, RootOnlyTask>> = 
     'account.amazonaws.com',
     new Map([
       ['PutAccountName', task(ACCOUNT_SETTINGS)],
-      ['PutContactInformation', task(ACCOUNT_SETTINGS)],
-      ['PutAlternateContact', task(ACCOUNT_SETTINGS)],
-      ['DeleteAlternateContact', task(ACCOUNT_SETTINGS)],
       ['StartPrimaryEmailUpdate', task('change the root email address', 'high')],
       ['AcceptPrimaryEmailUpdate', task('change the root email address', 'high')],
       ['CloseAccount', task(CLOSE_ACCOUNT, 'high')],
@@ -115,30 +102,6 @@ const TASKS_BY_SOURCE: ReadonlyMap<string, ReadonlyMap<string, RootOnlyTask>> = 
     ]),
   ],
   ['sqs.amazonaws.com', new Map([['SetQueueAttributes', task('replace an SQS queue policy that locks everyone out', 'medium', setsQueuePolicy)]])],
-  [
-    'iam.amazonaws.com',
-    new Map(
-      [
-        'AttachUserPolicy',
-        'PutUserPolicy',
-        'DetachUserPolicy',
-        'DeleteUserPolicy',
-        'AttachGroupPolicy',
-        'PutGroupPolicy',
-        'DetachGroupPolicy',
-        'DeleteGroupPolicy',
-        'AttachRolePolicy',
-        'PutRolePolicy',
-        'DetachRolePolicy',
-        'DeleteRolePolicy',
-        'AddUserToGroup',
-        'CreatePolicyVersion',
-        'SetDefaultPolicyVersion',
-        'DeleteUserPermissionsBoundary',
-        'DeleteRolePermissionsBoundary',
-      ].map((eventName) => [eventName, task(RESTORE_IAM, 'high')] as const),
-    ),
-  ],
 ]);
 
 /** The root-only task a root call performs, or null when any IAM principal could have made it. */

@@ -5,6 +5,7 @@
 //   123456789012 (prod) — from 203.0.113.7, Firefox on macOS — us-east-1", used by the alert message, its
 //   notification text, `/aws-root-check alerts`, the acknowledge modal and `scan`'s grouped lines.
 // Both read an alert row (or a batch group shaped like one) and its events.
+import { attemptTitle } from '../activity/attempt-titles.js';
 import type { RootEvent } from '../activity/model.js';
 import type { AlertRecord } from './model.js';
 import { describeUserAgent } from './user-agent.js';
@@ -14,6 +15,8 @@ export const ALERT_KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
   'console-login-success': 'Root console sign-in',
   'console-login-failure': 'Failed root sign-in',
   'root-credential-change': 'Root credential change',
+  'root-logging-disabled': 'Root turned off security logging',
+  'root-access-change': 'Root changed IAM access',
   'root-only-task': 'Root-only task',
   'root-api-call': 'Root API call',
 };
@@ -23,10 +26,10 @@ export type HeadlineAlert = TitledAlert & Pick<AlertRecord, 'accountId' | 'regio
 
 export function alertTitle(alert: TitledAlert, firstEvent: RootEvent | null): string {
   if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
-  let title = ALERT_KIND_TITLE[alert.kind] ?? alert.kind;
+  let title = attemptTitle(alert.kind, firstEvent?.errorCode) ?? ALERT_KIND_TITLE[alert.kind] ?? alert.kind;
   if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) title = 'Root console sign-in WITHOUT MFA';
   else if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === true) title = 'Root console sign-in with MFA';
-  else if (firstEvent && alert.kind !== 'console-login-success') title = `${title}: ${firstEvent.eventName}`;
+  else if (firstEvent && alert.kind !== 'console-login-success') title = `${title}: ${firstEvent.eventName}${firstEvent.action ? ` (${firstEvent.action})` : ''}`;
   if (alert.groupKind === 'session' && alert.eventCount > 1) title = `${title} and ${alert.eventCount - 1} more in the same session`;
   return title;
 }

@@ -78,6 +78,8 @@ const KIND_LABEL: Record<Exclude<RootEventKind, 'none'>, string> = {
   'console-login-success': 'root console sign-in',
   'console-login-failure': 'FAILED root console sign-in',
   'root-credential-change': 'root credential change',
+  'root-logging-disabled': 'ROOT TURNED OFF SECURITY LOGGING',
+  'root-access-change': 'root changed IAM access',
   'root-only-task': 'root-only task',
   'root-api-call': 'root API call',
 };
@@ -102,6 +104,7 @@ export function formatScanLine(event: RootEvent): string {
     `${KIND_LABEL[event.kind]}: ${event.eventName} (${event.eventSource})`,
   ];
   if (event.kind === 'console-login-success' || event.kind === 'console-login-failure') parts.push(mfaText(event.mfaUsed));
+  if (event.action) parts.push(event.action);
   if (event.rootOnlyTask) parts.push('expected root use');
   if (event.centralizedRootSession) parts.push('centralized root session (sts:AssumeRoot)');
   if (event.errorCode) parts.push(`error ${event.errorCode}`);

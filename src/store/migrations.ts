@@ -190,6 +190,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'root event kinds root-logging-disabled (root turning off the record) and root-access-change (root changing IAM access)',
+    up(db) {
+      // SQLite cannot alter a CHECK: the table is rebuilt with the same columns and indexes, and the longer list.
+      db.exec(`
+        CREATE TABLE root_events_rebuilt (
+          event_id      TEXT PRIMARY KEY,
+          account_id    TEXT NOT NULL,
+          region        TEXT NOT NULL,
+          kind          TEXT NOT NULL CHECK (kind IN ('console-login-success', 'console-login-failure', 'root-credential-change', 'root-logging-disabled', 'root-access-change', 'root-only-task', 'root-api-call')),
+          severity      TEXT NOT NULL CHECK (severity IN ('critical', 'high', 'medium', 'low')),
+          mfa_used      INTEGER,
+          event_time    TEXT NOT NULL,
+          session_key   TEXT,
+          event_json    TEXT NOT NULL,
+          raw_record    TEXT NOT NULL,
+          alert_id      INTEGER REFERENCES alerts (id),
+          first_seen_at TEXT NOT NULL
+        );
+        INSERT INTO root_events_rebuilt (event_id, account_id, region, kind, severity, mfa_used, event_time, session_key, event_json, raw_record, alert_id, first_seen_at)
+          SELECT event_id, account_id, region, kind, severity, mfa_used, event_time, session_key, event_json, raw_record, alert_id, first_seen_at FROM root_events;
+        DROP TABLE root_events;
+        ALTER TABLE root_events_rebuilt RENAME TO root_events;
+        CREATE INDEX root_events_time ON root_events (event_time);
+        CREATE INDEX root_events_alert ON root_events (alert_id, event_time);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

@@ -28,6 +28,8 @@ function emptyEventCounts(): EventCounts {
     failedSignIns: 0,
     apiCalls: 0,
     credentialChanges: 0,
+    loggingDisabled: 0,
+    accessChanges: 0,
     rootOnlyTasks: 0,
     centralizedRootSessionActions: 0,
   };
@@ -47,6 +49,12 @@ function countEvent(counts: EventCounts, event: RootEvent): void {
       break;
     case 'root-credential-change':
       counts.credentialChanges += 1;
+      break;
+    case 'root-logging-disabled':
+      counts.loggingDisabled += 1;
+      break;
+    case 'root-access-change':
+      counts.accessChanges += 1;
       break;
     case 'root-only-task':
       counts.rootOnlyTasks += 1;

@@ -84,6 +84,8 @@ export function eventCountLines(counts: EventCounts): Array<{ label: string; cou
     { label: 'Console sign-ins, MFA not recorded', count: counts.consoleSignInMfaUnknown },
     { label: 'Failed sign-ins', count: counts.failedSignIns },
     { label: 'Credential changes', count: counts.credentialChanges },
+    { label: 'Security logging turned off', count: counts.loggingDisabled },
+    { label: 'IAM access changes (not expected root use)', count: counts.accessChanges },
     { label: 'Root-only tasks (expected root use)', count: counts.rootOnlyTasks },
     { label: 'Other API calls', count: counts.apiCalls },
   ];
@@ -98,6 +100,8 @@ export function eventCountsInline(counts: EventCounts): string {
     [counts.consoleSignInMfaUnknown, 'sign-in (MFA not recorded)', 'sign-ins (MFA not recorded)'],
     [counts.failedSignIns, 'failed sign-in', 'failed sign-ins'],
     [counts.credentialChanges, 'credential change', 'credential changes'],
+    [counts.loggingDisabled, 'logging turned off', 'logging turned off'],
+    [counts.accessChanges, 'IAM access change', 'IAM access changes'],
     [counts.rootOnlyTasks, 'root-only task', 'root-only tasks'],
     [counts.apiCalls, 'API call', 'API calls'],
   ] as const;

@@ -123,6 +123,10 @@ export interface EventCounts {
   failedSignIns: number;
   apiCalls: number;
   credentialChanges: number;
+  /** Root turning off CloudTrail, GuardDuty, Security Hub, Config or flow logs. */
+  loggingDisabled: number;
+  /** Root changing IAM access (policies, users, roles, keys, passwords of IAM users): never expected root use. */
+  accessChanges: number;
   rootOnlyTasks: number;
   /** Of the above, actions inside a centralized-root sts:AssumeRoot session. */
   centralizedRootSessionActions: number;

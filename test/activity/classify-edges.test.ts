@@ -139,10 +139,10 @@ describe('classifyRecord: kinds and precedence', () => {
     expect(eventOf(classifyRecord(record)).kind).toBe('console-login-failure');
   });
 
-  it('root CreateAccessKey is a credential change for itself, a root API call for an IAM user, and a credential change for userName "AWS ROOT USER"', () => {
+  it('root CreateAccessKey is a credential change for itself, an IAM access change for an IAM user, and a credential change for userName "AWS ROOT USER"', () => {
     expect(eventOf(classifyRecord(variant('root-create-access-key-self', { requestParameters: null }))).kind).toBe('root-credential-change');
     expect(eventOf(classifyRecord(variant('root-create-access-key-self', { requestParameters: {} }))).kind).toBe('root-credential-change');
-    expect(eventOf(classifyRecord(variant('root-create-access-key-self', { requestParameters: { userName: 'deploy-bot' } }))).kind).toBe('root-api-call');
+    expect(eventOf(classifyRecord(variant('root-create-access-key-self', { requestParameters: { userName: 'deploy-bot' } }))).kind).toBe('root-access-change');
     expect(eventOf(classifyRecord(variant('root-create-access-key-self', { requestParameters: { userName: 'AWS ROOT USER' } }))).kind).toBe('root-credential-change');
   });
 

@@ -43,7 +43,9 @@ const EXPECTED_ALERTS: Record<string, ExpectedAlert> = {
   // Root credential changes
   'root-password-recovery-requested': alert('root-credential-change', 'critical', false),
   'root-password-recovery-completed': alert('root-credential-change', 'critical', false),
-  'root-password-updated': alert('root-credential-change', 'critical', false),
+  'root-password-updated': alert('root-credential-change', 'critical', false, {}, { action: 'changed the root password' }),
+  // PasswordUpdated "Failure" (no errorCode): an attempt, not a change.
+  'root-password-updated-failure': alert('root-credential-change', 'high', false, {}, { action: 'tried to change the root password: failed', errorCode: null }),
   'root-create-access-key-self': alert('root-credential-change', 'critical', false, {}, { sessionKey: 'ASIAQ3EGSK7ZEXAMPLE1' }),
   'root-enable-mfa-device': alert('root-credential-change', 'high', false),
   'root-deactivate-mfa-device': alert('root-credential-change', 'critical', true),
@@ -52,18 +54,39 @@ const EXPECTED_ALERTS: Record<string, ExpectedAlert> = {
   'root-billing-set-account-preferences': alert('root-only-task', 'high', true, { rootOnlyTask: true }, { eventSource: 'billingconsole.amazonaws.com' }),
   'root-billing-close-account': alert('root-only-task', 'high', true, { rootOnlyTask: true }),
   'root-account-put-account-name': alert('root-only-task', 'medium', true, { rootOnlyTask: true }),
-  'root-account-put-contact-information': alert('root-only-task', 'medium', true, { rootOnlyTask: true }),
   'root-tax-put-tax-registration': alert('root-only-task', 'medium', true, { rootOnlyTask: true }),
   'root-supportplans-start-update': alert('root-only-task', 'medium', true, { rootOnlyTask: true }, { region: 'us-west-2' }),
   'root-s3-put-bucket-versioning-mfa-delete': alert('root-only-task', 'medium', false, { rootOnlyTask: true }),
   'root-s3-delete-bucket-policy': alert('root-only-task', 'medium', false, { rootOnlyTask: true }),
   'root-organizations-close-account': alert('root-only-task', 'high', true, { rootOnlyTask: true }),
-  'root-iam-restore-user-permissions': alert('root-only-task', 'high', true, { rootOnlyTask: true }),
+  // Root changing IAM access: never expected root use (a lockout restore and a back door look the same).
+  // Panther's compromised-root-credentials scenario: CreateUser, AdministratorAccess on it, a key for it.
+  'root-iam-create-user': alert('root-access-change', 'high', false, {}, { action: 'created IAM user support-backup', sessionKey: 'ASIAQ3EGSK7ZEXAMPLE2' }),
+  'root-iam-attach-admin-to-created-user': alert('root-access-change', 'critical', false, {}, { action: 'attached AdministratorAccess to IAM user support-backup' }),
+  'root-iam-create-access-key-for-created-user': alert('root-access-change', 'high', false, {}, { action: 'created an access key for IAM user support-backup' }),
+  'root-iam-create-login-profile-for-user': alert('root-access-change', 'high', false, {}, { action: 'created a console password for IAM user support-backup' }),
+  'root-iam-restore-user-permissions': alert('root-access-change', 'critical', true, {}, { action: 'attached AdministratorAccess to IAM user admin-alice' }),
+  'root-iam-put-user-policy-allow-all': alert('root-access-change', 'critical', false, {}, { action: 'wrote the inline policy ops on IAM user deploy-bot, allowing every action on every resource' }),
+  'root-iam-add-user-to-group': alert('root-access-change', 'high', false, {}, { action: 'added IAM user deploy-bot to IAM group Admins' }),
+  'root-iam-update-assume-role-policy': alert('root-access-change', 'high', false, {}, { action: 'changed who may assume IAM role OrganizationAccountAccessRole (its trust policy)' }),
+  'root-create-access-key-for-iam-user': alert('root-access-change', 'high', false, {}, { action: 'created an access key for IAM user deploy-bot' }),
+  // Root turning off the record: critical.
+  'root-cloudtrail-stop-logging': alert('root-logging-disabled', 'critical', false, {}, { action: 'stopped logging on CloudTrail trail management-events' }),
+  'root-cloudtrail-delete-trail': alert('root-logging-disabled', 'critical', false, {}, { action: 'deleted CloudTrail trail management-events' }),
+  'root-cloudtrail-put-event-selectors-no-management': alert('root-logging-disabled', 'critical', false, {}, { action: 'changed the event selectors of CloudTrail trail sample-cloudtrail-name so it no longer logs every management event' }),
+  'root-cloudtrail-update-trail-single-region': alert('root-logging-disabled', 'critical', false, {}, { action: 'changed CloudTrail trail management-events: made it log one Region only' }),
+  'root-guardduty-delete-detector': alert('root-logging-disabled', 'critical', false, {}, { action: 'deleted the GuardDuty detector (GuardDuty is off in this Region)' }),
+  'root-securityhub-disable': alert('root-logging-disabled', 'critical', false, {}, { action: 'turned Security Hub off' }),
+  'root-config-stop-configuration-recorder': alert('root-logging-disabled', 'critical', false, {}, { action: 'stopped the AWS Config recorder' }),
+  // An SCP denied it: still someone with root's credentials trying to blind the account.
+  'root-api-call-access-denied': alert('root-logging-disabled', 'critical', false, {}, { errorCode: 'AccessDenied', eventSource: 'cloudtrail.amazonaws.com' }),
   // Other root API calls
-  'root-create-access-key-for-iam-user': alert('root-api-call', 'high', false),
+  // Widening logging, and contact changes IAM administrators can make too: root use, not a root-only task.
+  'root-cloudtrail-put-event-selectors-all-management': alert('root-api-call', 'high', false),
+  'root-account-put-contact-information': alert('root-api-call', 'medium', true, {}, { action: "changed the account's contact information; IAM administrators can make this change too, so it need not be root" }),
+  'root-account-put-alternate-contact': alert('root-api-call', 'medium', false, {}, { action: "changed the account's security alternate contact; IAM administrators can make this change too, so it need not be root" }),
   'root-s3-put-bucket-versioning-plain': alert('root-api-call', 'high', false),
   'root-api-call-access-key': alert('root-api-call', 'high', false, {}, { region: 'eu-west-1', sessionKey: 'AKIAIOSFODNN7EXAMPLE', sourceIp: '198.51.100.77' }),
-  'root-api-call-access-denied': alert('root-api-call', 'high', false, {}, { errorCode: 'AccessDenied', eventSource: 'cloudtrail.amazonaws.com' }),
   // A person at the console as root, logged the pre-2020 way (invokedBy signin): alerts; "signin.amazonaws.com" is no IP.
   'root-console-call-invokedby-signin': alert('root-api-call', 'high', false, {}, { sourceIp: null, userAgent: 'signin.amazonaws.com', sessionKey: 'ASIAEXAMPLEOLDCONSOLE' }),
   'root-console-call-new-style': alert('root-api-call', 'high', true, {}, { sessionKey: 'ASIAQ3EGSK7ZEXAMPLE1' }),

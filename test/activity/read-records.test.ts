@@ -56,6 +56,17 @@ describe('readRecords: aws cloudtrail lookup-events output', () => {
     expect(items[2]).toEqual({ error: 'input: an Events entry is not an object', eventId: null });
   });
 
+  it('reports a CloudTrailEvent that is JSON null (or another non-object) with the envelope EventId, and classifies it so', () => {
+    const input = JSON.stringify({ Events: [{ EventId: 'e-null', EventName: 'ConsoleLogin', CloudTrailEvent: 'null' }, { EventId: 'e-array', CloudTrailEvent: '[]' }, { EventId: 'e-number', CloudTrailEvent: '42' }] });
+    const items = [...readRecords(input, 'lookup.json')];
+    expect(items).toEqual([
+      { error: 'lookup.json: the CloudTrailEvent of event e-null is JSON null, not a record', eventId: 'e-null' },
+      { error: 'lookup.json: the CloudTrailEvent of event e-array is a JSON array, not a record', eventId: 'e-array' },
+      { error: 'lookup.json: the CloudTrailEvent of event e-number is a JSON number, not a record', eventId: 'e-number' },
+    ]);
+    expect(toClassifyLine(classifyReadItem(items[0] as ReadItem))).toEqual({ eventId: 'e-null', alert: false, kind: 'none', error: 'lookup.json: the CloudTrailEvent of event e-null is JSON null, not a record' });
+  });
+
   it('reads {"Events": []} as no records', () => {
     expect([...readRecords('{"Events":[]}')]).toEqual([]);
   });

@@ -322,6 +322,16 @@ describe('classify: output', () => {
     expect(code).toBe(1); // the first chunk already held root activity
   });
 
+  it('a CloudTrailEvent that is JSON null: its line and the malformed count name the envelope EventId, one record each', async () => {
+    const path = join(tempDir, 'lookup-null.json');
+    writeFileSync(path, JSON.stringify({ Events: [{ EventId: 'e-null-record', EventName: 'ConsoleLogin', Username: 'root', CloudTrailEvent: 'null' }, { EventId: 'e-root', CloudTrailEvent: JSON.stringify(fixtureRecord('root-console-login-failure')) }] }));
+    const run = await classify([path], { stderrIsTty: true });
+    expect(run.lines[0]).toEqual({ eventId: 'e-null-record', alert: false, kind: 'none', error: `${path}: the CloudTrailEvent of event e-null-record is JSON null, not a record` });
+    expect(run.lines[1]).toMatchObject({ alert: true, kind: 'console-login-failure' });
+    expect(run.stderr).toBe('aws-root-guard classify: 2 records from 1 input: 1 root activity, 1 malformed, 0 inputs unreadable\n');
+    expect(run.code).toBe(1);
+  });
+
   it('sums the sweep up on stderr when stderr is a terminal', async () => {
     const run = await classify([LOOKUP_OUTPUT_PATH, join(tempDir, 'absent.json')], { stderrIsTty: true });
     expect(run.stderr).toContain('aws-root-guard classify: 4 records from 2 inputs: 2 root activity, 1 malformed, 1 input unreadable\n');

@@ -65,6 +65,15 @@ describe('scan output', () => {
     expect(session).not.toContain('ASIAIOSFODNN7EXAMPLE');
   });
 
+  it('names root turning off logging and IAM access changes, with what the call did, and never as expected root use', () => {
+    const logging = formatScanLine({ ...rootSignIn, kind: 'root-logging-disabled', severity: 'critical', eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', action: 'stopped logging on CloudTrail trail main' });
+    expect(logging).toContain('ROOT TURNED OFF SECURITY LOGGING: StopLogging (cloudtrail.amazonaws.com)');
+    expect(logging).toContain('stopped logging on CloudTrail trail main');
+    const access = formatScanLine({ ...rootSignIn, kind: 'root-access-change', severity: 'critical', eventName: 'AttachUserPolicy', eventSource: 'iam.amazonaws.com', action: 'attached AdministratorAccess to IAM user bob' });
+    expect(access).toContain('root changed IAM access: AttachUserPolicy (iam.amazonaws.com)');
+    expect(access).not.toContain('expected root use');
+  });
+
   it('writes JSON lines with the classify fields first and the key masked', () => {
     const parsed = JSON.parse(scanJsonLine({ ...rootSignIn, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' })) as Record<string, unknown>;
     expect(Object.keys(parsed).slice(0, 11)).toEqual(['eventId', 'alert', 'kind', 'severity', 'mfaUsed', 'rootOnlyTask', 'centralizedRootSession', 'eventName', 'eventTime', 'region', 'sourceIp']);

@@ -59,6 +59,31 @@ describe('SQLite store: opening and migrations', () => {
     db.close();
   });
 
+  it('migration 5 lets root events of the new kinds in, keeping the rows, indexes and the kind check', () => {
+    const dataDir = freshDir();
+    const file = join(dataDir, STORE_FILE_NAME);
+    const old = new DatabaseConstructor(file);
+    migrate(old, file, MIGRATIONS.filter((migration) => migration.version <= 4));
+    const kept = rootEvent({ kind: 'root-only-task', severity: 'high', eventName: 'CloseAccount' });
+    const insert = (db: InstanceType<typeof DatabaseConstructor>, event: ReturnType<typeof rootEvent>) =>
+      db.prepare(`INSERT INTO root_events (event_id, account_id, region, kind, severity, event_time, event_json, raw_record, first_seen_at) VALUES (?, ?, 'us-east-1', ?, ?, ?, ?, '{}', ?)`).run(event.eventId, event.accountId, event.kind, event.severity, event.eventTime, JSON.stringify(event), event.eventTime);
+    insert(old, kept);
+    expect(() => insert(old, rootEvent({ kind: 'root-logging-disabled', severity: 'critical' }))).toThrow(/CHECK constraint/);
+    old.close();
+
+    const store = openSqliteStore({ dataDir });
+    expect(store.getEvent(kept.eventId)?.event).toEqual(kept);
+    const logging = rootEvent({ kind: 'root-logging-disabled', severity: 'critical', eventName: 'StopLogging', action: 'stopped logging on CloudTrail trail main' });
+    const access = rootEvent({ kind: 'root-access-change', severity: 'critical', eventName: 'AttachUserPolicy' });
+    expect(store.commitBatch(batch([logging, access]))).toEqual({ inserted: 2, duplicates: 0 });
+    expect(store.getEvent(logging.eventId)?.event).toEqual(logging);
+    store.close();
+    const db = new DatabaseConstructor(file, { readonly: true });
+    const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'root_events' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ name: string }>).map((row) => row.name);
+    expect(indexes).toEqual(['root_events_alert', 'root_events_time']);
+    db.close();
+  });
+
   it('refuses a file written by a newer build, naming the versions and the fix', () => {
     const dataDir = freshDir();
     const db = new DatabaseConstructor(join(dataDir, STORE_FILE_NAME));

@@ -106,16 +106,20 @@ describe('buildWeeklySummary: root events', () => {
       rootEvent({ kind: 'root-api-call', eventTime: at, centralizedRootSession: true }),
       rootEvent({ kind: 'root-credential-change', eventTime: at, eventName: 'CreateAccessKey' }),
       rootEvent({ kind: 'root-only-task', eventTime: at, eventName: 'CloseAccount', accountId: '444455556666' }),
+      rootEvent({ kind: 'root-logging-disabled', eventTime: at, eventName: 'StopLogging', severity: 'critical' }),
+      rootEvent({ kind: 'root-access-change', eventTime: at, eventName: 'AttachUserPolicy', severity: 'critical' }),
     ];
     const summary = buildWeeklySummary(input({ events }));
     expect(summary.events).toEqual({
-      total: 8,
+      total: 10,
       consoleSignInWithMfa: 1,
       consoleSignInWithoutMfa: 2,
       consoleSignInMfaUnknown: 1,
       failedSignIns: 1,
       apiCalls: 1,
       credentialChanges: 1,
+      loggingDisabled: 1,
+      accessChanges: 1,
       rootOnlyTasks: 1,
       centralizedRootSessionActions: 1,
     });

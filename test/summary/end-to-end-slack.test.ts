@@ -90,6 +90,8 @@ describe('weekly summary end to end', () => {
       rootEvent({ kind: 'root-api-call', sessionKey: 'session-a', eventName: 'PutBucketPolicy', eventTime: '2026-11-26T10:03:00Z' }),
       rootEvent({ kind: 'console-login-failure', mfaUsed: null, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', errorMessage: 'Failed authentication', eventTime: '2026-11-27T08:00:00Z' }),
       rootEvent({ kind: 'root-credential-change', eventName: 'CreateAccessKey', eventSource: 'iam.amazonaws.com', eventTime: '2026-11-27T09:00:00Z' }),
+      // Root attaching AdministratorAccess: an IAM access change, never counted as expected root use.
+      rootEvent({ kind: 'root-access-change', severity: 'critical', eventName: 'AttachUserPolicy', eventSource: 'iam.amazonaws.com', action: 'attached AdministratorAccess to IAM user support-backup', eventTime: '2026-11-27T09:05:00Z' }),
       // Sunday 23:59:59 is still in the week; Monday 00:00 is not.
       rootEvent({ kind: 'root-only-task', rootOnlyTask: true, eventName: 'UpdateAccountName', eventSource: 'account.amazonaws.com', eventTime: '2026-11-29T23:59:59Z' }),
       rootEvent({ kind: 'root-api-call', eventTime: '2026-11-30T00:00:00Z' }),
@@ -125,11 +127,12 @@ describe('weekly summary end to end', () => {
     expect(text).toContain('Weekly root hygiene: 23–29 Nov 2026');
     expect(text).toContain('7/9, up from 5/9');
     expect(text).toMatch(/fixed: .*Root user has no access keys/);
-    expect(text).toContain('*Root activity:* 8 events');
-    expect(text).toContain(countSparkline([0, 0, 0, 0, 0, 0, 1, 8]));
-    for (const [label, count] of [['Console sign-ins without MFA', 1], ['Console sign-ins with MFA', 1], ['Failed sign-ins', 1], ['Credential changes', 1], ['Root-only tasks (expected root use)', 1], ['Other API calls', 3]] as const) {
+    expect(text).toContain('*Root activity:* 9 events');
+    expect(text).toContain(countSparkline([0, 0, 0, 0, 0, 0, 1, 9]));
+    for (const [label, count] of [['Console sign-ins without MFA', 1], ['Console sign-ins with MFA', 1], ['Failed sign-ins', 1], ['Credential changes', 1], ['IAM access changes (not expected root use)', 1], ['Security logging turned off', 0], ['Root-only tasks (expected root use)', 1], ['Other API calls', 3]] as const) {
       expect(text).toContain(`${label}\n*${count}*`);
     }
+    expect(text).toContain('Root changed IAM access: AttachUserPolicy (attached AdministratorAccess to IAM user support-backup)');
     expect(text).toContain('Median time to acknowledge: *8 min* (1 acknowledgment)');
     expect(text).toContain(`*${openAlerts.length} alerts not acknowledged*`);
     for (const alert of openAlerts) {

@@ -78,9 +78,17 @@ function fieldsOf(alert: AlertRecord, first: RootEvent, accountAlias: string | n
   return fields.slice(0, BLOCK_KIT_LIMITS.sectionFields);
 }
 
+/** What kind of root use this is, for the responder: only a root-only task can be expected root use. */
+function kindNote(event: RootEvent): string {
+  if (event.kind === 'root-logging-disabled') return ':rotating_light: *Root turned off security logging or monitoring*: what happens next may not be recorded. Turn it back on, then look at everything else this session did.';
+  if (event.kind === 'root-access-change') return ':warning: *Root changed who can do what in this account* (a policy, a user, a role, a key or a password): not expected root use. The record cannot tell a lockout restore from a back door: check the target and who asked for it.';
+  if (event.rootOnlyTask) return ':white_check_mark: A task only root can do: *expected root use*, if someone planned it.';
+  return 'Root use an IAM role could have done.';
+}
+
 function notesOf(alert: AlertRecord, first: RootEvent): string[] {
   const notes: string[] = [];
-  notes.push(first.rootOnlyTask ? ':white_check_mark: A task only root can do: *expected root use*, if someone planned it.' : 'Root use an IAM role could have done.');
+  notes.push(kindNote(first));
   if (first.centralizedRootSession) notes.push(':key: *Centralized root session*: an action inside an sts:AssumeRoot session from the management account, not a person signed in as root.');
   if (first.kind === 'console-login-failure' && first.mfaUsed === true && alert.eventCount === 1) notes.push(':warning: *The password was accepted*: the sign-in failed at the MFA step. Change the root password.');
   const link = cloudTrailEventUrl(first.region, first.eventId);

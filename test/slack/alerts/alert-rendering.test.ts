@@ -65,6 +65,43 @@ describe('renderAlert: what responders ask for', () => {
     expect(allText(renderAlert(alert, alertEvents))).toContain('*expected root use*');
   });
 
+  it('root attaching AdministratorAccess to a user it just created: critical, its own kind, no green check, never "expected root use"', () => {
+    const { alert, events: alertEvents } = stored([polledFixture('root-iam-attach-admin-to-created-user')]);
+    expect(alert).toMatchObject({ kind: 'root-access-change', severity: 'critical' });
+    const message = renderAlert(alert, alertEvents);
+    expect(message.text).toMatch(/^Root changed IAM access: AttachUserPolicy \(attached AdministratorAccess to IAM user support-backup\) — account 111122223333 — /);
+    const texts = allText(message);
+    expect(texts).toContain(':rotating_light: *Root changed IAM access');
+    expect(texts).toContain('*Root changed who can do what in this account*');
+    expect(texts).not.toContain(':white_check_mark:');
+    expect(texts).not.toContain('expected root use*');
+    expect(checkBlockKitLimits(message)).toEqual([]);
+  });
+
+  it('root turning off the record is critical and named so in the headline; a denied attempt is titled as one', () => {
+    const { alert, events: alertEvents } = stored([polledFixture('root-cloudtrail-stop-logging')]);
+    expect(alert).toMatchObject({ kind: 'root-logging-disabled', severity: 'critical' });
+    const message = renderAlert(alert, alertEvents);
+    expect(message.text).toMatch(/^Root turned off security logging: StopLogging \(stopped logging on CloudTrail trail management-events\) — account 111122223333 — /);
+    expect(allText(message)).toContain('*Root turned off security logging or monitoring*');
+    const denied = stored([polledFixture('root-api-call-access-denied')]);
+    expect(renderAlert(denied.alert, denied.events).text).toMatch(/^Root tried to turn off security logging: StopLogging /);
+  });
+
+  it('a failed root password change says it was tried and failed, not changed', () => {
+    const { alert, events: alertEvents } = stored([polledFixture('root-password-updated-failure')]);
+    expect(alert.severity).toBe('high');
+    expect(renderAlert(alert, alertEvents).text).toMatch(/^Root credential change: PasswordUpdated \(tried to change the root password: failed\) — /);
+  });
+
+  it('a contact change says IAM administrators can make it too, not that only root can', () => {
+    const { alert, events: alertEvents } = stored([polledFixture('root-account-put-alternate-contact')]);
+    const texts = allText(renderAlert(alert, alertEvents));
+    expect(texts).toContain("changed the account's security alternate contact; IAM administrators can make this change too, so it need not be root");
+    expect(texts).toContain('Root use an IAM role could have done.');
+    expect(texts).not.toContain('A task only root can do');
+  });
+
   it('an action in a centralized root session is labelled apart from a person signed in as root', () => {
     const { alert, events: alertEvents } = stored([polledFixture('centralized-root-delete-bucket-policy')]);
     expect(alertEvents[0]!.centralizedRootSession).toBe(true);

@@ -40,7 +40,7 @@ describe('/aws-root-check alerts', () => {
     expect(body.text).toBe('2 root activity alerts not acknowledged yet');
     const sections = (body.blocks as Array<{ text?: { text: string } }>).map((block) => block.text?.text ?? '');
     expect(sections).toHaveLength(3);
-    expect(sections[1]).toMatch(/^:warning: \*Root-only task: CloseAccount — account 111122223333 \(prod\) — from [^*]+\*\ninvestigating by <@U0BOB> · first event <!date\^/);
+    expect(sections[1]).toMatch(/^:warning: \*Root-only task: CloseAccount \(close the AWS account\) — account 111122223333 \(prod\) — from [^*]+\*\ninvestigating by <@U0BOB> · first event <!date\^/);
     const closePost = h.store.getAlert(closeAccount!)!.post!;
     expect(sections[1]).toContain(`<https://acme-sec.slack.com/archives/${closePost.channel}/p${closePost.ts.replace('.', '')}|open the alert>`);
     expect(sections[2]).toMatch(/Root API call: RunInstances and 2 more in the same session/);
