@@ -1,6 +1,6 @@
 // Classify throughput over 100,000 CloudTrail records (a trail's realistic mix: ~90% IAM users, roles and
-// services, the rest root sign-ins, root API calls, root credential changes and root-only tasks, and a few
-// malformed), held as JSON strings as they come out of a log file. Baseline: JSON.parse alone of the same
+// services, the rest root sign-ins, root API calls, root credential changes, root-only tasks, IAM access changes
+// and logging turned off, and a few malformed), held as JSON strings as they come out of a log file. Baseline: JSON.parse alone of the same
 // strings; candidate: JSON.parse + classifyRecord. Same run, alternating repetitions, medians.
 // Goal: candidate records/s >= 0.7 of the baseline's. Also timed, for information: the whole `classify`
 // command line (parse, classify, toClassifyLine, JSON.stringify).
@@ -127,6 +127,8 @@ const FIXTURE_MIX: Array<[share: number, names: string[]]> = [
   [0.05, ['root-api-call-access-key', 'root-api-call-access-denied', 'root-console-call-new-style', 'root-console-call-invokedby-signin', 'centralized-root-list-access-keys', 'root-s3-put-bucket-versioning-plain']],
   [0.02, ['root-console-login-success-no-mfa', 'root-console-login-success-alias-mfa-uppercase', 'root-console-login-failure', 'root-console-login-failure-at-mfa-step', 'root-check-mfa']],
   [0.015, ['root-create-access-key-self', 'root-deactivate-mfa-device', 'root-password-updated', 'root-billing-close-account', 'root-account-put-account-name', 'root-supportplans-start-update', 'root-s3-delete-bucket-policy', 'centralized-root-create-login-profile']],
+  // IAM access changes (one parses its policy document), logging turned off, a contact change.
+  [0.01, ['root-iam-attach-admin-to-created-user', 'root-iam-put-user-policy-allow-all', 'root-iam-create-user', 'root-cloudtrail-stop-logging', 'root-cloudtrail-put-event-selectors-no-management', 'root-account-put-alternate-contact']],
 ];
 const MALFORMED_SHARE = 0.004;
 const UNPARSABLE_SHARE = 0.001;
