@@ -105,6 +105,8 @@ export interface OutboxSender {
 }
 
 const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 30_000 };
+// A week's summary goes out after the week, on schedule or at the next start: within 8 days of it.
+const SUMMARY_REPOST_WINDOW_MS = 8 * 24 * 60 * 60_000;
 const DEFAULT_SETUP: BackoffPolicy = { baseMs: 60_000, capMs: 60 * 60_000 };
 
 /** attempt 0 waits about baseMs, doubling up to capMs; the last quarter is random so retries spread out. */
@@ -218,12 +220,15 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
 
   /**
    * Since when a post may already be in Slack, or null if it cannot be: a send that may have reached Slack
-   * (since the row was made), or an alert whose first event is older than this store (since that event).
+   * (since the row was made), an alert whose first event is older than this store (since that event), or a
+   * weekly summary queued in the store's first week (a store before it may have posted that week's).
    */
   function mayAlreadyBePostedSince(row: OutboxMessage, alert: AlertRecord | null): Date | null {
     const since: number[] = [];
     if (row.uncertain) since.push(Date.parse(row.createdAt));
     if (alert && row.kind !== 'event-record' && alert.firstEventTime < store.createdAt) since.push(Date.parse(alert.firstEventTime));
+    const queuedMs = Date.parse(row.createdAt);
+    if ((row.kind === 'summary-post' || row.kind === 'summary-reply') && queuedMs - Date.parse(store.createdAt) < SUMMARY_REPOST_WINDOW_MS) since.push(queuedMs - SUMMARY_REPOST_WINDOW_MS);
     return since.length > 0 ? new Date(Math.min(...since)) : null;
   }
 

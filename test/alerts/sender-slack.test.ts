@@ -139,7 +139,7 @@ describe('order after an outage', () => {
 });
 
 describe('a store rebuilt after the database was lost', () => {
-  it('does not post the lookback again: alerts and thread replies already in the channel are found by outbox keys that do not depend on the store', async () => {
+  it('does not post the lookback or the weekly summary again: alerts, thread replies and the summary already in the channel are found by outbox keys that do not depend on the store', async () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const events = [
@@ -148,11 +148,14 @@ describe('a store rebuilt after the database was lost', () => {
       rootEvent({ sessionKey: 'session-lost', eventTime: '2026-11-02T03:21:00Z' }),
     ];
     const lookback: PollBatch = batch(events);
+    const summary = { weekKey: '2026-W44', summary: { score: '9/9' }, threadParts: [{ part: 'details' }] };
     const before = setup({ path: join(dir.path, 'before.sqlite'), findPostsInHistory: true });
     before.store.commitBatch(lookback);
+    before.store.recordWeeklySummary(summary);
     await sendUntil(before.sender, () => before.store.outboxCounts().pending === 0);
     const postedBefore = accepted('chat.postMessage').length;
-    expect(postedBefore).toBe(3);
+    // Two alerts, the reply listing the call that joined the second, the weekly summary and its thread part.
+    expect(postedBefore).toBe(5);
     before.store.close();
     slack.requests.length = 0;
 
@@ -160,14 +163,17 @@ describe('a store rebuilt after the database was lost', () => {
     const after = setup({ path: join(dir.path, 'after.sqlite'), findPostsInHistory: true });
     expect(after.store.storeId).not.toBe(before.store.storeId);
     after.store.commitBatch(lookback);
+    // The bot was down at the summary time: the new store queues last week's summary again.
+    after.store.recordWeeklySummary(summary);
     await sendUntil(after.sender, () => after.store.outboxCounts().pending === 0);
 
     expect(accepted('chat.postMessage')).toEqual([]);
-    expect(slack.state.messages).toHaveLength(3);
+    expect(slack.state.messages).toHaveLength(5);
     const topLevel = slack.state.messages.filter((message) => message.threadTs === null).map((message) => message.ts);
-    expect(after.store.listAlerts({ from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }).map((alert) => alert.post?.ts)).toEqual(topLevel);
-    expect(slack.calls('conversations.history')).toHaveLength(2);
-    expect(slack.calls('conversations.replies').map((call) => call.args.ts)).toEqual([topLevel[1]]);
+    expect(after.store.listAlerts({ from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }).map((alert) => alert.post?.ts)).toEqual(topLevel.slice(0, 2));
+    expect(after.store.getWeeklySummary('2026-W44')?.post?.ts).toBe(topLevel[2]);
+    expect(slack.calls('conversations.history')).toHaveLength(3);
+    expect(slack.calls('conversations.replies').map((call) => call.args.ts)).toEqual([topLevel[1], topLevel[2]]);
   });
 
   it('still posts an event no store alerted before', async () => {
