@@ -19,6 +19,12 @@ import { appIdFromAppToken, ownWorkspaceFrom } from './workspace-identity.js';
 /** Where Slack sends HTTP-mode requests (Bolt's default); the manifest's request URLs end with it. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 const DEFAULT_RUN_TIMEOUT_MS = 5 * 60 * 1000;
+/**
+ * Bolt buffers a body up to this size before it checks the signature (its default is 4 MB). What Slack sends is far
+ * smaller: a block_actions payload carries the whole message (at most 50 blocks of 3000 characters, a few hundred KB
+ * form-encoded), a modal submission well under that. Larger is refused with 413 from its Content-Length, unread.
+ */
+export const SLACK_REQUEST_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface CreateSlackAppOptions {
   /**
@@ -62,6 +68,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
       endpoints: SLACK_EVENTS_PATH,
       processBeforeResponse: options.processBeforeResponse ?? false,
       customPropertiesExtractor: signedRequestHeaders,
+      bodyLimit: SLACK_REQUEST_BODY_LIMIT_BYTES,
       ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
       logger,
     });

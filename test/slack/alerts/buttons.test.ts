@@ -105,6 +105,14 @@ describe('Acknowledge — expected', () => {
     expect(String(replies[0]!.body.text)).toMatch(/^This alert was already acknowledged by <@U0ALICE> at <!date\^/);
   });
 
+  it('answers privately in the alert\'s stored channel, whatever channel the modal\'s private_metadata names', async () => {
+    const opened = await openModal('U0ALICE');
+    await submitView(h.harness, viewSubmissionPayload(opened, 'U0ALICE', reasonValues('first')));
+    const forged = { ...opened, view: { ...opened.view, private_metadata: JSON.stringify({ alertId, channel: 'C0ELSEWHERE', messageTs: '1.2' }) } };
+    await submitView(h.harness, viewSubmissionPayload(forged, 'U0BOB', reasonValues('second')));
+    expect(h.slack.state.ephemerals).toEqual([expect.objectContaining({ channel: ALERT_CHANNEL, user: 'U0BOB', text: expect.stringContaining('already acknowledged') })]);
+  });
+
   it('a modal that lost its private_metadata is answered with an error inside the modal, and nothing changes', async () => {
     const opened = await openModal('U0ALICE');
     const answer = await submitView(h.harness, viewSubmissionPayload({ ...opened, view: { ...opened.view, private_metadata: 'not ours' } }, 'U0ALICE', reasonValues('x')));

@@ -140,3 +140,21 @@ describe('an Enterprise Grid org-wide install, over the wire', () => {
     expect(grid.logLines.some((line) => line.includes('"refusal":"other-enterprise"'))).toBe(true);
   });
 });
+
+describe('body limit', () => {
+  it('refuses a 2 MB signed body with 413 from its Content-Length, and runs nothing', async () => {
+    const fields = { ...slashCommandFields({ responseUrl: harness.slack.newResponseUrl() }), text: 'x'.repeat(2 * 1024 * 1024) };
+    const answer = await signedSlashCommand(harness.eventsUrl, SIGNING_SECRET, fields);
+    expect(answer.status).toBe(413);
+    expect(harness.runPosture).not.toHaveBeenCalled();
+    expect(harness.logLines.some((line) => line.includes('Request body exceeded the maximum allowed size (limit: 1048576 bytes)'))).toBe(true);
+  });
+
+  it('still accepts a block_actions payload as large as a full alert message (50 sections of 3000 characters)', async () => {
+    const blocks = Array.from({ length: 50 }, (_, index) => ({ type: 'section', block_id: `b${index}`, text: { type: 'mrkdwn', text: 'é'.repeat(3000) } }));
+    const payload = blockActionsPayload({ responseUrl: harness.slack.newResponseUrl(), actionId: 'posture_run_again', isEphemeral: false, message: { type: 'message', text: 'report', ts: '1717320000.000100', blocks } });
+    const answer = await signedInteraction(harness.eventsUrl, SIGNING_SECRET, payload);
+    expect(answer.status).toBe(200);
+    expect(harness.runPosture).toHaveBeenCalledTimes(1);
+  });
+});

@@ -27,11 +27,13 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     }
     await ack();
     const log = deps.logger.child({ view: ACKNOWLEDGE_REASON_CALLBACK_ID, alertId: metadata.alertId, userId });
-    // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages.
-    const channel = metadata.channel ?? alerts.store.getAlert(metadata.alertId)?.post?.channel ?? null;
+    // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages. The
+    // channel comes from the alert's stored post, never from the modal's private_metadata, which the submitter's
+    // client sends back and could have changed.
+    const channel = alerts.store.getAlert(metadata.alertId)?.post?.channel ?? null;
     const tell = async (message: PrivateMessage): Promise<void> => {
       if (!channel) {
-        log.warn({ text: message.text }, 'cannot answer the submitter: neither the modal nor the store says where the alert is');
+        log.warn({ text: message.text }, 'cannot answer the submitter: the alert has no stored post to reply beside');
         return;
       }
       await client.chat.postEphemeral({ channel, user: userId, ...message });
