@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe('serve, sent a signed payload=null', () => {
-  it('logs the unhandled rejection and answers the next request', { timeout: 60_000 }, async () => {
+  it('logs the unhandled rejection and answers the next request', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }), PORT: String(port) },
@@ -39,7 +39,7 @@ describe('serve, sent a signed payload=null', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      await waitFor(() => stderr.includes('aws-root-guard is running') || child.exitCode !== null, 'the bot to start', 40_000);
+      await waitFor(() => stderr.includes('aws-root-guard is running') || child.exitCode !== null, 'the bot to start', 80_000);
       expect(child.exitCode, stderr).toBeNull();
       const url = `http://127.0.0.1:${port}/slack/events`;
       const rawBody = 'payload=null';
@@ -51,7 +51,7 @@ describe('serve, sent a signed payload=null', () => {
         body: rawBody,
         signal: AbortSignal.timeout(1500),
       }).catch(() => undefined);
-      await waitFor(() => stderr.includes('unhandled promise rejection') || child.exitCode !== null, 'the rejection to be logged', 10_000);
+      await waitFor(() => stderr.includes('unhandled promise rejection') || child.exitCode !== null, 'the rejection to be logged', 20_000);
       expect(child.exitCode, stderr).toBeNull();
       const answer = await signedSlashCommand(url, SIGNING_SECRET, slashCommandFields({ responseUrl: slack.newResponseUrl(), text: 'help' }));
       expect(answer.status).toBe(200);
