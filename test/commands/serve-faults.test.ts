@@ -16,6 +16,9 @@ import { botEnvironment, freePort } from '../support/bot.js';
 import { makeReadOnly } from '../support/read-only.js';
 
 const SIGNING_SECRET = 'serve-faults-signing-secret-0123456789';
+// Budgets for a child process (tsx compiling the CLI) on a loaded 2-core machine; none of these is a speed goal.
+const PROCESS_BUDGET_MS = 60_000;
+const TEST_TIMEOUT_MS = 2 * PROCESS_BUDGET_MS;
 
 let fakeAws: FakeAws;
 let slack: FakeSlack;
@@ -55,7 +58,7 @@ async function exitWithin(process_: ServeProcess, ms: number): Promise<Exited> {
   return outcome;
 }
 
-async function waitForLog(process_: ServeProcess, text: string, ms = 30_000): Promise<void> {
+async function waitForLog(process_: ServeProcess, text: string, ms = PROCESS_BUDGET_MS): Promise<void> {
   const deadline = Date.now() + ms;
   while (!process_.stderr().includes(text)) {
     if (Date.now() > deadline || process_.child.exitCode !== null) throw new Error(`no "${text}" in the log:\n${process_.stderr()}`);
@@ -91,7 +94,7 @@ describe('serve with a read-only DATA_DIR', () => {
     const awsCalls = fakeAws.requests.length;
     try {
       const port = await freePort();
-      const exited = await exitWithin(serve({ ...botEnvironment({ slack, aws: fakeAws, dataDir: dir, signingSecret: SIGNING_SECRET }), PORT: String(port) }), 20_000);
+      const exited = await exitWithin(serve({ ...botEnvironment({ slack, aws: fakeAws, dataDir: dir, signingSecret: SIGNING_SECRET }), PORT: String(port) }), PROCESS_BUDGET_MS);
       expect(exited.code, readOnly.how).toBe(2);
       expect(exited.stderr).toContain(`cannot write in the data directory ${dir}`);
       expect(slack.requests.length).toBe(slackCalls);
@@ -99,7 +102,7 @@ describe('serve with a read-only DATA_DIR', () => {
     } finally {
       readOnly.undo();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('serve when its database file is deleted while it runs', () => {
@@ -110,13 +113,13 @@ describe('serve when its database file is deleted while it runs', () => {
     await waitForLog(bot, 'aws-root-guard is running');
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
     unlinkSync(join(dir, STORE_FILE_NAME));
-    const exited = await exitWithin(bot, 20_000);
+    const exited = await exitWithin(bot, PROCESS_BUDGET_MS);
     expect(exited.code).toBe(1);
     const line = exited.stderr.split('\n').find((entry) => entry.includes('was deleted while the bot was running'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ level: 50 });
     expect(exited.stderr).toContain('aws-root-guard stopped');
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('serve when start-up fails after the Slack app started', () => {
@@ -132,11 +135,11 @@ describe('serve when start-up fails after the Slack app started', () => {
     const dir = dataDir();
     const env = { ...botEnvironment({ slack, aws: fakeAws, dataDir: dir, signingSecret: SIGNING_SECRET }), SLACK_MODE: 'socket', SLACK_APP_TOKEN: slack.appToken, HEALTH_PORT: String(takenPort) };
     const opened = slack.calls('apps.connections.open').length;
-    const exited = await exitWithin(serve(env), 30_000);
+    const exited = await exitWithin(serve(env), PROCESS_BUDGET_MS);
     expect(exited.code).toBe(2);
     expect(exited.stderr).toContain('EADDRINUSE');
     expect(exited.stderr).toContain('could not start; stopping what had started');
     // It had connected to Slack before the health server failed: that connection was opened, then stopped.
     expect(slack.calls('apps.connections.open').length).toBeGreaterThan(opened);
-  });
+  }, TEST_TIMEOUT_MS);
 });

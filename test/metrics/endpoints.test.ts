@@ -13,6 +13,8 @@ import { signedSlashCommand, slashCommandFields, startFakeSlack, type FakeSlack 
 import { botEnvironment, freePort } from '../support/bot.js';
 
 const SIGNING_SECRET = 'ops-signing-secret-0123456789abcdef';
+// Room for a loaded 2-core machine: the first poll pass can take a while; none of this is a speed goal.
+const TEST_TIMEOUT_MS = 60_000;
 
 interface ReadyBody {
   ready: boolean;
@@ -77,7 +79,7 @@ describe('the operations endpoints in HTTP mode (on PORT, beside /slack/events)'
     expect(await answer.text()).toBe('ok\n');
     const slash = await signedSlashCommand(`${base}/slack/events`, SIGNING_SECRET, slashCommandFields({ responseUrl: slack.newResponseUrl(), text: 'help' }));
     expect(slash.status).toBe(200);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('/readyz is 200 once the store answers, auth.test passed and a poll pass finished', async () => {
     const ready = await pollUntil(async () => {
@@ -89,7 +91,7 @@ describe('the operations endpoints in HTTP mode (on PORT, beside /slack/events)'
     expect(ready.checks.map((check) => [check.name, check.ok])).toEqual([['store', true], ['slack', true], ['poll', true]]);
     expect(ready.checks.find((check) => check.name === 'poll')?.detail).toMatch(/^last poll pass \d+ s ago \(at most 180 s allowed\)$/);
     expect(slack.calls('auth.test').length).toBeGreaterThan(0);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('/metrics serves the Prometheus text with the bot\'s metrics', async () => {
     const answer = await fetch(`${base}/metrics`);
@@ -101,7 +103,7 @@ describe('the operations endpoints in HTTP mode (on PORT, beside /slack/events)'
     }
     expect(text).toMatch(/^aws_root_guard_poll_lag_seconds\{account_id="\d{12}",region="us-east-1"\} \d/m);
     expect(text).toMatch(/^aws_root_guard_outbox_depth\{state="pending"\} \d+$/m);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('the Docker healthcheck reports healthy against it, and unhealthy when nothing answers', async () => {
     const healthy = collect();
@@ -111,7 +113,7 @@ describe('the operations endpoints in HTTP mode (on PORT, beside /slack/events)'
     const unhealthy = collect();
     expect(await runHealthcheckCommand({ PORT: String(closedPort) }, unhealthy)).toBe(1);
     expect(unhealthy.text()).toContain(`unhealthy: http://127.0.0.1:${closedPort}/healthz did not answer (ECONNREFUSED)`);
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('readiness when something is wrong', () => {
@@ -129,7 +131,7 @@ describe('readiness when something is wrong', () => {
       slack.faults.clear();
       await bot.stop();
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a token Slack refuses stops start-up before the Slack app, the sender or polling start', async () => {
     slack.faults.error('auth.test', 'invalid_auth', { times: Number.POSITIVE_INFINITY });
@@ -143,7 +145,7 @@ describe('readiness when something is wrong', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(slack.requests.slice(slackCallsBefore).map((call) => call.method)).toEqual(['auth.test']);
     expect(fakeAws.requests.length).toBe(awsCallsBefore);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('/readyz is 503 when no poll pass finished within three schedule intervals (AWS unreachable)', async () => {
     // Every second: three intervals are 3 s. Nothing answers on the discard port, so no pass ever finishes.
@@ -163,7 +165,7 @@ describe('readiness when something is wrong', () => {
       await bot.stop();
       for (const [name, value] of Object.entries(botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }))) process.env[name] = value;
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('the operations endpoints in Socket Mode (on HEALTH_PORT)', () => {
@@ -181,11 +183,11 @@ describe('the operations endpoints in Socket Mode (on HEALTH_PORT)', () => {
       await bot.stop();
     }
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 
-async function pollUntil<T>(read: () => Promise<T | null>, timeoutMs = 15_000): Promise<T> {
+async function pollUntil<T>(read: () => Promise<T | null>, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
