@@ -5,7 +5,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessAccounts, createOrganizationResults, watchedAccountsAssessment } from './posture/index.js';
-import { createCloudTrailPollerSource, createSqsSource, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecord, createCloudTrailPollerSource, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -121,11 +121,13 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     pollIntervalMs,
   });
   const operations = { metrics, readiness, logger: logger.child({ component: 'operations' }) };
+  // Filled once the organization's accounts are listed (below); alerts rendered before that show bare ids.
+  const accountNames: { of: (accountId: string) => string | null } = { of: () => null };
   const sender = createOutboxSender({
     store,
     // The history lookup keeps a post Slack accepted just before a crash (or before the database was lost) from going out twice.
     messenger: countSlackErrors(webClientMessenger(senderClient, { findPostsInHistory: true }), metrics),
-    render: createOutboxRenderer({ failedLoginBurstThreshold: config.alerts.failedLoginBurstThreshold }),
+    render: createOutboxRenderer({ failedLoginBurstThreshold: config.alerts.failedLoginBurstThreshold, accountName: (accountId) => accountNames.of(accountId) }),
     defaultChannel: alertChannel,
     logger,
     abortInFlight: () => senderRequests.abort(),
@@ -147,6 +149,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     latestReports: () => store.latestPostureSnapshots(),
     logger: logger.child({ component: 'posture-scan' }),
   });
+  accountNames.of = (accountId) => organization.watchedAccounts().find((account) => account.id === accountId)?.name ?? null;
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
   const authorizer = createAuthorizer({
@@ -189,8 +192,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   sender.start();
   parts.add('the outbox sender', () => sender.stop());
 
+  // Both sources classify alike: AssumeRoot calls as root sessions, the bot's own audit sessions recorded, not alerted.
+  const classify = (record: unknown) => classifyActivityRecord(record, { isBotAuditAccessKey: (accessKeyId) => store.findAuditSession(accessKeyId) !== null });
   const sources: ActivitySource[] = [
     createCloudTrailPollerSource({
+      classify,
       aws,
       cloudTrailFor: (region) => pollerAws.cloudTrail(region),
       sink: store,
@@ -207,7 +213,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   if (config.poll.eventsQueueUrl) {
     const eventsQueue = createEventsQueueClient({ region: config.aws.region }, config.poll.eventsQueueUrl);
     parts.add('the events queue client', () => eventsQueue.destroy());
-    sources.push(createSqsSource({ sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink: store, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
+    sources.push(createSqsSource({ classify, sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink: store, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
   }
   for (const source of sources) {
     parts.add(`the activity source ${source.name}`, () => source.stop());

@@ -1,6 +1,6 @@
 // The activity room's door: classify CloudTrail records (pure), read them from files, group root events
 // into alerts (pure), and the sources (CloudTrail poller, SQS) that feed the one ingest path (the store).
-export type { AlertSeverity, Classification, RootEvent, RootEventKind } from './model.js';
+export type { AlertSeverity, Classification, RootEvent, RootEventKind, RootSessionOpened } from './model.js';
 export type { ActivitySourceName, IngestBatch, IngestedRootEvent, IngestResult, IngestSink, UnreadableRecord } from './ingest.js';
 export type { CommitResult, PollBatch, PollCursorAdvance, PollSink } from './poll-sink.js';
 
@@ -8,6 +8,7 @@ export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
 export { isGzipped, readRecords, type ReadItem } from './read-records.js';
 export { collectAssumeRootAccessKeyIds } from './centralized-root.js';
+export { assumeRootEvent, classifyActivityRecord, type ActivityClassifyContext } from './assume-root.js';
 
 export {
   createPoller,

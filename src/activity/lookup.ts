@@ -13,6 +13,9 @@
 //   catches ConsoleLogin (success and failure) and PasswordRecoveryRequested / PasswordRecoveryCompleted /
 //   PasswordUpdated whatever the user name; sign-ins are few, and the classifier drops IAM users' ones.
 // - A root sign-in matches both lookups: the two are merged and deduplicated by EventId.
+// - `EventName = AssumeRoot` in every polled Region of an account that may call it (the management account or the
+//   IAM delegated administrator): AssumeRoot is called on a Regional STS endpoint and made by a role, so neither
+//   lookup above sees it. It opens a root session on a member (activity/assume-root.ts).
 // - Pages: MaxResults 50 (the maximum) and NextToken until it is absent. The quota is 2 requests per
 //   second per account and Region: every request waits on that Region's RateLimiter, and a
 //   ThrottlingException retries the SAME page (same NextToken) after a bounded backoff.
@@ -25,10 +28,12 @@ export const LOOKUP_PAGE_SIZE = 50;
 
 export const ROOT_USERNAME_LOOKUP: LookupAttribute = { AttributeKey: 'Username', AttributeValue: 'root' };
 export const SIGN_IN_SOURCE_LOOKUP: LookupAttribute = { AttributeKey: 'EventSource', AttributeValue: 'signin.amazonaws.com' };
+export const ASSUME_ROOT_LOOKUP: LookupAttribute = { AttributeKey: 'EventName', AttributeValue: 'AssumeRoot' };
 
-/** The lookups one Region needs (see the top of this file for why). */
-export function lookupsForRegion(region: string): LookupAttribute[] {
-  return region === SIGN_IN_REGION ? [ROOT_USERNAME_LOOKUP, SIGN_IN_SOURCE_LOOKUP] : [ROOT_USERNAME_LOOKUP];
+/** The lookups one Region needs (see the top of this file for why); `assumeRoot` in accounts that may call sts:AssumeRoot. */
+export function lookupsForRegion(region: string, options: { assumeRoot?: boolean } = {}): LookupAttribute[] {
+  const lookups = region === SIGN_IN_REGION ? [ROOT_USERNAME_LOOKUP, SIGN_IN_SOURCE_LOOKUP] : [ROOT_USERNAME_LOOKUP];
+  return options.assumeRoot ? [...lookups, ASSUME_ROOT_LOOKUP] : lookups;
 }
 
 export type LookupEventsApi = Pick<CloudTrailClient, 'send'>;
@@ -71,6 +76,8 @@ export interface RegionLookupOptions {
   /** Retries of one page after a 5xx, a timeout or a network error. */
   maxTransientRetries?: number;
   backoff?: BackoffOptions;
+  /** Also look up sts:AssumeRoot calls. */
+  assumeRoot?: boolean;
 }
 
 export const DEFAULT_MAX_THROTTLE_RETRIES = 6;
@@ -124,7 +131,7 @@ export async function lookupRegionEvents(options: RegionLookupOptions): Promise<
   const result: RegionLookupResult = { records: [], pages: 0, throttleRetries: 0, transientRetries: 0, duplicateRecords: 0, failure: null };
   const seenEventIds = new Set<string>();
 
-  for (const attribute of lookupsForRegion(options.region)) {
+  for (const attribute of lookupsForRegion(options.region, { assumeRoot: options.assumeRoot ?? false })) {
     let nextToken: string | undefined;
     do {
       let throttledAttempts = 0;

@@ -8,6 +8,7 @@ export type RootEventKind =
   | 'root-access-change'
   | 'root-only-task'
   | 'root-api-call'
+  | 'root-session-opened'
   | 'none';
 
 export type AlertSeverity = 'critical' | 'high' | 'medium' | 'low';
@@ -43,6 +44,22 @@ export interface RootEvent {
   accessKeyId: string | null;
   /** Console/session identity to group a burst of calls from one session. */
   sessionKey: string | null;
+  /** For an sts:AssumeRoot call (kind root-session-opened): the privileged root session it opened on a member. */
+  rootSession?: RootSessionOpened | null;
+  /** Made by (or with the credentials of) one of this bot's own AssumeRoot audit sessions: recorded, never alerted. */
+  auditByThisBot?: boolean;
+}
+
+/** What an sts:AssumeRoot record says about the root session it opened. */
+export interface RootSessionOpened {
+  /** The member account (requestParameters.targetPrincipal). */
+  targetAccountId: string | null;
+  /** Who called AssumeRoot (userIdentity.arn). */
+  callerArn: string | null;
+  /** The task policy's name, e.g. IAMDeleteRootUserCredentials. */
+  taskPolicy: string | null;
+  /** The key the member-side calls are signed with (responseElements.credentials.accessKeyId); null when the call failed. */
+  issuedAccessKeyId: string | null;
 }
 
 /** The result of classifying one record: an event, a non-root record, or a record we could not read. */

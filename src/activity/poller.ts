@@ -144,6 +144,8 @@ export interface PollerOptions {
   maxTransientRetries?: number;
   backoff?: BackoffOptions;
   classify?: (record: unknown) => Classification;
+  /** Also look up sts:AssumeRoot calls (EventName = AssumeRoot) in every Region. */
+  lookupAssumeRoot?: boolean;
 }
 
 export interface Poller {
@@ -204,6 +206,7 @@ export function createPoller(options: PollerOptions): Poller {
       ...(options.maxThrottleRetries !== undefined ? { maxThrottleRetries: options.maxThrottleRetries } : {}),
       ...(options.maxTransientRetries !== undefined ? { maxTransientRetries: options.maxTransientRetries } : {}),
       ...(options.backoff ? { backoff: options.backoff } : {}),
+      assumeRoot: options.lookupAssumeRoot ?? false,
     });
     const classified = classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
 

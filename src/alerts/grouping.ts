@@ -9,11 +9,13 @@
 //    alert while nobody has acknowledged it). Otherwise it starts one, posted at once: the first failure
 //    is not held back to see whether a burst follows. `isFailedLoginBurst` tells when it became a burst
 //    (`failedLoginBurstThreshold` failures).
-// 2. A root API call with a sessionKey joins an unresolved session alert of the same account and
+// 2. An sts:AssumeRoot call and every call made with the key it issued (any kind, in the member account) share
+//    one session alert across accounts, keyed by that key (ROOT_SESSION_KEY_PREFIX).
+// 3. A root API call with a sessionKey joins an unresolved session alert of the same account and
 //    sessionKey whose first event is within `sessionWindowMinutes` of it (an anchored window, so a session
 //    that runs for hours is re-announced every window). Sign-ins, credential changes and root-only tasks
 //    are rare and each gets its own message.
-// 3. Otherwise a new alert.
+// 4. Otherwise a new alert.
 // Windows compare event times, not arrival times, so a backlog read late groups the same as live events.
 import type { AlertSeverity, RootEvent } from '../activity/model.js';
 import { isUnresolved } from './lifecycle.js';
@@ -45,7 +47,7 @@ export type GroupCandidate = Pick<AlertRecord, 'id' | 'accountId' | 'groupKind' 
 
 export type GroupDecision = { action: 'attach'; alertId: number } | { action: 'create'; groupKind: AlertGroupKind; groupKey: string | null };
 
-type GroupedEvent = Pick<RootEvent, 'accountId' | 'kind' | 'severity' | 'eventTime' | 'sessionKey'>;
+type GroupedEvent = Pick<RootEvent, 'accountId' | 'kind' | 'severity' | 'eventTime' | 'sessionKey' | 'centralizedRootSession'>;
 
 const SEVERITY_RANK: Readonly<Record<AlertSeverity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
 const MINUTE_MS = 60_000;
@@ -58,11 +60,24 @@ export function higherSeverity(left: AlertSeverity, right: AlertSeverity): Alert
   return severityRank(left) >= severityRank(right) ? left : right;
 }
 
+/**
+ * Group key of a centralized root session: the key sts:AssumeRoot issued. It is unique across the organization,
+ * so it groups across accounts: the AssumeRoot call (management account) and the calls made with its key (member).
+ */
+export const ROOT_SESSION_KEY_PREFIX = 'assume-root:';
+
 /** The group a new alert for this event starts. */
-export function newGroupFor(event: Pick<RootEvent, 'kind' | 'sessionKey'>): { groupKind: AlertGroupKind; groupKey: string | null } {
+export function newGroupFor(event: Pick<RootEvent, 'kind' | 'sessionKey' | 'centralizedRootSession'>): { groupKind: AlertGroupKind; groupKey: string | null } {
   if (event.kind === 'console-login-failure') return { groupKind: 'failed-logins', groupKey: null };
+  // Whatever a root session does (credential changes and root-only tasks included) threads under its AssumeRoot alert.
+  if ((event.kind === 'root-session-opened' || event.centralizedRootSession) && event.sessionKey) return { groupKind: 'session', groupKey: `${ROOT_SESSION_KEY_PREFIX}${event.sessionKey}` };
   if (event.kind === 'root-api-call' && event.sessionKey) return { groupKind: 'session', groupKey: event.sessionKey };
   return { groupKind: 'single', groupKey: null };
+}
+
+/** Whether a group spans accounts (a centralized root session), so candidates of other accounts may match. */
+export function isCrossAccountGroup(groupKey: string | null): boolean {
+  return groupKey !== null && groupKey.startsWith(ROOT_SESSION_KEY_PREFIX);
 }
 
 export function chooseAlertGroup(event: GroupedEvent, candidates: readonly GroupCandidate[], policy: GroupingPolicy = DEFAULT_GROUPING_POLICY): GroupDecision {
@@ -70,7 +85,8 @@ export function chooseAlertGroup(event: GroupedEvent, candidates: readonly Group
   const fresh = newGroupFor(event);
   if (Number.isNaN(eventMs) || fresh.groupKind === 'single') return { action: 'create', ...fresh };
 
-  const sameAccountUnresolved = candidates.filter((candidate) => candidate.accountId === event.accountId && isUnresolved(candidate.state) && candidate.groupKind === fresh.groupKind);
+  const crossAccount = isCrossAccountGroup(fresh.groupKey);
+  const sameAccountUnresolved = candidates.filter((candidate) => (crossAccount || candidate.accountId === event.accountId) && isUnresolved(candidate.state) && candidate.groupKind === fresh.groupKind);
   let matches: GroupCandidate[];
   if (fresh.groupKind === 'failed-logins') {
     const windowMs = policy.failedLoginWindowMinutes * MINUTE_MS;

@@ -18,7 +18,7 @@ export type {
   SummaryReplyPayload,
 } from './model.js';
 export { ALERT_ACTIONS, nextAlertState } from './lifecycle.js';
-export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
+export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, isCrossAccountGroup, ROOT_SESSION_KEY_PREFIX, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
 export { groupRootEvents, type EventGroup } from './batch-grouping.js';
 export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState } from './state.js';
 export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
@@ -28,5 +28,5 @@ export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions,
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
 export { createOutboxSender, type BackoffPolicy, type OutboxSenderEvents, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
 export { outboxKeyFor, type OutboxKeyContext } from './outbox-key.js';
-export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type HeadlineAlert, type TitledAlert } from './title.js';
+export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type AccountNameOf, type HeadlineAlert, type TitledAlert } from './title.js';
 export { describeUserAgent } from './user-agent.js';

@@ -19,12 +19,35 @@ export const ALERT_KIND_TITLE: Readonly<Record<RootEvent['kind'], string>> = {
   'root-access-change': 'Root changed IAM access',
   'root-only-task': 'Root-only task',
   'root-api-call': 'Root API call',
+  'root-session-opened': 'Root session opened',
 };
 
 export type TitledAlert = Pick<AlertRecord, 'kind' | 'groupKind' | 'eventCount'>;
 export type HeadlineAlert = TitledAlert & Pick<AlertRecord, 'accountId' | 'region'>;
 
-export function alertTitle(alert: TitledAlert, firstEvent: RootEvent | null): string {
+/** Account names to show beside ids ("prod-eu (210987654321)"); null when unknown. */
+export type AccountNameOf = (accountId: string) => string | null;
+
+/** "Root session opened on member prod-eu (210987654321) by arn:…/alice, task policy IAMDeleteRootUserCredentials". */
+function rootSessionTitle(event: RootEvent, accountName: AccountNameOf | undefined): string {
+  const session = event.rootSession;
+  const target = session?.targetAccountId ?? null;
+  const name = target ? accountName?.(target) ?? null : null;
+  const member = target ? `member ${name ? `${name} (${target})` : target}` : 'a member';
+  const parts = [`Root session opened on ${member}`];
+  if (session?.callerArn) parts[0] += ` by ${session.callerArn}`;
+  if (session?.taskPolicy) parts.push(`task policy ${session.taskPolicy}`);
+  if (event.sourceIp) parts.push(`from ${event.sourceIp}`);
+  if (event.auditByThisBot) parts.push('audit by aws-root-guard');
+  if (event.errorCode) parts.push(`refused: ${event.errorCode}`);
+  return parts.join(', ');
+}
+
+export function alertTitle(alert: TitledAlert, firstEvent: RootEvent | null, accountName?: AccountNameOf): string {
+  if (alert.kind === 'root-session-opened' && firstEvent) {
+    const title = rootSessionTitle(firstEvent, accountName);
+    return alert.eventCount > 1 ? `${title}, and ${alert.eventCount - 1} call${alert.eventCount === 2 ? '' : 's'} in it` : title;
+  }
   if (alert.groupKind === 'failed-logins') return alert.eventCount === 1 ? 'Failed root sign-in' : `${alert.eventCount} failed root sign-ins`;
   let title = attemptTitle(alert.kind, firstEvent?.errorCode) ?? ALERT_KIND_TITLE[alert.kind] ?? alert.kind;
   if (alert.kind === 'console-login-success' && firstEvent?.mfaUsed === false) title = 'Root console sign-in WITHOUT MFA';
@@ -48,8 +71,8 @@ function origin(first: RootEvent | null, events: readonly RootEvent[]): string |
   return first.sourceIp ? `from ${first.sourceIp}, ${client}` : client;
 }
 
-function what(alert: TitledAlert, first: RootEvent | null): string {
-  let title = alertTitle(alert, first);
+function what(alert: TitledAlert, first: RootEvent | null, accountName: AccountNameOf | undefined): string {
+  let title = alertTitle(alert, first, accountName);
   // The title is shared with the weekly summary; the headline adds what a responder must not miss.
   if (alert.eventCount === 1 && alert.kind === 'console-login-failure' && first?.mfaUsed === true) title = `${title} at the MFA step (the password was accepted)`;
   if (alert.kind === 'console-login-success' && first && first.mfaUsed === null) title = `${title} (MFA unknown)`;
@@ -57,9 +80,14 @@ function what(alert: TitledAlert, first: RootEvent | null): string {
   return title;
 }
 
-/** `events`: the alert's events (oldest first), or just the first; the origin counts addresses across them. */
-export function alertHeadline(alert: HeadlineAlert, events: readonly RootEvent[], accountAlias: string | null): string {
+/**
+ * `events`: the alert's events (oldest first), or just the first; the origin counts addresses across them.
+ * `accountName`: names of other accounts the title mentions (an AssumeRoot session's member).
+ */
+export function alertHeadline(alert: HeadlineAlert, events: readonly RootEvent[], accountAlias: string | null, accountName?: AccountNameOf): string {
   const first = events[0] ?? null;
   const account = `account ${alert.accountId}${accountAlias ? ` (${accountAlias})` : ''}`;
-  return [what(alert, first), account, origin(first, events), alert.region].filter((part): part is string => Boolean(part)).join(' — ');
+  // A root session's origin is its caller's, said in its title.
+  const from = alert.kind === 'root-session-opened' ? null : origin(first, events);
+  return [what(alert, first, accountName), account, from, alert.region].filter((part): part is string => Boolean(part)).join(' — ');
 }

@@ -82,6 +82,7 @@ const KIND_LABEL: Record<Exclude<RootEventKind, 'none'>, string> = {
   'root-access-change': 'root changed IAM access',
   'root-only-task': 'root-only task',
   'root-api-call': 'root API call',
+  'root-session-opened': 'root session opened (sts:AssumeRoot)',
 };
 
 /** AKIA…/ASIA… keys are shown by their last 4 characters only. */

@@ -14,6 +14,8 @@ import { messageFromLedger } from './blocks/summary.js';
 export interface OutboxRendererOptions {
   /** The alias of an account (e.g. "prod"), shown next to its id; null when it has none. */
   accountAlias?: (accountId: string) => string | null;
+  /** Names of the organization's accounts, for an AssumeRoot alert's member ("prod-eu (210987654321)"). */
+  accountName?: (accountId: string) => string | null;
   /** Failed sign-ins that make a burst (FAILED_LOGIN_BURST_THRESHOLD); the grouping default when left out. */
   failedLoginBurstThreshold?: number;
 }
@@ -28,7 +30,7 @@ function alertOf(row: OutboxMessage, store: Store) {
 function alertMessage(row: OutboxMessage, store: Store, options: OutboxRendererOptions): RenderedMessage {
   const alert = alertOf(row, store);
   const events = store.listAlertEvents(alert.id).map((stored) => stored.event);
-  return renderAlert(alert, events, { accountAlias: options.accountAlias?.(alert.accountId) ?? null, audit: store.listAudit(alert.id), ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}) });
+  return renderAlert(alert, events, { accountAlias: options.accountAlias?.(alert.accountId) ?? null, audit: store.listAudit(alert.id), ...(options.accountName ? { accountName: options.accountName } : {}), ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}) });
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -219,6 +219,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: "root events of kind 'root-session-opened' (sts:AssumeRoot calls)",
+    up(db) {
+      // SQLite cannot change a CHECK: rebuild root_events from its own definition (whatever columns it has by now)
+      // with the new kind allowed, keeping its rows and indexes.
+      const table = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'root_events'`).get() as { sql: string };
+      const indexes = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'root_events' AND sql IS NOT NULL`).all() as Array<{ sql: string }>;
+      const widened = table.sql.replace("'root-api-call')", "'root-api-call', 'root-session-opened')");
+      if (widened === table.sql) throw new Error('migration 6: the root_events kind CHECK is not the one this migration knows');
+      // A table renamed by an earlier rebuild reads CREATE TABLE "root_events" in sqlite_master.
+      db.exec(widened.replace(/^CREATE TABLE\s+("?)root_events\1/, 'CREATE TABLE root_events_rebuilt'));
+      db.exec(`INSERT INTO root_events_rebuilt SELECT * FROM root_events; DROP TABLE root_events; ALTER TABLE root_events_rebuilt RENAME TO root_events;`);
+      for (const index of indexes) db.exec(index.sql);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

@@ -14,7 +14,7 @@ import DatabaseConstructor, { type Database, type Statement } from 'better-sqlit
 import type { RootEvent } from '../activity/model.js';
 import type { IngestBatch, IngestResult, UnreadableRecord } from '../activity/ingest.js';
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
-import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
+import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, isCrossAccountGroup, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import type { AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
 import type { AuditSession } from '../aws/index.js';
@@ -32,7 +32,7 @@ export interface SqliteStoreOptions {
   clock?: () => Date;
   grouping?: Partial<GroupingPolicy>;
   /**
-   * Whether a new root event raises an alert. Default: every one. Events it declines are kept only as
+   * Whether a new root event raises an alert. Default: every one but the bot's own audits (auditByThisBot). Events it declines are kept only as
    * seen ids for deduplication and are pruned after the overlap window.
    */
   shouldAlert?: (event: RootEvent) => boolean;
@@ -261,7 +261,8 @@ class SqliteStoreImpl implements SqliteStore {
   ) {
     this.clock = options.clock ?? (() => new Date());
     this.grouping = { ...DEFAULT_GROUPING_POLICY, ...options.grouping };
-    this.shouldAlert = options.shouldAlert ?? (() => true);
+    // The bot's own AssumeRoot audits are recorded (seen, deduplicated, in the summary's counts) but never alerted.
+    this.shouldAlert = options.shouldAlert ?? ((event) => !event.auditByThisBot);
     this.statements = prepareStatements(db);
     // A store made before created_at was kept counts from its first open by this build.
     const meta = (key: string, initial: () => string): string => {
@@ -415,14 +416,15 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  private groupCandidates(event: Pick<RootEvent, 'accountId' | 'kind' | 'sessionKey' | 'eventTime'>): AlertRecord[] {
+  private groupCandidates(event: Pick<RootEvent, 'accountId' | 'kind' | 'sessionKey' | 'eventTime' | 'centralizedRootSession'>): AlertRecord[] {
     const group = newGroupFor(event);
     if (group.groupKind === 'single') return [];
     // A generous time range around the event; chooseAlertGroup applies the exact windows.
     const spanMs = Math.max(this.grouping.sessionWindowMinutes, this.grouping.failedLoginWindowMinutes) * 60_000;
     const eventMs = Date.parse(event.eventTime);
-    const rows = this.statements.groupCandidates.all({
-      account_id: event.accountId,
+    const statement = isCrossAccountGroup(group.groupKey) ? this.statements.crossAccountGroupCandidates : this.statements.groupCandidates;
+    const rows = statement.all({
+      ...(isCrossAccountGroup(group.groupKey) ? {} : { account_id: event.accountId }),
       group_kind: group.groupKind,
       group_key: group.groupKey,
       earliest: new Date(eventMs - spanMs).toISOString(),
@@ -804,6 +806,13 @@ function prepareStatements(db: Database) {
     alertEvents: prepare(`SELECT * FROM root_events WHERE alert_id = ? ORDER BY event_time, event_id`),
     setEventAlert: prepare(`UPDATE root_events SET alert_id = ? WHERE event_id = ?`),
     pruneSeen: prepare(`DELETE FROM root_events WHERE alert_id IS NULL AND event_time < ?`),
+    // A centralized root session's key is unique across the organization: its alert may be in another account.
+    crossAccountGroupCandidates: prepare(
+      `SELECT * FROM alerts
+       WHERE group_kind = @group_kind AND group_key IS @group_key AND state != 'acknowledged'
+         AND last_event_time >= @earliest AND first_event_time <= @latest
+       ORDER BY id DESC LIMIT 50`,
+    ),
     groupCandidates: prepare(
       `SELECT * FROM alerts
        WHERE account_id = @account_id AND group_kind = @group_kind AND group_key IS @group_key AND state != 'acknowledged'

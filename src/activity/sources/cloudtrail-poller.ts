@@ -46,6 +46,10 @@ export interface CloudTrailPollerSourceOptions {
   pollIntervalMs?: number;
   /** Start-up retry delays (tests shorten them). Default: startRetryFor(pollIntervalMs). */
   startRetry?: StartRetry;
+  /** The records' classifier (main: classifyActivityRecord with the bot's audit keys). */
+  classify?: PollerOptions['classify'];
+  /** Also look up sts:AssumeRoot calls: the account may open root sessions on members. Default true. */
+  lookupAssumeRoot?: boolean;
 }
 
 export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOptions): ActivitySource {
@@ -76,6 +80,8 @@ export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOpti
       logger: logger.child({ component: 'poller' }),
       overlapMinutes: config.overlapMinutes,
       initialLookbackHours: config.initialLookbackHours,
+      lookupAssumeRoot: options.lookupAssumeRoot ?? true,
+      ...(options.classify ? { classify: options.classify } : {}),
     });
     stopSchedule = schedulePolling(poller, config.schedule, {
       logger,

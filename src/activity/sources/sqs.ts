@@ -13,7 +13,7 @@ import type { Logger } from '../../log.js';
 import { awsErrorCode } from '../../aws/index.js';
 import type { IngestedRootEvent, IngestSink, UnreadableRecord } from '../ingest.js';
 import type { Classification } from '../model.js';
-import { classifyRecord } from '../classify.js';
+import { classifyActivityRecord } from '../assume-root.js';
 import { readEventBridgeMessage } from './eventbridge-envelope.js';
 import type { ActivitySource, OnIngested } from './source.js';
 
@@ -66,7 +66,7 @@ function describe(error: unknown): string {
 
 export function createSqsSource(options: SqsSourceOptions): SqsSource {
   const { sqs, queueUrl, sink, logger } = options;
-  const classify = options.classify ?? classifyRecord;
+  const classify = options.classify ?? ((record: unknown) => classifyActivityRecord(record));
   const waitTimeSeconds = options.waitTimeSeconds ?? SQS_WAIT_TIME_SECONDS;
   const retry = options.receiveRetry ?? { baseMs: 1_000, maxMs: 60_000 };
   const stats: SqsSourceStats = { received: 0, inserted: 0, duplicates: 0, notRoot: 0, unreadable: 0, deleted: 0, commitFailures: 0, receiveErrors: 0, deleteFailures: 0 };

@@ -7,7 +7,7 @@ import type { AlertAuditEntry, AlertRecord, AlertState } from '../../alerts/inde
 import { ALERT_ACTION_IDS, ALERT_SHOW_EVENT_ACTION_ID, alertButtonValue, offeredAlertActions } from './alert-actions.js';
 import { slackDate } from './alert-date.js';
 import { summarizeAlertGroup } from './alert-group.js';
-import { alertHeadline } from '../../alerts/index.js';
+import { alertHeadline, type AccountNameOf } from '../../alerts/index.js';
 import { cloudTrailEventUrl } from './alert-links.js';
 import { describeUserAgent } from '../../alerts/index.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
@@ -40,6 +40,8 @@ export interface AlertRenderContext {
   audit?: readonly AlertAuditEntry[];
   /** Failed sign-ins that make a burst (FAILED_LOGIN_BURST_THRESHOLD). */
   failedLoginBurstThreshold?: number;
+  /** Names of other accounts the headline mentions (an AssumeRoot session's member). */
+  accountName?: AccountNameOf;
 }
 
 function button(text: string, actionId: string, alertId: number, style?: 'primary' | 'danger'): Button {
@@ -124,7 +126,7 @@ function historyText(changes: readonly StateChange[]): string | null {
 export function renderAlert(alert: AlertRecord, events: readonly RootEvent[], context: AlertRenderContext = {}): SlackMessage {
   const first = events[0] ?? null;
   const accountAlias = context.accountAlias ?? null;
-  const headline = alertHeadline(alert, events, accountAlias);
+  const headline = alertHeadline(alert, events, accountAlias, context.accountName);
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(truncate(`${SEVERITY_EMOJI[alert.severity]} *${untrustedMrkdwn(headline, 2500)}*`, BLOCK_KIT_LIMITS.sectionText)) }];
 
   if (first) {
