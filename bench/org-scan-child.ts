@@ -40,5 +40,8 @@ const cpu = process.cpuUsage(cpuStarted);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 access.close();
 self.destroy();
+// What the scan still holds once it is over: after a full collection (the parent runs this child with --expose-gc).
+(globalThis as { gc?: () => void }).gc?.();
+const retainedHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 // maxRSS is in kilobytes: the process's peak resident set over its whole life.
-process.stdout.write(`${JSON.stringify({ listMs, scanMs, accounts, failedAccounts, errorFindings, errorSamples, cpuMs, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ listMs, scanMs, accounts, failedAccounts, errorFindings, errorSamples, cpuMs, retainedHeapMb, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -28,6 +28,7 @@ interface ChildFigures {
   errorSamples: string[];
   peakRssMb: number;
   cpuMs: number;
+  retainedHeapMb: number;
 }
 
 function memberId(index: number): string {
@@ -45,7 +46,7 @@ function organizationOf(fake: FakeAws, members: number): void {
 
 function scanInChild(url: string, concurrency: number, ids?: string[]): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', fileURLToPath(new URL('./org-scan-child.ts', import.meta.url)), url, String(concurrency), ...(ids ? [ids.join(',')] : [])];
+    const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./org-scan-child.ts', import.meta.url)), url, String(concurrency), ...(ids ? [ids.join(',')] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     let out = '';
     let err = '';
@@ -102,6 +103,7 @@ export async function benchOrgScan(): Promise<{ lines: string[] }> {
         `  ${large.accounts} accounts: ${(large.scanMs / 1000).toFixed(1)} s (listing the organization first: ${(large.listMs / 1000).toFixed(1)} s), ${callsPerAccount.toFixed(1)} AWS calls per account, ${large.failedAccounts + large.errorFindings} errors, scan CPU ${(large.cpuMs / 1000).toFixed(1)} s`,
         `  floor (accounts x critical path / concurrency): ${(floorMs / 1000).toFixed(1)} s; ratio ${wallRatio.toFixed(2)} (goal <= 1.2) ${met(wallRatio <= 1.2)}`,
         `  peak RSS: ${large.peakRssMb.toFixed(0)} MB at ${large.accounts} accounts, ${small.peakRssMb.toFixed(0)} MB at ${small.accounts}; ratio ${rssRatio.toFixed(2)} (goal <= 1.2) ${met(rssRatio <= 1.2)}`,
+        `  heap still used after the scan and a full GC: ${large.retainedHeapMb.toFixed(1)} MB at ${large.accounts} accounts, ${small.retainedHeapMb.toFixed(1)} MB at ${small.accounts}`,
         `  STS throttled above ${STS_RATE_LIMIT} requests/s, ${throttled.accounts} accounts: ${(throttled.scanMs / 1000).toFixed(1)} s, ${throttledErrors} errors ${met(throttledErrors === 0)}${throttled.errorSamples.length ? ` (${throttled.errorSamples.join(' | ')})` : ''}`,
         `    STS requests ${sts.length} for a minimum of ${stsMinimum} (${(sts.length / stsMinimum).toFixed(2)}x), ${throttledAnswers} answered Throttling`,
       ],

@@ -102,7 +102,13 @@ export async function readRootSessionFact(open: () => Promise<{ iam: IAMClient; 
   try {
     session = await open();
   } catch (error) {
-    return { ok: false, error: toFactError('sts:AssumeRoot', error) };
+    const factError = toFactError('sts:AssumeRoot', error);
+    if (factError.code === 'AccessDenied') {
+      // The bot's role (deploy/bot-role.yaml) allows AssumeRoot for the audit task only; AWS also refuses it for an
+      // account outside the organization or when RootSessions was turned off since the scan began.
+      factError.message = `sts:AssumeRoot was refused for this account: allow it in the bot's role (deploy/bot-role.yaml, condition sts:TaskPolicyArn = IAMAuditRootUserCredentials) and check that centralized root access covers the account. AWS said: ${String((error as Error).message ?? error).slice(0, 200)}`;
+    }
+    return { ok: false, error: factError };
   }
   try {
     return { ok: true, value: await readRootCredentials(session.iam) };

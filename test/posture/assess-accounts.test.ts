@@ -171,6 +171,17 @@ describe('assessAccounts over an organization', () => {
     access.close();
   });
 
+  test('AssumeRoot refused: the root checks fall back to the member role\'s credential report and account summary', async () => {
+    const organization = buildOrganization();
+    organization.rootSessions.rootSessionsEnabled = false;
+    const access = accessFor({ WATCH_ACCOUNTS: 'organization' });
+    const results = await scan(access);
+    expect(aws.fake.requests.filter((request) => request.operation === 'AssumeRoot' && request.errorCode === 'AccessDenied').length).toBeGreaterThan(0);
+    expect(finding(results, MEMBERS.rootKey, 'root-no-access-keys')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('root access key 1 active') });
+    expect(finding(results, MEMBERS.hardened, 'root-mfa-enabled')).toMatchObject({ status: 'pass', evidence: expect.stringContaining('credential report mfa_active=true') });
+    access.close();
+  });
+
   test('a slow account is reported as timed out; the others finish', async () => {
     buildOrganization();
     // One GetAccountPasswordPolicy answer held for 8 s: whichever account meets it.
