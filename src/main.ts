@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
-import { assessAccount, assessAccounts, createOrganizationResults, watchedAccountsAssessment } from './posture/index.js';
+import { assessAccount, assessAccounts, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
@@ -145,7 +145,12 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     listWatchedAccounts: () => watched.access.listWatchedAccounts(),
     assess: (accounts, managementAccountId) =>
       assessAccounts(accounts, { access: watched.access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000, managementAccountId }),
-    record: (report) => void store.savePostureSnapshot(report),
+    // A check that newly fails is queued for the alert channel in the snapshot's own transaction: durable.
+    record: (report, previous) => {
+      const worse = newlyFailingFindings(previous, report);
+      const { outboxId } = store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null);
+      if (outboxId !== null) sender.wake();
+    },
     latestReports: () => store.latestPostureSnapshots(),
     logger: logger.child({ component: 'posture-scan' }),
   });

@@ -79,7 +79,7 @@ export type StateChangeResult =
  * One Slack message to send. Top-level posts: an alert, a weekly summary. Thread replies: calls that
  * joined an alert, reminders, a raw event record, summary details. Updates: chat.update of an alert's post.
  */
-export type OutboxKind = 'alert-post' | 'alert-reply' | 'alert-update' | 'reminder' | 'event-record' | 'summary-post' | 'summary-reply';
+export type OutboxKind = 'alert-post' | 'alert-reply' | 'alert-update' | 'reminder' | 'event-record' | 'summary-post' | 'summary-reply' | 'posture-alert';
 
 /** pending: waiting (maybe for a retry); sending: handed to Slack, outcome not yet recorded; sent; failed: Slack refused it for good. */
 export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';

@@ -10,6 +10,7 @@ import { storedUsergroupMention } from './blocks/alert-mention.js';
 import { renderEventRecord } from './blocks/alert-record.js';
 import { renderEscalation, renderFurtherCalls, renderReminder } from './blocks/alert-replies.js';
 import { messageFromLedger } from './blocks/summary.js';
+import { postureAlertPayload, renderPostureAlert } from './blocks/posture-alert.js';
 
 export interface OutboxRendererOptions {
   /** The alias of an account (e.g. "prod"), shown next to its id; null when it has none. */
@@ -94,6 +95,12 @@ export function createOutboxRenderer(options: OutboxRendererOptions = {}): Outbo
       case 'summary-post':
       case 'summary-reply':
         return summaryPart(row, store);
+      case 'posture-alert': {
+        const payload = postureAlertPayload(row.payload);
+        // Thrown: the sender logs it and retries, and the row stays in the store to be looked at.
+        if (!payload) throw new Error(`outbox row ${row.id} (posture-alert): the payload is not a posture alert`);
+        return renderPostureAlert(payload);
+      }
     }
   };
 }

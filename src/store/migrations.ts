@@ -9,6 +9,11 @@ import { redactRecordText } from '../secrets.js';
 export interface Migration {
   version: number;
   description: string;
+  /**
+   * The step rebuilds a table others reference (SQLite cannot change a CHECK in place): foreign keys are turned off
+   * around its transaction, as SQLite's documented table rebuild asks, and checked before it commits.
+   */
+  rebuildsTables?: boolean;
   up(db: Database): void;
 }
 
@@ -235,6 +240,42 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const index of indexes) db.exec(index.sql);
     },
   },
+  {
+    version: 7,
+    description: "the outbox takes 'posture-alert' rows: a check that newly fails between two posture scans",
+    rebuildsTables: true,
+    up(db) {
+      const columns = 'id, kind, priority, alert_id, week_key, parent_id, payload_json, channel, state, attempts, next_attempt_at, last_error, created_at, sending_since, uncertain, sent_at, result_channel, result_ts';
+      db.exec(`
+        CREATE TABLE outbox_rebuilt (
+          id              INTEGER PRIMARY KEY,
+          kind            TEXT NOT NULL CHECK (kind IN ('alert-post', 'alert-reply', 'alert-update', 'reminder', 'event-record', 'summary-post', 'summary-reply', 'posture-alert')),
+          priority        INTEGER NOT NULL,
+          alert_id        INTEGER REFERENCES alerts (id),
+          week_key        TEXT,
+          parent_id       INTEGER REFERENCES outbox (id),
+          payload_json    TEXT NOT NULL DEFAULT '{}',
+          channel         TEXT,
+          state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT NOT NULL,
+          last_error      TEXT,
+          created_at      TEXT NOT NULL,
+          sending_since   TEXT,
+          uncertain       INTEGER NOT NULL DEFAULT 0,
+          sent_at         TEXT,
+          result_channel  TEXT,
+          result_ts       TEXT
+        );
+        INSERT INTO outbox_rebuilt (${columns}) SELECT ${columns} FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_rebuilt RENAME TO outbox;
+        CREATE INDEX outbox_due ON outbox (state, priority, id);
+        CREATE INDEX outbox_alert ON outbox (alert_id, kind, state);
+        CREATE INDEX outbox_parent ON outbox (parent_id);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {
@@ -254,12 +295,23 @@ export function migrate(db: Database, location: string, migrations: readonly Mig
     if (current > known) throw new StoreVersionError(current, known, location);
     const next = migrations.find((migration) => migration.version === current + 1);
     if (!next) return applied;
-    db.transaction(() => {
-      // Checked again under the write lock: if another process won the race, do nothing.
-      if ((db.pragma('user_version', { simple: true }) as number) !== current) return;
-      next.up(db);
-      db.pragma(`user_version = ${next.version}`);
-      applied.push(next.version);
-    }).immediate();
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is set around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (next.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        // Checked again under the write lock: if another process won the race, do nothing.
+        if ((db.pragma('user_version', { simple: true }) as number) !== current) return;
+        next.up(db);
+        if (next.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${next.version} would break ${broken.length} foreign key reference(s); nothing was changed`);
+        }
+        db.pragma(`user_version = ${next.version}`);
+        applied.push(next.version);
+      }).immediate();
+    } finally {
+      if (next.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
 }

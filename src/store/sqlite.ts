@@ -58,6 +58,8 @@ const OUTBOX_PRIORITY: Readonly<Record<OutboxKind, number>> = {
   'event-record': 1,
   'summary-post': 1,
   'summary-reply': 1,
+  // A check that newly fails is as urgent as a new root activity alert.
+  'posture-alert': 0,
 };
 
 function toIso(value: string | Date, what: string): string {
@@ -708,6 +710,14 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   // --- posture snapshots ---
+
+  savePostureSnapshotWithAlert(report: PostureReport, alert: Record<string, unknown> | null): { snapshotId: number; outboxId: number | null } {
+    return this.write(() => {
+      const snapshotId = this.savePostureSnapshot(report);
+      const outboxId = alert ? this.insertOutbox({ kind: 'posture-alert', alertId: null, parentId: null, payload: alert, channel: null, now: this.now() }) : null;
+      return { snapshotId, outboxId };
+    });
+  }
 
   savePostureSnapshot(report: PostureReport, takenAt?: Date): number {
     return this.write(() =>

@@ -1,6 +1,10 @@
 // The scheduled org-wide scan end to end: the fake AWS organization, assessAccounts, a real SQLite store keeping a
 // snapshot per account, the overview built from those snapshots, and a finding that newly fails between two scans.
-import { describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createOutboxSender, createSenderWebClient, webClientMessenger } from '../../src/alerts/index.js';
+import { checkBlockKitLimits } from '../../src/slack/blocks/index.js';
+import { createOutboxRenderer } from '../../src/slack/index.js';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createAccountAccess, readAccountsConfig } from '../../src/aws/index.js';
 import { createLogger } from '../../src/log.js';
 import { assessAccounts, buildOverview, createOrganizationResults, newlyFailingFindings, type NewlyFailing } from '../../src/posture/index.js';
@@ -10,6 +14,11 @@ import { tempDir } from '../store/helpers.js';
 import { useFakeAws } from '../support/fake-aws.js';
 
 const aws = useFakeAws();
+let slack: FakeSlack;
+beforeAll(async () => {
+  slack = await startFakeSlack();
+});
+afterAll(() => slack.close());
 const POSTURE = { rootUsedFailDays: 1, rootUsedWarnDays: 90, credentialReportMaxAgeHours: 4 };
 const HARDENED = '210000000001';
 const ROOT_KEY = '210000000002';
@@ -36,10 +45,11 @@ describe('the organization scan', () => {
       listWatchedAccounts: () => access.listWatchedAccounts(),
       assess: (accounts, managementAccountId) =>
         assessAccounts(accounts, { access, posture: POSTURE, concurrency: 2, accountTimeoutMs: 20_000, managementAccountId, gather: { credentialReportPolling: { initialDelayMs: 5 } } }),
+      // As main.ts records: the snapshot and, when a check newly fails, its alert post in one transaction.
       record: (report, previous) => {
-        store.savePostureSnapshot(report);
         const worse = newlyFailingFindings(previous, report);
         if (worse) alerts.push(worse);
+        store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null);
       },
       latestReports: () => store.latestPostureSnapshots(),
       logger: createLogger({ level: 'silent', secretValues: [] }),
@@ -72,6 +82,21 @@ describe('the organization scan', () => {
       expect(alerts[0]?.findings.map((finding) => finding.id)).toEqual(['root-no-access-keys']);
       expect(alerts[0]?.findings[0]?.evidence).toMatch(/access key/);
       expect(store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId: HARDENED })).toHaveLength(2);
+
+      // The outbox posts it to the alert channel through the real WebClient, on the fake Slack.
+      const queued = store.listOutbox({ state: 'pending' }).filter((row) => row.kind === 'posture-alert');
+      expect(queued).toHaveLength(1);
+      const logger = createLogger({ level: 'silent', secretValues: [] });
+      const sender = createOutboxSender({ store, messenger: webClientMessenger(createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, logger })), render: createOutboxRenderer(), defaultChannel: 'C0ALERTS', logger, channelIntervalMs: 0 });
+      expect((await sender.sendDue()).sent).toBe(1);
+      const post = slack.calls('chat.postMessage').at(-1)!;
+      expect(post.args.channel).toBe('C0ALERTS');
+      expect(String(post.args.text)).toBe('Root posture got worse in prod-eu (210000000001): Root user has no access keys');
+      const blocks = (typeof post.args.blocks === "string" ? JSON.parse(post.args.blocks) : post.args.blocks) as unknown[];
+      expect(checkBlockKitLimits({ text: String(post.args.text), blocks: blocks as never })).toEqual([]);
+      expect(JSON.stringify(blocks)).toContain('OU Root/Prod');
+      expect(JSON.stringify(blocks)).not.toContain('AKIANEWROOTKEY000001');
+      expect(store.getOutboxMessage(queued[0]!.id)?.state).toBe('sent');
     } finally {
       access.close();
       store.close();

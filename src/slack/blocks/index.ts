@@ -38,3 +38,4 @@ export { accountIdFromRunAgainValue, runAgainValue } from './action-ids.js';
 export { renderCooldown, type CooldownOptions } from './cooldown.js';
 export type { ReportRenderOptions } from './report.js';
 export { renderAccountNotFound, type AccountNotFoundOptions } from './account-not-found.js';
+export { renderPostureAlert, postureAlertPayload, type PostureAlertPayload } from './posture-alert.js';
