@@ -43,5 +43,11 @@ export function outboxKeyFor(row: OutboxMessage, context: OutboxKeyContext): str
     }
     case 'event-record':
       return storeKey;
+    case 'posture-alert': {
+      // One alert per account and scan result: a rebuilt store that diffs the same snapshots again finds it posted.
+      const accountId = payloadString(row, 'accountId');
+      const currentAt = payloadString(row, 'currentAt');
+      return accountId && currentAt ? `posture:${accountId}:${currentAt}` : storeKey;
+    }
   }
 }
