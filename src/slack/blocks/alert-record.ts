@@ -82,9 +82,11 @@ export function renderEventRecord(input: EventRecordInput): SlackMessage {
     const text = `${title}: the bot's store no longer holds this event.`;
     return { text, blocks: [{ type: 'section', text: mrkdwn(truncate(text, BLOCK_KIT_LIMITS.sectionText)) }] };
   }
-  // Mask the whole text before cutting it; a code block must not be closed early by the record's own backticks.
-  const display = maskSecrets(recordText(input.rawRecord)).replace(/`{3,}/g, (run) => run.split('').join('\u200b'));
-  const chunks = packLines(display.split('\n').map(escapeMrkdwn), RECORD_CHUNK_MAX);
+  // Mask the whole text before cutting it; a code block must not be closed early by the record's own backticks:
+  // their runs are broken with zero-width spaces after escaping, which drops the record's own invisible characters.
+  const display = maskSecrets(recordText(input.rawRecord));
+  const lines = display.split('\n').map((line) => escapeMrkdwn(line).replace(/`{3,}/g, (run) => run.split('').join('\u200b')));
+  const chunks = packLines(lines, RECORD_CHUNK_MAX);
   const shown = chunks.slice(0, RECORD_SECTIONS_MAX);
   const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(truncate(`*${title}*`, BLOCK_KIT_LIMITS.sectionText)) }];
   for (const chunk of shown) blocks.push({ type: 'section', text: mrkdwn(`${FENCE}\n${chunk}\n${FENCE}`) });

@@ -39,3 +39,4 @@ export { renderCooldown, type CooldownOptions } from './cooldown.js';
 export type { ReportRenderOptions } from './report.js';
 export { renderAccountNotFound, type AccountNotFoundOptions } from './account-not-found.js';
 export { renderPostureAlert, postureAlertPayload, type PostureAlertPayload } from './posture-alert.js';
+export { stripInvisible } from './text.js';

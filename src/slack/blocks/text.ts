@@ -4,9 +4,23 @@ import { maskSecrets } from './mask.js';
 
 const ELLIPSIS = '…';
 
-/** Slack's mrkdwn gives &, < and > a meaning: escape them in any text we did not write ourselves. */
+// Unicode control (Cc) and format (Cf) characters but newline and tab: NUL, bidi overrides (U+202E turns
+// "exe.txt" into "txt.exe" on screen), zero-width spaces and joiners, soft hyphens. In a user agent, an IP or a
+// request parameter they only hide or disguise what the text says.
+const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
+const KEPT_CONTROLS = new Set(['\n', '\t']);
+
+/** `text` without control and format characters (newline and tab kept): every renderer of untrusted text calls it. */
+export function stripInvisible(text: string): string {
+  return text.replace(INVISIBLE, (character) => (KEPT_CONTROLS.has(character) ? character : ''));
+}
+
+/**
+ * Slack's mrkdwn gives &, < and > a meaning: escape them in any text we did not write ourselves; control and
+ * format characters go (stripInvisible).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripInvisible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Evidence is "one line": newlines and runs of spaces from AWS messages become single spaces. */
@@ -30,7 +44,7 @@ export function truncate(text: string, max: number): string {
 
 /** Text we did not write (AWS evidence, error messages, user input): masked, escaped, one line, cut. */
 export function untrustedMrkdwn(text: string, max: number): string {
-  return truncate(escapeMrkdwn(oneLine(maskSecrets(text))), max);
+  return truncate(escapeMrkdwn(oneLine(maskSecrets(stripInvisible(text)))), max);
 }
 
 export function mrkdwn(text: string): MrkdwnElement {
@@ -38,7 +52,7 @@ export function mrkdwn(text: string): MrkdwnElement {
 }
 
 export function plainText(text: string, max: number): PlainTextElement {
-  return { type: 'plain_text', text: truncate(oneLine(maskSecrets(text)), max), emoji: true };
+  return { type: 'plain_text', text: truncate(oneLine(maskSecrets(stripInvisible(text))), max), emoji: true };
 }
 
 /** A link in mrkdwn, only for http(s) URLs; anything else is shown as text. */
