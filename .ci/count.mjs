@@ -16,8 +16,10 @@ for (const argument of process.argv.slice(2)) {
     continue;
   }
   const report = JSON.parse(readFileSync(path, 'utf8'));
-  // A test file that fails to load has no failed test in it: count it as a failure too.
-  const runFailed = report.numFailedTests + report.numFailedTestSuites;
+  // A test file that fails to load (or in a hook) has no failed test in it: count it as one failure. Not
+  // numFailedTestSuites, which also counts every describe block around a failed test.
+  const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'));
+  const runFailed = report.numFailedTests + brokenFiles.length;
   const runSkipped = report.numPendingTests + report.numTodoTests;
   console.log(`${label}: ${report.numPassedTests} passed, ${runFailed} failed${tail(runSkipped)}`);
   if (report.numTotalTests === 0) broken = true;
