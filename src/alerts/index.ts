@@ -20,8 +20,9 @@ export type {
 export { ALERT_ACTIONS, nextAlertState } from './lifecycle.js';
 export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, isCrossAccountGroup, ROOT_SESSION_KEY_PREFIX, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
 export { groupRootEvents, type EventGroup } from './batch-grouping.js';
-export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState } from './state.js';
+export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState, type ThreadReplyOf } from './state.js';
 export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
+export { escalationReply, ESCALATION_PAGE_INTERVAL_MS, type EscalationReplyPayload } from './escalation.js';
 export { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
 export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';
 export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';

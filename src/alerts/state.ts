@@ -3,12 +3,15 @@
 // chat.update of the alert's message.
 import type { Store } from '../store/store.js';
 import { ACTION_ALLOWED_FROM, ACTION_TARGET_STATE } from './lifecycle.js';
-import type { AlertAction, StateChangeResult } from './model.js';
+import type { AlertAction, AlertAuditEntry, StateChangeResult } from './model.js';
 
 /** Slack's plain_text_input allows 3000 characters; the audit keeps at most this many. */
 export const MAX_REASON_LENGTH = 3000;
 
-export function setAlertState(store: Store, alertId: number, action: AlertAction, userId: string, reason?: string | null, at?: Date): StateChangeResult {
+/** A thread reply queued with the change, in its transaction (see AlertTransition.threadReply). */
+export type ThreadReplyOf = (history: readonly AlertAuditEntry[], at: Date) => Record<string, unknown> | null;
+
+export function setAlertState(store: Store, alertId: number, action: AlertAction, userId: string, reason?: string | null, at?: Date, threadReply?: ThreadReplyOf): StateChangeResult {
   if (!userId.trim()) throw new TypeError('setAlertState needs the Slack user id of who pressed the button');
   const trimmedReason = reason?.trim() ? reason.trim().slice(0, MAX_REASON_LENGTH) : null;
   return store.transitionAlert({
@@ -19,6 +22,7 @@ export function setAlertState(store: Store, alertId: number, action: AlertAction
     userId: userId.trim(),
     reason: trimmedReason,
     ...(at ? { at } : {}),
+    ...(threadReply ? { threadReply } : {}),
   });
 }
 

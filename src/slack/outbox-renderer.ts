@@ -38,10 +38,18 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
+/** An escalation's record of an earlier page ({by, at}), or null when the payload has none or a malformed one. */
+function storedPagedBefore(value: unknown): { by: string; at: string } | null {
+  const stored = value as { by?: unknown; at?: unknown } | null | undefined;
+  const by = stringOrNull(stored?.by);
+  const at = stringOrNull(stored?.at);
+  return by && at ? { by, at } : null;
+}
+
 /** An alert-reply is either the calls that joined the alert ({eventIds}) or an escalation ({escalatedBy, mention}). */
 function alertReply(row: OutboxMessage, store: Store): RenderedMessage {
   const escalatedBy = stringOrNull(row.payload.escalatedBy);
-  if (escalatedBy) return renderEscalation({ escalatedBy, mention: storedUsergroupMention(row.payload.mention) });
+  if (escalatedBy) return renderEscalation({ escalatedBy, mention: storedUsergroupMention(row.payload.mention), pagedBefore: storedPagedBefore(row.payload.pagedBefore) });
   const eventIds = Array.isArray(row.payload.eventIds) ? row.payload.eventIds.filter((id): id is string => typeof id === 'string') : [];
   const events: RootEvent[] = [];
   const missing: string[] = [];

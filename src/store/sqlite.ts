@@ -537,6 +537,7 @@ class SqliteStoreImpl implements SqliteStore {
       const before = this.getAlert(transition.alertId);
       if (!before) return { changed: false, current: null };
       const at = this.now(transition.at);
+      const history = transition.threadReply ? this.listAudit(transition.alertId) : [];
       // The condition on the current state makes the change and its refusal one atomic step: of two
       // presses, exactly one matches the row.
       const update = this.statements.transitionAlert.run({
@@ -560,6 +561,8 @@ class SqliteStoreImpl implements SqliteStore {
         }).lastInsertRowid,
       );
       this.enqueueAlertUpdate(transition.alertId, this.alertPostOutboxId(transition.alertId), at);
+      const reply = transition.threadReply?.(history, new Date(at)) ?? null;
+      if (reply) this.insertOutbox({ kind: 'alert-reply', alertId: transition.alertId, parentId: this.alertPostOutboxId(transition.alertId), payload: reply, channel: null, now: at });
       const alert = this.getAlert(transition.alertId) as AlertRecord;
       return { changed: true, alert, audit: auditFromRow(this.statements.getAudit.get(auditId) as Row) };
     });

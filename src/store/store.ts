@@ -65,6 +65,11 @@ export interface AlertTransition {
   userId: string;
   reason: string | null;
   at?: Date;
+  /**
+   * A thread reply to queue with the change, in the same transaction (an escalation's page): decided from the
+   * alert's audit before this change and the time of the change; null queues nothing.
+   */
+  threadReply?: (history: readonly AlertAuditEntry[], at: Date) => Record<string, unknown> | null;
 }
 
 export interface OutboxRetry {

@@ -45,9 +45,15 @@ export interface EscalationReply {
   escalatedBy: string;
   /** `<!subteam^S…>` of the responders, or null. */
   mention: string | null;
+  /** The responders were paged for this alert a short while ago: by whom, and when (ISO). */
+  pagedBefore?: { by: string; at: string } | null;
 }
 
 export function renderEscalation(reply: EscalationReply): SlackMessage {
+  if (reply.pagedBefore) {
+    const text = `:sos: ${userMention(reply.escalatedBy)} escalated this alert again. The responders were paged ${slackDate(reply.pagedBefore.at)} when ${userMention(reply.pagedBefore.by)} escalated it, and are not paged again so soon.`;
+    return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  }
   const page = reply.mention ? `${reply.mention} ` : '';
   const text = `${page}:sos: ${userMention(reply.escalatedBy)} says this root activity was *not* them or anyone expected: treat it as a security incident. Secure the root user (password, MFA, access keys) and look at what else it did.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };

@@ -158,6 +158,29 @@ describe('Not me — escalate', () => {
     expect(buttonIds(post.blocks)).toEqual([ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID]);
   });
 
+  it('Escalate and Investigating alternated 15 times page the responders once; each later escalation says who asked again', async () => {
+    for (let round = 0; round < 15; round += 1) {
+      await h.press(ALERT_ESCALATE_ACTION_ID, alertId, round % 2 === 0 ? 'U0ALICE' : 'U0BOB');
+      await h.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0BOB');
+    }
+    await h.flush();
+    const post = h.alertPost(alertId);
+    const replies = h.slack.state.messages.filter((message) => message.threadTs === post.ts);
+    expect(replies).toHaveLength(15);
+    expect(replies.filter((reply) => (reply.text ?? '').includes(`<!subteam^${RESPONDER_GROUP}>`))).toHaveLength(1);
+    expect(replies[0]!.text).toMatch(/^<!subteam\^S[A-Z0-9]+> :sos: <@U0ALICE> says/);
+    expect(replies[1]!.text).toMatch(/^:sos: <@U0BOB> escalated this alert again\. The responders were paged .* when <@U0ALICE> escalated it/);
+    expect(h.store.listAudit(alertId).filter((entry) => entry.toState === 'escalated')).toHaveLength(15);
+  });
+
+  it('the escalation and its page are queued in the same transaction as the state change', async () => {
+    await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');
+    const audit = h.store.listAudit(alertId).at(-1)!;
+    const reply = h.store.listOutbox({ alertId }).find((row) => row.kind === 'alert-reply')!;
+    expect(reply.payload).toMatchObject({ escalatedBy: 'U0ALICE', mention: `<!subteam^${RESPONDER_GROUP}>` });
+    expect(reply.createdAt).toBe(audit.at);
+  });
+
   it('pressed twice pages once', async () => {
     await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');
     const { responseUrl } = await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');

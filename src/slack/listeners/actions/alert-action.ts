@@ -5,7 +5,7 @@
 // the outbox sender, rendered from the store.
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { setAlertState, type AlertAction, type AlertRecord, type StateChangeResult } from '../../../alerts/index.js';
+import { setAlertState, type AlertAction, type AlertRecord, type StateChangeResult, type ThreadReplyOf } from '../../../alerts/index.js';
 import type { Logger } from '../../../log.js';
 import { alertIdFromButtonValue, slackDate, userMention } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
@@ -58,8 +58,8 @@ export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: 
  * Records `action` on the alert once. Changed: the sender is woken to send the chat.update the store queued.
  * Not changed: the presser is told who was first.
  */
-export async function applyAlertAction(press: AlertButtonPress, action: AlertAction, reason: string | null = null): Promise<StateChangeResult> {
-  const result = setAlertState(press.alerts.store, press.alertId, action, press.userId, reason);
+export async function applyAlertAction(press: AlertButtonPress, action: AlertAction, reason: string | null = null, threadReply?: ThreadReplyOf): Promise<StateChangeResult> {
+  const result = setAlertState(press.alerts.store, press.alertId, action, press.userId, reason, undefined, threadReply);
   if (result.changed) {
     press.log.info({ state: result.alert.state, auditId: result.audit.id }, 'alert state changed');
     press.alerts.wakeSender();
