@@ -35,7 +35,7 @@ async function botWithBacklog(configureSlack: (slack: FakeSlack) => void) {
   });
   const posts = () => slack.calls('chat.postMessage');
   // The first post is on the wire (the weekly summary's catch-up, or an alert) and the whole backlog is stored.
-  await waitFor(() => posts().length > 0, 'the first post request', 60_000);
+  await waitFor(() => posts().length > 0, 'the first post request', 120_000);
   const store = openSqliteStore({ dataDir });
   cleanups.push(() => store.close());
   await waitFor(() => store.listOutbox().filter((row) => row.kind === 'alert-post').length === BACKLOG, 'the backlog of alerts stored', 30_000);
@@ -59,7 +59,7 @@ describe('SIGTERM during a backlog', () => {
     expect(rows.filter((row) => row.state !== 'pending')).toEqual([]);
     // The aborted request may have reached Slack: the next start looks for it before posting.
     expect(rows.filter((row) => row.uncertain)).toHaveLength(1);
-  }, 90_000);
+  }, 240_000);
 
   it('a slow post in flight is finished and recorded; the rest stays pending', async () => {
     const { child, slack, store, exitMs, postsAtTerm } = await botWithBacklog((slack) => slack.faults.delay('chat.postMessage', 1_000));
@@ -73,5 +73,5 @@ describe('SIGTERM during a backlog', () => {
     expect(rows.filter((row) => row.state === 'pending')).toHaveLength(rows.length - postsAtTerm);
     expect(rows.filter((row) => row.kind === 'alert-post' && row.state === 'pending').length).toBeGreaterThanOrEqual(BACKLOG - postsAtTerm);
     expect(rows.filter((row) => row.uncertain)).toHaveLength(0);
-  }, 90_000);
+  }, 240_000);
 });
