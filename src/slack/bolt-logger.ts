@@ -27,13 +27,16 @@ const PINO_LEVEL: Record<LogLevel, string> = {
 
 export function boltLoggerFrom(logger: Logger): BoltLogger {
   let current = logger.child({ component: 'slack' });
-  // Everything becomes one string, the shape log.ts's hook scrubs for tokens and secret values.
-  const line = (messages: unknown[]) => format(...messages);
+  // Everything becomes one string, the shape log.ts's hook scrubs for tokens and secret values. Bolt logs several
+  // debug lines per request: formatted only when the level is on, so the ack path does no work for them.
+  const write = (level: 'debug' | 'info' | 'warn' | 'error', messages: unknown[]) => {
+    if (current.isLevelEnabled(level)) current[level](format(...messages));
+  };
   return {
-    debug: (...messages: unknown[]) => current.debug(line(messages)),
-    info: (...messages: unknown[]) => current.info(line(messages)),
-    warn: (...messages: unknown[]) => current.warn(line(messages)),
-    error: (...messages: unknown[]) => current.error(line(messages)),
+    debug: (...messages: unknown[]) => write('debug', messages),
+    info: (...messages: unknown[]) => write('info', messages),
+    warn: (...messages: unknown[]) => write('warn', messages),
+    error: (...messages: unknown[]) => write('error', messages),
     setLevel: (level: LogLevel) => {
       current.level = PINO_LEVEL[level] ?? current.level;
     },

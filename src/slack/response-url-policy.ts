@@ -24,11 +24,14 @@ function originOf(url: string): string | null {
 export function responseUrlPolicy(slackApiUrl: string): ResponseUrlPolicy {
   const apiOrigin = originOf(slackApiUrl);
   const origins = apiOrigin && !SLACK_API_ORIGINS.includes(apiOrigin) ? [...SLACK_HOOK_ORIGINS, apiOrigin] : [...SLACK_HOOK_ORIGINS];
+  const prefixes = origins.map((origin) => `${origin}/`);
   return {
     origins,
     // new URL() normalises case, default ports and dot segments, so "https://HOOKS.slack.com:443/x" passes and
     // "https://hooks.slack.com.evil.example/" or "https://user@evil.example/" do not.
     allows: (responseUrl) => {
+      // Fast path, no URL parse: everything after "<origin>/" is the path, whatever it holds.
+      for (const prefix of prefixes) if (responseUrl.startsWith(prefix)) return true;
       const origin = originOf(responseUrl);
       return origin !== null && origins.includes(origin);
     },

@@ -87,16 +87,23 @@ function postureTarget(deps: ListenerDeps, subcommand: Extract<Subcommand, { kin
 }
 
 export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) => Promise<void> {
+  // The usage answer depends only on the command's name: rendered once per name (bench/ack-help-latency.ts).
+  const usageByCommand = new Map<string, SlackMessage>();
   return async ({ command, ack, respond, client }) => {
-    const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
     // Whatever can be answered without a Slack or AWS call goes in the ack itself: one HTTP answer, no extra
     // response_url post, and the ack stays as fast as a bare one (bench/ack-latency.ts).
     const subcommand = parseSubcommand(command.text);
-    if (subcommand.kind === 'help' || subcommand.kind === 'unknown') {
-      const usage = renderUsage({ command: command.command, unknownSubcommand: subcommand.kind === 'unknown' ? subcommand.text : undefined });
+    if (subcommand.kind === 'help') {
+      let usage = usageByCommand.get(command.command);
+      if (!usage) usageByCommand.set(command.command, (usage = renderUsage({ command: command.command })));
       await ack({ response_type: 'ephemeral', ...usage });
       return;
     }
+    if (subcommand.kind === 'unknown') {
+      await ack({ response_type: 'ephemeral', ...renderUsage({ command: command.command, unknownSubcommand: subcommand.text }) });
+      return;
+    }
+    const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
     const target = subcommand.kind === 'report' || subcommand.kind === 'failing' || subcommand.kind === 'account' ? postureTarget(deps, subcommand, command.command) : null;
     // Without an organization an unknown word is a usage question, answered to anyone; with one, the answer names
     // watched accounts, so only people allowed to see them get it.
