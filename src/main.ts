@@ -5,7 +5,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessAccounts, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecord, createCloudTrailPollerSource, createSqsSource, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -199,21 +199,36 @@ async function startParts({ config, secretValues, logger, store, parts, options 
 
   // Both sources classify alike: AssumeRoot calls as root sessions, the bot's own audit sessions recorded, not alerted.
   const classify = (record: unknown) => classifyActivityRecord(record, { isBotAuditAccessKey: (accessKeyId) => store.findAuditSession(accessKeyId) !== null });
+  // One account: the poller in the bot's own account. An organization or a list: every watched account x Region
+  // through the member role (sources/organization-poller.ts).
   const sources: ActivitySource[] = [
-    createCloudTrailPollerSource({
-      classify,
-      aws,
-      cloudTrailFor: (region) => pollerAws.cloudTrail(region),
-      sink: store,
-      config: config.poll,
-      logger,
-      onIngested: () => sender.wake(),
-      onPass: (pass) => {
-        recordPollPass(metrics, pass);
-        if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
-      },
-      pollIntervalMs,
-    }),
+    config.accounts.watch.kind === 'self'
+      ? createCloudTrailPollerSource({
+          classify,
+          aws,
+          cloudTrailFor: (region) => pollerAws.cloudTrail(region),
+          sink: store,
+          config: config.poll,
+          logger,
+          onIngested: () => sender.wake(),
+          onPass: (pass) => {
+            recordPollPass(metrics, pass);
+            if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
+          },
+          pollIntervalMs,
+        })
+      : createOrganizationPoller({
+          classify,
+          accounts: watched.access,
+          sink: store,
+          config: config.poll,
+          logger: logger.child({ component: 'poller' }),
+          onIngested: () => sender.wake(),
+          onAccountPass: (pass) => recordPollPass(metrics, pass),
+          onPass: (pass) => {
+            if (pass.accounts.some((account) => account.ok)) readiness.recordPollPass();
+          },
+        }),
   ];
   if (config.poll.eventsQueueUrl) {
     const eventsQueue = createEventsQueueClient({ region: config.aws.region }, config.poll.eventsQueueUrl);

@@ -244,6 +244,8 @@ const MEMBER_ROLE_ACTIONS = new Set([...usedActions].filter((action) => uses.som
 MEMBER_ROLE_ACTIONS.delete('iam:ListOrganizationsFeatures');
 MEMBER_ROLE_ACTIONS.delete('sts:GetCallerIdentity');
 MEMBER_ROLE_ACTIONS.add('cloudtrail:LookupEvents');
+// The organization poller lists a member's enabled Regions through its role when AWS_REGIONS is empty.
+MEMBER_ROLE_ACTIONS.add('account:ListRegions');
 
 describe('deploy/*.yaml', () => {
   test('both parse as CloudFormation with IAM roles, every reference resolving to a parameter or pseudo parameter', async () => {

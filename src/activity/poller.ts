@@ -296,22 +296,29 @@ function emptyResult(region: string, window: PollWindow, error: RegionFailure | 
   };
 }
 
-export interface SchedulePollingOptions {
+export interface SchedulePollingOptions<R = PassResult> {
   logger: Logger;
   /** Task name in node-cron's registry (and the logs). */
   name?: string;
   /** Also run a pass right away instead of waiting for the first tick. */
   runNow?: boolean;
   /** Called after every pass (e.g. wake the outbox sender when `totals.inserted > 0`, prune seen ids). */
-  onPass?: (pass: PassResult) => void | Promise<void>;
+  onPass?: (pass: R) => void | Promise<void>;
   timezone?: string;
+}
+
+/** What schedulePolling runs: one account's poller, or the organization's (sources/organization-poller.ts). */
+export interface SchedulablePoller<R> {
+  /** Names the schedule's task (node-cron registry, logs). */
+  readonly accountId: string;
+  pollOnce(): Promise<R>;
 }
 
 /**
  * Runs poller.pollOnce on the cron expression (node-cron 4, noOverlap: a tick that comes while a pass
  * still runs is skipped). Returns a function that stops the schedule and waits for a running pass.
  */
-export function schedulePolling(poller: Poller, cronExpression: string, options: SchedulePollingOptions): () => Promise<void> {
+export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cronExpression: string, options: SchedulePollingOptions<R>): () => Promise<void> {
   const { logger } = options;
   let inFlight: Promise<unknown> | null = null;
   const runPass = async (): Promise<void> => {

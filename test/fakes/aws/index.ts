@@ -10,7 +10,7 @@
 //   const clients = createAwsClients({ region: 'us-east-1', endpoint: fake.url, credentials: FAKE_CREDENTIALS });
 //   fake.state = noMfa();                          // replace the account (a plain object; edit it in place too)
 //   fake.faults.accessDenied('GetCredentialReport'); // or throttle / serverError / delay, { times, region }
-//   fake.faults.lookupEventsRateLimit = true;      // LookupEvents: 2 requests per second per Region
+//   fake.faults.lookupEventsRateLimit = true;      // LookupEvents: 2 requests per second per account and Region
 //   fake.latencyMs = 50;                           // added to every call (benchmarks)
 //   fake.addEvents('us-east-1', [cloudTrailRecord]); // CloudTrail event history for LookupEvents
 //   fake.organization = createFakeOrganization(ACCOUNT_ID); addMember(fake.organization, { id: '210987654321' });
@@ -157,10 +157,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   let organization: FakeOrganization | null = null;
   const stsTimes: number[] = [];
 
-  function rateLimited(region: string): boolean {
+  function rateLimited(accountRegion: string): boolean {
     const current = Date.now();
-    const recent = (lookupTimes.get(region) ?? []).filter((time) => current - time < 1000);
-    lookupTimes.set(region, recent);
+    const recent = (lookupTimes.get(accountRegion) ?? []).filter((time) => current - time < 1000);
+    lookupTimes.set(accountRegion, recent);
     if (recent.length >= LOOKUP_EVENTS_PER_SECOND) return true;
     recent.push(current);
     return false;
@@ -199,6 +199,10 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       return handler({ state: caller.state, params, now: now() });
     }
     if (call.service === 'cloudtrail') {
+      // An opt-in Region the account has not enabled does not know its credentials.
+      if (caller.state.regions.some((candidate) => candidate.RegionName === region && candidate.RegionOptStatus === 'DISABLED')) {
+        throw new AwsErrorReply('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+      }
       const handler = cloudTrailOperations[call.operation];
       if (!handler) throw new AwsErrorReply('UnknownOperationException', `Unknown operation ${call.operation}`, 400);
       return handler({ state: caller.state, body: call.params, region, now: now() });
@@ -291,7 +295,8 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
       if (fault?.kind === 'AccessDenied') throw accessDenied(call.protocol, state.caller.arn, `${ACTION_PREFIX[call.service] ?? call.service}:${call.operation}`);
       if (fault?.kind === 'Throttling') throw throttled(call.protocol);
       if (fault?.kind === 'ServerError') throw serverError(call.protocol, call.service, fault.status ?? 500);
-      if (call.operation === 'LookupEvents' && faults.lookupEventsRateLimit && rateLimited(region)) throw throttled('json');
+      // The quota is per account and Region.
+      if (call.operation === 'LookupEvents' && faults.lookupEventsRateLimit && rateLimited(`${caller.accountId}/${region}`)) throw throttled('json');
       if (call.service === 'sts' && stsThrottled()) throw throttled('query');
       answer(200, run(call, region, caller), null);
     } catch (error) {

@@ -1,0 +1,36 @@
+// One bound on AWS requests in flight across every account and Region the poller reads: each account-Region has
+// its own 2 requests/s limiter (the LookupEvents quota), and this gate keeps a 1,000-account organization from
+// opening thousands of sockets at once. A request waits for its limiter first, then for a slot here; one that had
+// to wait for a slot is told so (`queued`), so it can take its limiter again: requests held here would otherwise
+// leave together and exceed the quota at AWS.
+
+export interface RequestGate {
+  run<T>(request: (queued: boolean) => Promise<T>): Promise<T>;
+  /** Requests holding a slot now. */
+  inFlight(): number;
+}
+
+export function createRequestGate(maxInFlight: number): RequestGate {
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight must be a whole number >= 1, got ${maxInFlight}`);
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
+  };
+  return {
+    inFlight: () => active,
+    async run<T>(request: (queued: boolean) => Promise<T>): Promise<T> {
+      const queued = active >= maxInFlight;
+      if (!queued) active += 1;
+      // A released slot passes straight to the next waiter, so `active` stays counted.
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await request(queued);
+      } finally {
+        release();
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// The CloudTrail poller across the organization: every watched account (aws/accounts listWatchedAccounts) x Region,
+// through the account's clients (clientsFor: the member role, which allows cloudtrail:LookupEvents), each
+// account-Region with its own 2 requests/s limiter and one global bound on requests in flight (request-gate.ts).
+// - The account list is read every pass (aws/accounts caches it and lists the organization again hourly), so
+//   accounts joining or leaving are picked up without a restart; a new account has no cursor, so its first pass
+//   reads POLL_INITIAL_LOOKBACK_HOURS back. An account that left has its clients closed.
+// - An account whose role cannot be assumed, or a Region that refuses (opted out, AccessDenied), is reported in
+//   the pass result and the log with the reason; the other accounts and Regions are read as usual.
+// - The management account also looks up sts:AssumeRoot calls (activity/assume-root.ts).
+import type { Logger } from '../../log.js';
+import type { AccountClients, WatchedAccount, WatchedAccountList } from '../../aws/index.js';
+import type { Classification } from '../model.js';
+import type { PollConfig } from '../poll-config.js';
+import type { PollSink } from '../poll-sink.js';
+import { createPoller, schedulePolling, type PassResult } from '../poller.js';
+import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type Timer } from '../rate-limiter.js';
+import { resolvePollRegions } from '../regions.js';
+import type { LookupEventsApi } from '../lookup.js';
+import { createRequestGate } from '../request-gate.js';
+import type { ActivitySource, OnIngested } from './source.js';
+
+export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 32;
+
+export interface AccountPassResult {
+  accountId: string;
+  ok: boolean;
+  /** Why the account could not be read at all (its role, its Regions), or null. */
+  error: string | null;
+  pass: PassResult | null;
+}
+
+export interface OrganizationPassResult {
+  startedAt: string;
+  finishedAt: string;
+  accounts: AccountPassResult[];
+  /** Accounts that stopped being watched since the last pass. */
+  accountsLeft: string[];
+  totals: { accounts: number; failedAccounts: number; failedRegions: number; inserted: number; duplicates: number };
+}
+
+export interface OrganizationPollerOptions {
+  accounts: { listWatchedAccounts(): Promise<WatchedAccountList>; clientsFor(accountId: string): Promise<AccountClients> };
+  sink: PollSink;
+  config: Pick<PollConfig, 'schedule' | 'regions' | 'overlapMinutes' | 'initialLookbackHours'>;
+  logger: Logger;
+  onIngested: OnIngested;
+  /** Every account's pass (metrics), then the whole pass (readiness). */
+  onAccountPass?: (pass: PassResult) => void;
+  onPass?: (pass: OrganizationPassResult) => void;
+  classify?: (record: unknown) => Classification;
+  maxRequestsInFlight?: number;
+  /** Regions of one account read at the same time. */
+  regionConcurrency?: number;
+  clock?: () => Date;
+  timer?: Timer;
+}
+
+export interface OrganizationPoller extends ActivitySource {
+  pollOnce(): Promise<OrganizationPassResult>;
+}
+
+interface AccountEntry {
+  clients: AccountClients;
+  regions: string[] | null;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function createOrganizationPoller(options: OrganizationPollerOptions): OrganizationPoller {
+  const { config, logger, sink } = options;
+  const timer = options.timer ?? realTimer;
+  const clock = options.clock ?? (() => new Date());
+  const gate = createRequestGate(options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT);
+  const limiters = new RateLimiterRegistry({ requestsPerSecond: LOOKUP_EVENTS_REQUESTS_PER_SECOND, timer });
+  const entries = new Map<string, AccountEntry>();
+  let running: Promise<OrganizationPassResult> | null = null;
+  let stopSchedule: (() => Promise<void>) | null = null;
+
+  /** The client of one account-Region behind the global gate; a request held in the gate takes its limiter again. */
+  const gated = (client: LookupEventsApi, accountId: string, region: string): LookupEventsApi => ({
+    send: ((command: never, sendOptions?: never) =>
+      gate.run(async (queued) => {
+        if (queued) await limiters.forRegion(accountId, region).acquire();
+        return client.send(command, sendOptions);
+      })) as LookupEventsApi['send'],
+  });
+
+  async function pollAccount(account: WatchedAccount): Promise<AccountPassResult> {
+    const log = logger.child({ accountId: account.id });
+    let entry = entries.get(account.id);
+    try {
+      if (!entry) {
+        entry = { clients: await options.accounts.clientsFor(account.id), regions: null };
+        entries.set(account.id, entry);
+      }
+      await entry.clients.ready();
+      entry.regions ??= await resolvePollRegions(config.regions, entry.clients.clients.account);
+    } catch (error) {
+      // Asked again next pass: a role deployed meanwhile is picked up.
+      entry?.clients.close();
+      entries.delete(account.id);
+      log.warn(`poll: account ${account.id} cannot be read: ${message(error)}`);
+      return { accountId: account.id, ok: false, error: message(error), pass: null };
+    }
+    const clients = entry.clients.clients;
+    const poller = createPoller({
+      cloudTrailFor: (region) => gated(clients.cloudTrail(region), account.id, region),
+      sink,
+      accountId: account.id,
+      regions: entry.regions,
+      logger: log,
+      clock,
+      timer,
+      limiters,
+      overlapMinutes: config.overlapMinutes,
+      initialLookbackHours: config.initialLookbackHours,
+      lookupAssumeRoot: account.isManagement || account.isSelf,
+      ...(options.regionConcurrency !== undefined ? { regionConcurrency: options.regionConcurrency } : {}),
+      ...(options.classify ? { classify: options.classify } : {}),
+    });
+    const pass = await poller.pollOnce();
+    options.onAccountPass?.(pass);
+    return { accountId: account.id, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass };
+  }
+
+  async function runPass(): Promise<OrganizationPassResult> {
+    const startedAt = clock().toISOString();
+    const list = await options.accounts.listWatchedAccounts();
+    const watched = new Set(list.accounts.map((account) => account.id));
+    const accountsLeft = [...entries.keys()].filter((id) => !watched.has(id));
+    for (const id of accountsLeft) {
+      entries.get(id)?.clients.close();
+      entries.delete(id);
+      logger.info({ accountId: id }, 'poll: account no longer watched; stopped polling it');
+    }
+    const accounts = await Promise.all(list.accounts.map(pollAccount));
+    const totals = { accounts: accounts.length, failedAccounts: 0, failedRegions: 0, inserted: 0, duplicates: 0 };
+    for (const result of accounts) {
+      if (result.pass === null) totals.failedAccounts += 1;
+      totals.failedRegions += result.pass?.totals.failedRegions ?? 0;
+      totals.inserted += result.pass?.totals.inserted ?? 0;
+      totals.duplicates += result.pass?.totals.duplicates ?? 0;
+    }
+    const result: OrganizationPassResult = { startedAt, finishedAt: clock().toISOString(), accounts, accountsLeft, totals };
+    logger[totals.failedAccounts + totals.failedRegions > 0 ? 'warn' : totals.inserted > 0 ? 'info' : 'debug']({ ...totals }, 'poll: organization pass finished');
+    if (totals.inserted > 0) options.onIngested(totals.inserted);
+    options.onPass?.(result);
+    return result;
+  }
+
+  const pollOnce = (): Promise<OrganizationPassResult> => {
+    running ??= runPass().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  return {
+    name: 'cloudtrail-poller',
+    pollOnce,
+    async start() {
+      if (stopSchedule) return;
+      // schedulePolling logs a pass that throws (the organization could not be listed) and keeps the schedule.
+      stopSchedule = schedulePolling({ accountId: 'organization', pollOnce }, config.schedule, { logger, runNow: true });
+      logger.info('root activity polling started for the watched accounts');
+    },
+    async stop() {
+      await stopSchedule?.();
+      stopSchedule = null;
+      for (const entry of entries.values()) entry.clients.close();
+      entries.clear();
+    },
+  };
+}
