@@ -2,13 +2,16 @@
 // do not share its event loop. Usage: ack-target.ts bare|bare-help|bot|bot-ack-only|bot-help SLACK_API_URL BOT_TOKEN SIGNING_SECRET;
 // prints the port. `bare-help` acks with the bot's usage message (rendered once), `bot-help` is the bot at the
 // production log level (info, written to /dev/null as it would be to stdout), for `/aws-root-check help`.
-import { openSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, LogLevel } from '@slack/bolt';
 import { pino } from 'pino';
 import type { SlackConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { createAuthorizer, createSlackApp, startSlackApp } from '../src/slack/index.js';
 import { renderUsage } from '../src/slack/blocks/index.js';
+import { openSqliteStore } from '../src/store/index.js';
 import { typicalReport } from '../test/slack/report-fixture.js';
 
 const [kind, apiUrl, botToken, signingSecret] = process.argv.slice(2) as [string, string, string, string];
@@ -30,8 +33,16 @@ async function startBot(): Promise<number> {
     kind === 'bot-help'
       ? createLogger({ level: 'info', secretValues: [signingSecret], destination: pino.destination({ fd: openSync('/dev/null', 'w'), sync: false }) })
       : createLogger({ level: 'error', secretValues: [signingSecret], destination: { write: () => undefined } });
+  // As in production: the replay guard remembers through the store (one insert per request, WAL, synchronous=FULL).
+  const dataDir = mkdtempSync(join(tmpdir(), 'arg-ack-target-'));
+  const store = openSqliteStore({ dataDir });
+  process.on('exit', () => {
+    store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   const app = createSlackApp(config, {
     logger,
+    seenSignatures: store.seenSignatures,
     authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: [] }),
     // The posture itself is measured elsewhere: a short wait stands for the AWS calls that follow the ack.
     // `bot-ack-only` never finishes the run, so no report is delivered: what is left is the ack path alone.

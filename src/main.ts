@@ -6,7 +6,7 @@ import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessAccounts, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
-import { openSqliteStore, type SqliteStore } from './store/index.js';
+import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
@@ -99,6 +99,8 @@ interface StartContext {
 
 async function startParts({ config, secretValues, logger, store, parts, options }: StartContext): Promise<RunningBot> {
   const alertChannel = config.alerts.alertChannel!;
+  // Every schedule below runs once per occurrence across the processes sharing this store (store/run-leases.ts).
+  const coordination = scheduleCoordination(store.runLeases, replicaHolderId());
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
@@ -183,6 +185,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId, ...(responderAuthorizer ? { responderAuthorizer } : {}) },
     organization: { watchedAccounts: () => organization.watchedAccounts(), latestResults: () => organization.latestResults(), assessAccount: (accountId) => timedPostureRun(metrics, 'command', () => organization.assessAccount(accountId))() },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
+    seenSignatures: store.seenSignatures,
   }, { customRoutes: operationsRoutes(operations) });
   const started = await startSlackApp(app, config.slack, options.listen);
   parts.add('the Slack app', () => app.stop());
@@ -216,6 +219,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
             if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
           },
           pollIntervalMs,
+          coordination,
         })
       : createOrganizationPoller({
           classify,
@@ -251,7 +255,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
       if (store.latestPostureSnapshots().length === 0) scanOrganization();
     })
     .catch((error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`));
-  const postureScan = cron.schedule(config.postureScan.schedule, scanOrganization, { name: 'posture-scan', noOverlap: true });
+  const postureScan = cron.schedule(config.postureScan.schedule, scanOrganization, { name: 'posture-scan', noOverlap: true, ...coordination });
   parts.add('the posture scan schedule', () => postureScan.stop());
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
@@ -265,7 +269,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     } catch (error) {
       logger.error({ err: error }, 'could not queue reminders');
     }
-  }, { name: 'reminders', noOverlap: true });
+  }, { name: 'reminders', noOverlap: true, ...coordination });
   parts.add('the reminder schedule', () => reminders.stop());
 
   const summarySchedule = startWeeklySummarySchedule({
@@ -273,6 +277,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     timezone: config.summary.timezone,
     ledger: summaryLedger,
     logger,
+    coordination,
     run: async () => {
       const outcome = await runWeeklySummary({ sources: summarySources, ledger: summaryLedger, timezone: config.summary.timezone, now: () => new Date() });
       sender.wake();

@@ -14,7 +14,7 @@
 // - A Region that fails keeps its cursor: root events read before the failure are still committed
 //   (LookupEvents answers newest first, so those are the freshest), with the cursor unchanged, and
 //   the next pass reads the whole window again.
-import cron from 'node-cron';
+import cron, { type TaskOptions } from 'node-cron';
 import type { Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from '../log.js';
 import type { Classification } from './model.js';
@@ -305,6 +305,8 @@ export interface SchedulePollingOptions<R = PassResult> {
   /** Called after every pass (e.g. wake the outbox sender when `totals.inserted > 0`, prune seen ids). */
   onPass?: (pass: R) => void | Promise<void>;
   timezone?: string;
+  /** node-cron's distributed options (`distributed` with a RunCoordinator): each tick runs on one replica only. */
+  coordination?: Required<Pick<TaskOptions, 'distributed' | 'runCoordinator'>>;
 }
 
 /** What schedulePolling runs: one account's poller, or the organization's (sources/organization-poller.ts). */
@@ -343,6 +345,7 @@ export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cr
     noOverlap: true,
     name: options.name ?? `cloudtrail-poll-${poller.accountId}`,
     ...(options.timezone ? { timezone: options.timezone } : {}),
+    ...options.coordination,
     logger: {
       info: (message) => logger.debug({ scheduler: 'node-cron' }, message),
       warn: (message) => logger.warn({ scheduler: 'node-cron' }, message),

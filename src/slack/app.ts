@@ -83,7 +83,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
   }
   const responseUrls = responseUrlPolicy(slack.apiUrl);
   const ownWorkspace = ownWorkspaceLookup(async () => ownWorkspaceFrom(await app.client.auth.test(), appIdFromAppToken(slack.appToken)));
-  app.use(requestGate({ replayGuard: new ReplayGuard(), ownWorkspace, responseUrls, logger: deps.logger.child({ component: 'request-gate' }) }));
+  app.use(requestGate({ replayGuard: new ReplayGuard(deps.seenSignatures), ownWorkspace, responseUrls, logger: deps.logger.child({ component: 'request-gate' }) }));
   // Known before the first request, so no request waits for it; a failure here is retried by the first request.
   ownWorkspace.load().catch((error: unknown) => deps.logger.warn({ ...errorDetails(error), component: 'slack' }, 'auth.test failed: requests are refused until the bot knows its workspace'));
 

@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import type { WeeklySummary } from '../summary/index.js';
 import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
 import type { Authorizer } from './authorize.js';
+import type { SeenSignatures } from './replay-guard.js';
 
 export interface SlackDeps {
   logger: Logger;
@@ -29,6 +30,8 @@ export interface SlackDeps {
   organization?: OrganizationDeps;
   /** Bounds on the posture runs users start (defaults: DEFAULT_RUN_LIMITS). */
   postureRunLimits?: Partial<RunLimits>;
+  /** Where the replay guard remembers signed requests: the store's, shared by replicas (main.ts). Unset: this process's memory. */
+  seenSignatures?: SeenSignatures;
 }
 
 /** The watched accounts and their latest results, read without waiting on AWS. */

@@ -30,26 +30,45 @@ export function signedRequestHeaders(request: IncomingMessage): SignedRequestHea
 
 export type ReplayVerdict = 'fresh' | 'replayed' | 'clock-skew' | 'malformed-signature';
 
-/** Remembers signature hashes seen within the window; pure apart from its own memory and the injected clock. */
-export class ReplayGuard {
+/** Where the guard remembers what it has seen; the store's (store/seen-signatures.ts) is shared by every replica. */
+export interface SeenSignatures {
+  /**
+   * Remembers `hash` until `acceptedUntil` (unix seconds); false if it is remembered already. Entries whose time has
+   * passed (`< now`) may be forgotten.
+   */
+  remember(hash: string, acceptedUntil: number, now: number): boolean;
+}
+
+/** One process's memory: enough for a single replica, and for tests. */
+export class InProcessSeenSignatures implements SeenSignatures {
   /** Hash -> the last second Bolt still accepts the request (timestamp + 300). */
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
+  remember(hash: string, acceptedUntil: number, now: number): boolean {
+    // Entries are inserted in arrival order, close to expiry order; one still live stops the sweep (a later,
+    // older one is then kept a little longer, never dropped early).
+    for (const [seenHash, until] of this.seen) {
+      if (until >= now) break;
+      this.seen.delete(seenHash);
+    }
+    if (this.seen.has(hash)) return false;
+    this.seen.set(hash, acceptedUntil);
+    return true;
+  }
+}
+
+/** Checks a signed request's form and time, and asks its memory whether the signature was seen before. */
+export class ReplayGuard {
+  constructor(
+    private readonly memory: SeenSignatures = new InProcessSeenSignatures(),
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
 
   check(signature: string, timestamp: number): ReplayVerdict {
     const hash = SIGNATURE_SHAPE.exec(signature)?.[1];
     if (!hash) return 'malformed-signature';
     const now = this.nowSeconds();
     if (!Number.isInteger(timestamp) || Math.abs(now - timestamp) > REPLAY_WINDOW_SECONDS) return 'clock-skew';
-    // Entries are inserted in arrival order, close to expiry order; one still live stops the sweep (a later,
-    // older one is then kept a little longer, never dropped early).
-    for (const [seenHash, acceptedUntil] of this.seen) {
-      if (acceptedUntil >= now) break;
-      this.seen.delete(seenHash);
-    }
-    if (this.seen.has(hash)) return 'replayed';
-    this.seen.set(hash, timestamp + REPLAY_WINDOW_SECONDS);
-    return 'fresh';
+    return this.memory.remember(hash, timestamp + REPLAY_WINDOW_SECONDS, now) ? 'fresh' : 'replayed';
   }
 }

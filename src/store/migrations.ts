@@ -276,6 +276,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'run leases (each schedule occurrence runs once across replicas) and seen Slack request signatures (the shared replay guard)',
+    up(db) {
+      // Plain SQL that PostgreSQL takes as it is (TEXT times are ISO UTC here, timestamptz there).
+      db.exec(`
+        CREATE TABLE run_leases (
+          occurrence_key TEXT PRIMARY KEY,
+          holder         TEXT NOT NULL,
+          claimed_at     TEXT NOT NULL,
+          lease_until    TEXT NOT NULL,
+          completed_at   TEXT
+        );
+        CREATE INDEX run_leases_lease_until ON run_leases (lease_until);
+
+        CREATE TABLE seen_slack_signatures (
+          signature_hash TEXT PRIMARY KEY,
+          accepted_until INTEGER NOT NULL
+        );
+        CREATE INDEX seen_slack_signatures_accepted_until ON seen_slack_signatures (accepted_until);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

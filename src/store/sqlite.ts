@@ -22,6 +22,9 @@ import { redactRecordText } from '../secrets.js';
 import { migrate } from './migrations.js';
 import { fileIdentity, fileIdentityProblem, type FileIdentity } from './file-identity.js';
 import { assertDirectoryWritable, assertFileWritable, StoreNotWritableError } from './writable.js';
+import { SqliteRunLeases, type RunLeases } from './run-leases.js';
+import { SqliteSeenSignatures } from './seen-signatures.js';
+import type { SeenSignatures } from '../slack/replay-guard.js';
 import type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoredUnreadableRecord, TimeRange, WeeklySummaryEntry } from './store.js';
 
 export const STORE_FILE_NAME = 'aws-root-guard.sqlite';
@@ -47,6 +50,10 @@ export interface SqliteStore extends Store {
   readonly location: string;
   /** Null while the database file is the one opened; a description when it was deleted or replaced. */
   fileProblem(): string | null;
+  /** Schedule occurrences claimed across every process on this file (run-leases.ts). */
+  readonly runLeases: RunLeases;
+  /** The replay guard's memory, shared by every process on this file (seen-signatures.ts). */
+  readonly seenSignatures: SeenSignatures;
 }
 
 /** New alerts jump the queue; replies, updates, reminders and summaries follow in the order they were enqueued. */
@@ -254,6 +261,8 @@ class SqliteStoreImpl implements SqliteStore {
   private readonly grouping: GroupingPolicy;
   private readonly shouldAlert: (event: RootEvent) => boolean;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  readonly runLeases: RunLeases;
+  readonly seenSignatures: SqliteSeenSignatures;
 
   constructor(
     private readonly db: Database,
@@ -266,6 +275,8 @@ class SqliteStoreImpl implements SqliteStore {
     // The bot's own AssumeRoot audits are recorded (seen, deduplicated, in the summary's counts) but never alerted.
     this.shouldAlert = options.shouldAlert ?? ((event) => !event.auditByThisBot);
     this.statements = prepareStatements(db);
+    this.runLeases = new SqliteRunLeases(db, this.clock);
+    this.seenSignatures = new SqliteSeenSignatures(openedFile === null ? db : location, options.busyTimeoutMs);
     // A store made before created_at was kept counts from its first open by this build.
     const meta = (key: string, initial: () => string): string => {
       const existing = db.prepare(`SELECT value FROM store_meta WHERE key = ?`).get(key) as Row | undefined;
@@ -297,6 +308,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   close(): void {
+    this.seenSignatures.close();
     if (this.db.open) this.db.close();
   }
 

@@ -1,6 +1,6 @@
 // node-cron drives the weekly run; on start-up a catch-up decides whether this week's run was missed.
 // Exactly-once comes from the ledger, not from here: this file only makes sure a run happens when one is due.
-import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import cron, { type Logger as CronLogger, type ScheduledTask, type TaskOptions } from 'node-cron';
 import type { Logger } from '../log.js';
 import { reportWeekAt, shouldPostOnStartup, type CatchUpDecision } from './catch-up.js';
 import type { SummaryLedger } from './run.js';
@@ -23,6 +23,8 @@ export interface WeeklySummaryScheduleOptions {
   maxRetries?: number;
   /** node-cron task name, for its registry and logs. */
   name?: string;
+  /** node-cron's distributed options: the scheduled run on one replica only (the ledger also keeps it once a week). */
+  coordination?: Required<Pick<TaskOptions, 'distributed' | 'runCoordinator'>>;
 }
 
 export interface WeeklySummaryScheduler {
@@ -92,6 +94,7 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     missedExecutionTolerance: 10 * 60_000,
     suppressMissedWarning: true,
     logger: cronLogger(logger),
+    ...options.coordination,
   });
   task.on('execution:missed', () => void trigger('missed-slot'));
 

@@ -7,7 +7,7 @@ import type { Logger } from '../../log.js';
 import { describeFatalAwsError, type AwsClients } from '../../aws/index.js';
 import type { PollConfig } from '../poll-config.js';
 import type { PollSink } from '../poll-sink.js';
-import { createPoller, schedulePolling, type PassResult, type PollerOptions } from '../poller.js';
+import { createPoller, schedulePolling, type PassResult, type PollerOptions, type SchedulePollingOptions } from '../poller.js';
 import { resolvePollRegions } from '../regions.js';
 import type { ActivitySource, OnIngested } from './source.js';
 
@@ -50,6 +50,8 @@ export interface CloudTrailPollerSourceOptions {
   classify?: PollerOptions['classify'];
   /** Also look up sts:AssumeRoot calls: the account may open root sessions on members. Default true. */
   lookupAssumeRoot?: boolean;
+  /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
+  coordination?: SchedulePollingOptions['coordination'];
 }
 
 export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOptions): ActivitySource {
@@ -86,6 +88,7 @@ export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOpti
     stopSchedule = schedulePolling(poller, config.schedule, {
       logger,
       runNow: true,
+      ...(options.coordination ? { coordination: options.coordination } : {}),
       onPass: (pass) => {
         options.onPass?.(pass);
         if (pass.totals.inserted > 0) options.onIngested(pass.totals.inserted);

@@ -28,11 +28,13 @@ export interface HarnessOptions {
   fake?: FakeSlackOptions;
   app?: Omit<CreateSlackAppOptions, 'clientOptions'>;
   deps?: Partial<SlackDeps>;
+  /** A fake Slack another harness started (two replicas of one app); it stays open when this harness closes. */
+  sharedSlack?: FakeSlack;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const mode = options.mode ?? 'http';
-  const slack = await startFakeSlack({ ...options.fake, socketMode: mode === 'socket' });
+  const slack = options.sharedSlack ?? (await startFakeSlack({ ...options.fake, socketMode: mode === 'socket' }));
   const logLines: string[] = [];
   const logger = createLogger({ level: 'debug', secretValues: [slack.botToken, slack.appToken, SIGNING_SECRET], destination: { write: (line: string) => void logLines.push(line) } });
   const runPosture = vi.fn<() => Promise<PostureReport>>(async () => typicalReport());
@@ -68,7 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logLines,
     async close() {
       await app.stop();
-      await slack.close();
+      if (!options.sharedSlack) await slack.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Replayed and clock-skewed signed requests, over the real HTTP receiver: Bolt itself accepts both.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { slackSignature, slashCommandFields } from '../../fakes/slack/index.js';
-import { ReplayGuard } from '../../../src/slack/replay-guard.js';
+import { InProcessSeenSignatures, ReplayGuard } from '../../../src/slack/replay-guard.js';
 import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
 
 let harness: Harness;
@@ -84,7 +84,7 @@ describe('ReplayGuard', () => {
 
   it('forgets a hash only once the clock is strictly past the window Bolt accepts', () => {
     let now = 1_000_000;
-    const guard = new ReplayGuard(() => now);
+    const guard = new ReplayGuard(new InProcessSeenSignatures(), () => now);
     const sentAt = now;
     expect(guard.check(hashA, sentAt)).toBe('fresh');
     expect(guard.check(hashA, sentAt)).toBe('replayed');
@@ -97,6 +97,6 @@ describe('ReplayGuard', () => {
   });
 
   it.each([`${'v0='}${'A'.repeat(64)}`, `v0=${'a'.repeat(63)}`, `v0=${'a'.repeat(64)}=1`, `v1=${'a'.repeat(64)}`, ` v0=${'a'.repeat(64)}`])('calls %s malformed', (header) => {
-    expect(new ReplayGuard(() => 1_000_000).check(header, 1_000_000)).toBe('malformed-signature');
+    expect(new ReplayGuard(new InProcessSeenSignatures(), () => 1_000_000).check(header, 1_000_000)).toBe('malformed-signature');
   });
 });
