@@ -232,6 +232,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           onPass: (pass) => {
             if (pass.accounts.some((account) => account.ok)) readiness.recordPollPass();
           },
+          coordination,
         }),
   ];
   if (config.poll.eventsQueueUrl) {

@@ -66,7 +66,9 @@ describe.skipIf(!moto)(`AssumeRoot session through the whole bot ${motoSkipReaso
     await waitFor(() => threadText().includes('DeleteLoginProfile') && threadText().includes('ListAccessKeys'), 'both member-side calls in the thread', 30_000);
     const callLines = threadText().match(/• [^"\\]*(ListAccessKeys|DeleteLoginProfile) \(iam\.amazonaws\.com\)/g) ?? [];
     expect(callLines).toHaveLength(2);
-    // Not alerted on their own: the AssumeRoot alert is the only top-level post.
-    expect(slack.state.messages.filter((message) => message.channel === ALERT_CHANNEL && message.threadTs === null)).toHaveLength(1);
+    // Not alerted on their own: the AssumeRoot alert is the only top-level alert. (A fresh store also posts the missed
+    // weekly summary at start, at a time that depends on the machine's load: it is not an alert.)
+    const topLevel = slack.state.messages.filter((message) => message.channel === ALERT_CHANNEL && message.threadTs === null && !(message.text ?? '').startsWith('Weekly root hygiene'));
+    expect(topLevel.map((message) => message.text)).toEqual([post.text]);
   });
 });

@@ -12,7 +12,7 @@ import type { AccountClients, WatchedAccount, WatchedAccountList } from '../../a
 import type { Classification } from '../model.js';
 import type { PollConfig } from '../poll-config.js';
 import type { PollSink } from '../poll-sink.js';
-import { createPoller, schedulePolling, type PassResult } from '../poller.js';
+import { createPoller, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type Timer } from '../rate-limiter.js';
 import { resolvePollRegions } from '../regions.js';
 import type { LookupEventsApi } from '../lookup.js';
@@ -47,6 +47,8 @@ export interface OrganizationPollerOptions {
   /** Every account's pass (metrics), then the whole pass (readiness). */
   onAccountPass?: (pass: PassResult) => void;
   onPass?: (pass: OrganizationPassResult) => void;
+  /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
+  coordination?: SchedulePollingOptions['coordination'];
   classify?: (record: unknown) => Classification;
   maxRequestsInFlight?: number;
   /** Regions of one account read at the same time. */
@@ -163,7 +165,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
     async start() {
       if (stopSchedule) return;
       // schedulePolling logs a pass that throws (the organization could not be listed) and keeps the schedule.
-      stopSchedule = schedulePolling({ accountId: 'organization', pollOnce }, config.schedule, { logger, runNow: true });
+      stopSchedule = schedulePolling({ accountId: 'organization', pollOnce }, config.schedule, { logger, runNow: true, ...(options.coordination ? { coordination: options.coordination } : {}) });
       logger.info('root activity polling started for the watched accounts');
     },
     async stop() {
