@@ -28,7 +28,8 @@ export interface AssessAccountsOptions {
 const ROOT_AUDIT_FEATURES = ['RootCredentialsManagement', 'RootSessions'];
 
 /** Why an account's checks could not run: said to the user as is. */
-function runError(error: unknown): PostureRunError {
+/** A posture run that could not finish, as the reports and the summary show it: the message and the AWS error code. */
+export function postureRunError(error: unknown): PostureRunError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code ?? (error.name !== 'Error' ? error.name : undefined);
     return typeof code === 'string' && code ? { message: error.message, code } : { message: error.message };
@@ -102,7 +103,7 @@ async function assessOne(account: WatchedAccount, context: ScanContext, options:
     return { account: report.account, posture: { ok: true, report } };
   } catch (error) {
     work.catch(() => undefined);
-    return { account: known, posture: { ok: false, error: runError(error) } };
+    return { account: known, posture: { ok: false, error: postureRunError(error) } };
   } finally {
     clearTimeout(timer);
     // Closing also cuts the sockets of a timed-out account's calls still in flight.

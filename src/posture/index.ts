@@ -3,7 +3,7 @@ export type * from './model.js';
 export { POSTURE_CHECKS } from './checks/index.js';
 export { DEFAULT_CHECK_OPTIONS, SEVERITY_ORDER, STATUS_ORDER, runPosture, scoreFindings } from './run-posture.js';
 export { gatherAccountFacts, type GatherOptions } from './facts.js';
-export { assessAccount, assessAccounts, assessWatchedAccounts, watchedAccountsAssessment, type AssessAccountsOptions, type WatchedAccountsAssessment } from './assess.js';
+export { assessAccount, assessAccounts, postureRunError, assessWatchedAccounts, watchedAccountsAssessment, type AssessAccountsOptions, type WatchedAccountsAssessment } from './assess.js';
 export { buildOverview, failingOnly, overviewLine, type AccountResult, type AccountRunError, type AccountStanding, type OrganizationOverview, type OverviewAccount, type OverviewInput, type OverviewLine, type OverviewTotals } from './overview.js';
 export { findingInFewWords } from './check-words.js';
 export { editDistance, matchAccount, type AccountMatch } from './account-match.js';

@@ -2,10 +2,11 @@
 // the summary to the ledger, which records the week and queues the post in one transaction.
 import type { RootEvent } from '../activity/model.js';
 import type { AssessedAccount, PostureReport } from '../posture/model.js';
+import { postureRunError } from '../posture/index.js';
 import { firstSnapshotsIn, weeklyScoreHistory, type StoredSnapshot } from './baselines.js';
 import { buildWeeklySummary } from './build.js';
 import { reportWeekAt } from './catch-up.js';
-import { TREND_WEEKS, type AcknowledgmentInput, type FreshPosture, type PostureRunError, type SummaryWindow, type UnacknowledgedAlertInput, type WeeklyCount, type WeeklySummary } from './model.js';
+import { TREND_WEEKS, type AcknowledgmentInput, type FreshPosture, type SummaryWindow, type UnacknowledgedAlertInput, type WeeklyCount, type WeeklySummary } from './model.js';
 import { shiftWeek, weekContaining, weeksEndingWith, type Week } from './week.js';
 
 export interface TimeRange {
@@ -61,14 +62,6 @@ export function summaryWindow(week: Week, partialUntil?: Date): SummaryWindow {
 }
 
 /** A message a user can act on, from whatever was thrown: never a stack, never a secret's worth of detail. */
-function postureRunError(error: unknown): PostureRunError {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code ?? (error.name !== 'Error' ? error.name : undefined);
-    return typeof code === 'string' && code ? { message: error.message, code } : { message: error.message };
-  }
-  return { message: String(error) };
-}
-
 async function assessOrExplain(sources: SummarySources, knownAccounts: readonly string[]): Promise<AssessedAccount[]> {
   try {
     return await sources.assessAll();
