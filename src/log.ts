@@ -20,9 +20,18 @@ function scrub(value: unknown, secretValues: readonly string[], depth: number): 
 
 /** Values from the environment that are secrets whatever their shape. */
 export function secretValuesFromEnv(env: Record<string, string | undefined>): string[] {
-  return ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']
-    .map((name) => env[name])
-    .filter((value): value is string => typeof value === 'string' && value.length > 0);
+  return [...['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'PGPASSWORD'].map((name) => env[name]), urlPassword(env.DATABASE_URL)].filter(
+    (value): value is string => typeof value === 'string' && value.length > 0,
+  );
+}
+
+/** The password in DATABASE_URL, decoded: an error that quotes it without the URL around it is masked too. */
+function urlPassword(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url.trim()).password) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface LoggerOptions {

@@ -12,6 +12,9 @@ const SESSION_TOKEN = /(?:IQoJb3JpZ2lu|FwoGZXIvYXdz|FQoGZXIvYXdz)(?:[A-Za-z0-9+/
 const SLACK_TOKEN = /xox[abposre]-[A-Za-z0-9-]+/g;
 const SLACK_APP_TOKEN = /xapp-[A-Za-z0-9-]+/g;
 const SLACK_URL_SECRET = /https:\/\/hooks\.slack(?:-gov)?\.com\/[^\s<>|"']+/g;
+// The password in a URL's user info (DATABASE_URL=postgres://user:password@host/db): up to the last @ of the authority,
+// so an unencoded @ in the password is masked whole.
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]*@/gi;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
 // A field whose name holds one of these words holds a credential: sessionToken, x-amz-security-token, tokenCode,
@@ -57,6 +60,7 @@ export function maskSecrets(text: string, secretValues: readonly string[] = []):
     .replace(SLACK_TOKEN, '[REDACTED slack token]')
     .replace(SLACK_APP_TOKEN, '[REDACTED slack app token]')
     .replace(SLACK_URL_SECRET, '[REDACTED slack url]')
+    .replace(URL_PASSWORD, `$1${REDACTED}@`)
     .replace(NAMED_SECRET, redactNamedSecret as (match: string, ...groups: string[]) => string)
     .replace(SESSION_TOKEN, '[REDACTED session token]')
     .replace(ACCESS_KEY_ID, (keyId) => `${keyId.slice(0, 4)}…${keyId.slice(-4)}`);

@@ -47,6 +47,17 @@ describe('maskSecrets: secrets in text', () => {
     expect(JSON.parse(JSON.parse(masked).requestParameters.body)).toEqual({ Credentials: { AccessKeyId: 'ASIA…MPLE', SessionToken: '[REDACTED]', Expiration: '2024-06-03T04:12:07Z' }, aws_secret_access_key: '[REDACTED]' });
   });
 
+  it('masks the password of a URL (DATABASE_URL), whatever it holds, and keeps the user, host and database', () => {
+    expect(maskSecrets('connecting to postgres://guard:s3cr%40t@db.internal:5432/aws_root_guard?sslmode=verify-full')).toBe(
+      'connecting to postgres://guard:[REDACTED]@db.internal:5432/aws_root_guard?sslmode=verify-full',
+    );
+    // An unencoded @ in the password: masked up to the host, nothing of it left.
+    expect(maskSecrets('DATABASE_URL=postgresql://guard:p@ss:w0rd@db/x failed')).toBe('DATABASE_URL=postgresql://guard:[REDACTED]@db/x failed');
+    expect(maskSecrets('"url":"postgres://u:hunter2hunter2@h/d"')).not.toContain('hunter2');
+    // No password, nothing to mask; a port is not a password.
+    expect(maskSecrets('postgres://guard@db.internal:5432/x and https://example.com:8443/path')).toBe('postgres://guard@db.internal:5432/x and https://example.com:8443/path');
+  });
+
   it('leaves what only names a secret or carries the event\'s meaning', () => {
     const text = '{"eventName":"GetSessionToken","responseElements":{"PasswordUpdated":"Failure"},"sessionCredentialFromConsole":"true","requestParameters":{"secretId":"prod/db","tokenType":"Bearer","passwordResetRequired":false}}';
     expect(maskSecrets(text)).toBe(text);
