@@ -179,6 +179,9 @@ export function loadServeConfig(env: Env): ServeConfig {
   const summary = parseSummaryConfig(env);
   const postureScan = parsePostureScanConfig(env);
   reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems, ...postureScan.problems);
+  if (base.accounts.watch.kind === 'self' && alerts.config.routes.units.size > 0) {
+    reader.problems.push(`ALERT_ROUTES names ${[...alerts.config.routes.units.keys()].join(', ')}, but WATCH_ACCOUNTS is self: OU routes need the organization (WATCH_ACCOUNTS=organization or a list of accounts); route account ids instead`);
+  }
 
   const responders = reader.list('ALLOWED_RESPONDERS', /^[UWS][A-Z0-9]+$/, 'a Slack user id (U… or W…) or user group id (S…)');
   const config: ServeConfig = {

@@ -7,7 +7,7 @@ import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from
 import { assessAccount, assessAccounts, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
-import { createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, webClientMessenger } from './alerts/index.js';
+import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, outboxDeliveryMetrics, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
@@ -140,17 +140,28 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   // The store keeps the key ids of the bot's AssumeRoot audit sessions, so the activity side can recognise them.
   const watched = watchedAccountsAssessment(aws, config, { recorder: store, onClient: countAwsErrors(metrics) });
   parts.add('the watched accounts', () => watched.close());
+  // ALERT_ROUTES: each alert's channel is chosen when it is queued, from where its account sat at the last listing.
+  const router = createAlertRouter(config.alerts.routes, alertChannel);
+  const accountAccess = {
+    ...watched.access,
+    listWatchedAccounts: async () => {
+      const list = await watched.access.listWatchedAccounts();
+      router.learnPlacements(list.accounts);
+      return list;
+    },
+  };
+  const sink = routedSink(store, router);
   const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
   const summarySources = storeSummarySources(store, { assessAll });
   // The overview and `/aws-root-check <account>` read these: snapshots kept by the scheduled scan and on-demand runs.
   const organization = createOrganizationResults({
-    listWatchedAccounts: () => watched.access.listWatchedAccounts(),
+    listWatchedAccounts: () => accountAccess.listWatchedAccounts(),
     assess: (accounts, managementAccountId) =>
       assessAccounts(accounts, { access: watched.access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000, managementAccountId }),
     // A check that newly fails is queued for the alert channel in the snapshot's own transaction: durable.
     record: (report, previous) => {
       const worse = newlyFailingFindings(previous, report);
-      const { outboxId } = store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null);
+      const { outboxId } = store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null, router.channelFor(report.account.id));
       if (outboxId !== null) sender.wake();
     },
     latestReports: () => store.latestPostureSnapshots(),
@@ -210,7 +221,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           classify,
           aws,
           cloudTrailFor: (region) => pollerAws.cloudTrail(region),
-          sink: store,
+          sink,
           config: config.poll,
           logger,
           onIngested: () => sender.wake(),
@@ -223,8 +234,8 @@ async function startParts({ config, secretValues, logger, store, parts, options 
         })
       : createOrganizationPoller({
           classify,
-          accounts: watched.access,
-          sink: store,
+          accounts: accountAccess,
+          sink,
           config: config.poll,
           logger: logger.child({ component: 'poller' }),
           onIngested: () => sender.wake(),
@@ -238,7 +249,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   if (config.poll.eventsQueueUrl) {
     const eventsQueue = createEventsQueueClient({ region: config.aws.region }, config.poll.eventsQueueUrl);
     parts.add('the events queue client', () => eventsQueue.destroy());
-    sources.push(createSqsSource({ classify, sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink: store, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
+    sources.push(createSqsSource({ classify, sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
+  }
+  if (routesNeedOrganization(config.alerts.routes)) {
+    // OU routes need each account's OU before the first alert is queued; a listing that fails is retried by the poller.
+    await accountAccess.listWatchedAccounts().catch((error: unknown) => logger.error({ err: error }, `ALERT_ROUTES names OUs but the organization could not be read (alerts go to the account routes, *, or ALERT_CHANNEL until it is): ${describeFatalAwsError(error)}`));
   }
   for (const source of sources) {
     parts.add(`the activity source ${source.name}`, () => source.stop());
@@ -303,7 +318,8 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   storeFileCheck.unref();
   parts.add('the database file check', () => clearInterval(storeFileCheck));
 
-  logger.info({ mode: started.mode, port: started.port, healthPort, alertChannel }, 'aws-root-guard is running');
+  // Every channel alerts may go to: the bot must be a member of each (/invite @aws-root-guard).
+  logger.info({ mode: started.mode, port: started.port, healthPort, alertChannel, alertChannels: routedChannels(config.alerts.routes, alertChannel) }, 'aws-root-guard is running');
 
   let stopping: Promise<void> | null = null;
   return {

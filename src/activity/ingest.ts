@@ -11,6 +11,8 @@ export interface IngestedRootEvent {
   event: RootEvent;
   /** The raw CloudTrail record (JSON text), kept for "Show event". */
   rawRecord: string;
+  /** The Slack channel a new alert of this event goes to (ALERT_ROUTES, alerts/routes.ts); unset: ALERT_CHANNEL. */
+  alertChannel?: string | null;
 }
 
 /** A record or message skipped because it could not be read: counted and kept with the reason, never thrown. */

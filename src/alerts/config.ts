@@ -2,10 +2,13 @@
 // and each one names the variable and how to set it; src/config.ts folds these problems into its own.
 import { ConfigError, readWholeNumber, type Env } from '../config-reader.js';
 import { DEFAULT_GROUPING_POLICY, type GroupingPolicy } from './grouping.js';
+import { CHANNEL_ID, parseAlertRoutes, type AlertRoutes } from './routes.js';
 
 export interface AlertsConfig {
   /** Slack channel id (C… public, G… private) where alerts are posted; null when not required (terminal commands). */
   alertChannel: string | null;
+  /** ALERT_ROUTES: accounts or OUs whose alerts go to a channel of their own (alerts/routes.ts); empty: all to alertChannel. */
+  routes: AlertRoutes;
   /** An open alert nobody has acted on gets a reminder this many minutes after it was posted, and again after as many more. */
   reminderAfterMinutes: number;
   /** At most this many reminders per alert (0: none). */
@@ -28,7 +31,6 @@ const ALERTS_DEFAULTS = {
   failedLoginBurstWindowMinutes: DEFAULT_GROUPING_POLICY.failedLoginWindowMinutes,
 } as const;
 
-const CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
 const USERGROUP_ID = /^S[A-Z0-9]{6,}$/;
 const CHANNEL_HOW_TO =
   'the ID of the channel for alerts (C… or G…): in Slack open the channel, click its name, and copy the Channel ID at the bottom of the "About" tab; then invite the bot there (/invite @aws-root-guard)';
@@ -64,7 +66,10 @@ export function readAlertsConfig(env: Env, options: { requireChannel: boolean })
   const failedLoginBurstThreshold = readWholeNumber(env, 'FAILED_LOGIN_BURST_THRESHOLD', ALERTS_DEFAULTS.failedLoginBurstThreshold, 2, 1000, 'failed sign-ins', problems);
   const failedLoginBurstWindowMinutes = readWholeNumber(env, 'FAILED_LOGIN_BURST_WINDOW_MINUTES', ALERTS_DEFAULTS.failedLoginBurstWindowMinutes, 1, 24 * 60, 'minutes', problems);
 
-  return { config: { alertChannel, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes, failedLoginBurstThreshold, failedLoginBurstWindowMinutes }, problems };
+  const routes = parseAlertRoutes(env.ALERT_ROUTES);
+  problems.push(...routes.problems);
+
+  return { config: { alertChannel, routes: routes.routes, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes, failedLoginBurstThreshold, failedLoginBurstWindowMinutes }, problems };
 }
 
 /** The grouping rules these settings ask for (the store's, and `scan`'s batch grouping). */

@@ -31,3 +31,5 @@ export { createOutboxSender, type BackoffPolicy, type OutboxSenderEvents, type O
 export { outboxKeyFor, type OutboxKeyContext } from './outbox-key.js';
 export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type AccountNameOf, type HeadlineAlert, type TitledAlert } from './title.js';
 export { describeUserAgent } from './user-agent.js';
+export { alertChannelFor, NO_ROUTES, parseAlertRoutes, routedChannels, routesNeedOrganization, type AccountPlacement, type AlertRoutes } from './routes.js';
+export { createAlertRouter, routedSink, type AlertRouter } from './alert-router.js';

@@ -37,6 +37,8 @@ export interface WatchedAccount {
   ouId: string | null;
   /** "Root/Production/EU": the OU names from the root down. */
   ouPath?: string | null;
+  /** The ids of the same path: the root ("r-…") then each OU down to the parent; empty when unknown. */
+  ouIdPath?: readonly string[];
   /** Organizations' account state ("ACTIVE"); "UNKNOWN" when not read from Organizations. */
   status: string;
   /** The account the bot's own credentials belong to. */
@@ -124,12 +126,15 @@ export interface AccountAccessOptions {
   stsMaxAttempts?: number;
 }
 
+/** Where an account (or an OU being walked) sits: its parent, the OU names and ids above it, its root. */
+interface TreePlace { parentId: string; path: string; ancestors: string[]; rootId: string }
+
 interface OrganizationTree {
   managementAccountId: string | null;
   organizationId: string | null;
   accounts: Account[];
-  /** Account id -> its parent and the ids and names of every OU above it. */
-  placement: Map<string, { parentId: string; path: string; ancestors: string[] }>;
+  /** Account id -> its parent, the ids and names of every OU above it, and the root it hangs from. */
+  placement: Map<string, TreePlace>;
 }
 
 async function allPages<T>(read: (token: string | undefined) => Promise<{ items: T[] | undefined; next: string | undefined }>): Promise<T[]> {
@@ -166,18 +171,18 @@ async function readOrganization(self: AwsClients): Promise<OrganizationTree> {
   const roots = await call('organizations:ListRoots', () =>
     allPages((NextToken) => organizations.send(new ListRootsCommand({ NextToken })).then((page) => ({ items: page.Roots, next: page.NextToken }))),
   );
-  const placement = new Map<string, { parentId: string; path: string; ancestors: string[] }>();
+  const placement = new Map<string, TreePlace>();
   // One level of the tree at a time, its parents read in parallel: calls per OU, wall time per level.
-  let level = roots.map((root) => ({ parentId: root.Id ?? '', path: root.Name ?? 'Root', ancestors: [] as string[] }));
+  let level: TreePlace[] = roots.map((root) => ({ parentId: root.Id ?? '', path: root.Name ?? 'Root', ancestors: [] as string[], rootId: root.Id ?? '' }));
   while (level.length > 0) {
-    const next: typeof level = [];
+    const next: TreePlace[] = [];
     await Promise.all(level.map((parent) => readParent(parent, next)));
     level = next;
   }
   const accounts = await accountsRead;
   return { managementAccountId: organization?.MasterAccountId ?? null, organizationId: organization?.Id ?? null, accounts, placement };
 
-  async function readParent(parent: { parentId: string; path: string; ancestors: string[] }, next: Array<{ parentId: string; path: string; ancestors: string[] }>): Promise<void> {
+  async function readParent(parent: TreePlace, next: TreePlace[]): Promise<void> {
     const [units, children] = await Promise.all([
       call('organizations:ListOrganizationalUnitsForParent', () =>
         allPages((NextToken) =>
@@ -192,7 +197,7 @@ async function readOrganization(self: AwsClients): Promise<OrganizationTree> {
     ]);
     for (const child of children) if (child.Id) placement.set(child.Id, parent);
     for (const unit of units) {
-      if (unit.Id) next.push({ parentId: unit.Id, path: `${parent.path}/${unit.Name ?? unit.Id}`, ancestors: [...parent.ancestors, unit.Id] });
+      if (unit.Id) next.push({ parentId: unit.Id, path: `${parent.path}/${unit.Name ?? unit.Id}`, ancestors: [...parent.ancestors, unit.Id], rootId: parent.rootId });
     }
   }
 }
@@ -298,6 +303,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
         email: account.Email ?? null,
         ouId: place?.parentId ?? null,
         ouPath: place?.path ?? null,
+        ouIdPath: place ? [place.rootId, ...place.ancestors] : [],
         status: accountState(account),
         isSelf: account.Id === selfAccount,
         isManagement: account.Id === tree!.managementAccountId,

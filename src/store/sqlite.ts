@@ -401,7 +401,8 @@ class SqliteStoreImpl implements SqliteStore {
             created_at: now,
           }).lastInsertRowid,
         );
-        const postId = this.insertOutbox({ kind: 'alert-post', alertId, parentId: null, payload: {}, channel: null, now });
+        // The channel ALERT_ROUTES chose for the event's account, fixed now: a route changed later does not move it.
+        const postId = this.insertOutbox({ kind: 'alert-post', alertId, parentId: null, payload: {}, channel: polled.alertChannel ?? null, now });
         this.statements.setAlertPostOutbox.run(postId, alertId);
         this.statements.setEventAlert.run(alertId, event.eventId);
         touched.set(alertId, { created: true, joinedEventIds: [] });
@@ -726,10 +727,10 @@ class SqliteStoreImpl implements SqliteStore {
 
   // --- posture snapshots ---
 
-  savePostureSnapshotWithAlert(report: PostureReport, alert: Record<string, unknown> | null): { snapshotId: number; outboxId: number | null } {
+  savePostureSnapshotWithAlert(report: PostureReport, alert: Record<string, unknown> | null, channel: string | null = null): { snapshotId: number; outboxId: number | null } {
     return this.write(() => {
       const snapshotId = this.savePostureSnapshot(report);
-      const outboxId = alert ? this.insertOutbox({ kind: 'posture-alert', alertId: null, parentId: null, payload: alert, channel: null, now: this.now() }) : null;
+      const outboxId = alert ? this.insertOutbox({ kind: 'posture-alert', alertId: null, parentId: null, payload: alert, channel, now: this.now() }) : null;
       return { snapshotId, outboxId };
     });
   }

@@ -168,8 +168,8 @@ export interface Store extends IngestSink, PollSink, AuditSessionRecorder {
 
   // --- posture snapshots ---
   savePostureSnapshot(report: PostureReport, takenAt?: Date): number;
-  /** Saves the snapshot and, in the same transaction, queues a 'posture-alert' post with `alert` as its payload. */
-  savePostureSnapshotWithAlert(report: PostureReport, alert: Record<string, unknown> | null): { snapshotId: number; outboxId: number | null };
+  /** Saves the snapshot and, in the same transaction, queues a 'posture-alert' post with `alert` as its payload, to `channel` (null: ALERT_CHANNEL). */
+  savePostureSnapshotWithAlert(report: PostureReport, alert: Record<string, unknown> | null, channel?: string | null): { snapshotId: number; outboxId: number | null };
   /** Snapshots taken in the range, by account then time. */
   listPostureSnapshots(range: TimeRange & { accountId?: string }): PostureSnapshot[];
   /** The newest snapshot of each account taken before `before`. */

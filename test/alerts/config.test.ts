@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention } from '../../src/alerts/index.js';
+import { groupingPolicyOf, loadAlertsConfig, NO_ROUTES, readAlertsConfig, userGroupMention } from '../../src/alerts/index.js';
 
 describe('alert settings', () => {
   it('defaults: reminders after 60 minutes, at most 3, session window 60 minutes, no responder group', () => {
-    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60, failedLoginBurstThreshold: 3, failedLoginBurstWindowMinutes: 10 });
+    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', routes: NO_ROUTES, reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60, failedLoginBurstThreshold: 3, failedLoginBurstWindowMinutes: 10 });
   });
 
   it('reads every variable', () => {
     const config = loadAlertsConfig({ ALERT_CHANNEL: ' G0PRIVATE1 ', REMINDER_AFTER: '15', REMINDER_MAX: '0', RESPONDER_GROUP: 'S0ONCALL01', ALERT_GROUP_WINDOW_MINUTES: '30', FAILED_LOGIN_BURST_THRESHOLD: '5', FAILED_LOGIN_BURST_WINDOW_MINUTES: '15' });
-    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30, failedLoginBurstThreshold: 5, failedLoginBurstWindowMinutes: 15 });
+    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', routes: NO_ROUTES, reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30, failedLoginBurstThreshold: 5, failedLoginBurstWindowMinutes: 15 });
     expect(groupingPolicyOf(config)).toEqual({ sessionWindowMinutes: 30, failedLoginWindowMinutes: 15, failedLoginBurstThreshold: 5 });
     expect(userGroupMention(config.responderGroupId)).toBe('<!subteam^S0ONCALL01>');
     expect(userGroupMention(null)).toBeNull();
