@@ -34,9 +34,9 @@ export type ReplayVerdict = 'fresh' | 'replayed' | 'clock-skew' | 'malformed-sig
 export interface SeenSignatures {
   /**
    * Remembers `hash` until `acceptedUntil` (unix seconds); false if it is remembered already. Entries whose time has
-   * passed (`< now`) may be forgotten.
+   * passed (`< now`) may be forgotten. Async: the store's memory may be a database across the network.
    */
-  remember(hash: string, acceptedUntil: number, now: number): boolean;
+  remember(hash: string, acceptedUntil: number, now: number): Promise<boolean>;
 }
 
 /** One process's memory: enough for a single replica, and for tests. */
@@ -44,7 +44,7 @@ export class InProcessSeenSignatures implements SeenSignatures {
   /** Hash -> the last second Bolt still accepts the request (timestamp + 300). */
   private readonly seen = new Map<string, number>();
 
-  remember(hash: string, acceptedUntil: number, now: number): boolean {
+  async remember(hash: string, acceptedUntil: number, now: number): Promise<boolean> {
     // Entries are inserted in arrival order, close to expiry order; one still live stops the sweep (a later,
     // older one is then kept a little longer, never dropped early).
     for (const [seenHash, until] of this.seen) {
@@ -64,11 +64,11 @@ export class ReplayGuard {
     private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
   ) {}
 
-  check(signature: string, timestamp: number): ReplayVerdict {
+  async check(signature: string, timestamp: number): Promise<ReplayVerdict> {
     const hash = SIGNATURE_SHAPE.exec(signature)?.[1];
     if (!hash) return 'malformed-signature';
     const now = this.nowSeconds();
     if (!Number.isInteger(timestamp) || Math.abs(now - timestamp) > REPLAY_WINDOW_SECONDS) return 'clock-skew';
-    return this.memory.remember(hash, timestamp + REPLAY_WINDOW_SECONDS, now) ? 'fresh' : 'replayed';
+    return (await this.memory.remember(hash, timestamp + REPLAY_WINDOW_SECONDS, now)) ? 'fresh' : 'replayed';
   }
 }

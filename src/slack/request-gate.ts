@@ -65,7 +65,7 @@ export function requestGate(options: RequestGateOptions): Middleware<AnyMiddlewa
     const headers = args.context as SignedRequestHeaders;
     // Socket Mode requests are not signed: they arrive over the app's own authenticated connection.
     if (headers.slackSignature !== undefined || headers.slackRequestTimestamp !== undefined) {
-      const verdict = replayGuard.check(headers.slackSignature ?? '', Number(headers.slackRequestTimestamp));
+      const verdict = await replayGuard.check(headers.slackSignature ?? '', Number(headers.slackRequestTimestamp));
       if (verdict !== 'fresh') {
         await refuse(args, { verdict, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: replayed, its timestamp more than 5 minutes off, or its signature not in the v0=<64 hex> form');
         return;

@@ -302,8 +302,8 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 export class StoreVersionError extends Error {
-  constructor(readonly found: number, readonly known: number, readonly location: string) {
-    super(`The state database ${location} has schema version ${found}, newer than this build knows (${known}). Run a newer aws-root-guard, or point DATA_DIR at another directory.`);
+  constructor(readonly found: number, readonly known: number, readonly location: string, elsewhere = 'point DATA_DIR at another directory') {
+    super(`The state database ${location} has schema version ${found}, newer than this build knows (${known}). Run a newer aws-root-guard, or ${elsewhere}.`);
     this.name = 'StoreVersionError';
   }
 }

@@ -1,23 +1,44 @@
 // Each schedule occurrence runs once across replicas: node-cron (4.4+, `distributed: true` on a named task) asks a
 // RunCoordinator `shouldRun(key, ttlMs)` before every run, the key being `<task name>:<slot ISO time>`, the same on
 // every replica; the one whose claim inserts the row runs it, the others skip ("not-elected"). A unique row per
-// occurrence key, not a lock: it survives connection pools and needs no session (PostgreSQL later runs the same SQL,
-// `insert … on conflict do update … where`, which is also `on conflict do nothing` for a live lease).
+// occurrence key, not a lock: it survives connection pools and needs no session. One statement decides,
+// `insert … on conflict do update … where` (for a live lease it is `on conflict do nothing`), on SQLite and on
+// PostgreSQL alike; on PostgreSQL two replicas inserting one key at once wait on each other's row, and the second
+// then finds the first's live lease.
 // A claim whose holder died before completing can be taken over once its lease has passed; a completed occurrence
 // never runs again. Rows are pruned a day after their lease, far beyond node-cron's missed-execution tolerance.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database, Statement } from 'better-sqlite3';
 import type { RunCoordinator, TaskOptions } from 'node-cron';
+import type { SqlExecutor } from './sql-executor.js';
 
 /** How long an occurrence row is kept after its lease ends. */
 export const RUN_LEASE_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export interface RunLeases {
   /** Claims the occurrence for `holder` for `leaseMs`: true if this holder should run it. */
-  claim(key: string, holder: string, leaseMs: number): boolean;
+  claim(key: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Marks the holder's occurrence done: nobody takes it over. */
-  complete(key: string, holder: string): void;
+  complete(key: string, holder: string): Promise<void>;
+}
+
+// Parameters: key, holder, now, lease until.
+const CLAIM_SQL = `
+  INSERT INTO run_leases (occurrence_key, holder, claimed_at, lease_until) VALUES (?, ?, ?, ?)
+  ON CONFLICT (occurrence_key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, lease_until = excluded.lease_until
+  WHERE run_leases.completed_at IS NULL AND run_leases.lease_until <= excluded.claimed_at`;
+// Parameters: now, key, holder.
+const COMPLETE_SQL = `UPDATE run_leases SET completed_at = ? WHERE occurrence_key = ? AND holder = ?`;
+const PRUNE_SQL = `DELETE FROM run_leases WHERE lease_until < ?`;
+
+/** The claim's parameters at `now`; a lease that is not a positive number of milliseconds is refused. */
+function claimParameters(key: string, holder: string, leaseMs: number, now: Date): { claim: [string, string, string, string]; pruneBefore: string } {
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`a run lease must be a positive number of milliseconds, not ${leaseMs}`);
+  return {
+    claim: [key, holder, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString()],
+    pruneBefore: new Date(now.getTime() - RUN_LEASE_RETENTION_MS).toISOString(),
+  };
 }
 
 export class SqliteRunLeases implements RunLeases {
@@ -29,29 +50,45 @@ export class SqliteRunLeases implements RunLeases {
     private readonly db: Database,
     private readonly clock: () => Date,
   ) {
-    this.claimStatement = db.prepare(`
-      INSERT INTO run_leases (occurrence_key, holder, claimed_at, lease_until) VALUES (@key, @holder, @now, @until)
-      ON CONFLICT (occurrence_key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, lease_until = excluded.lease_until
-      WHERE run_leases.completed_at IS NULL AND run_leases.lease_until <= excluded.claimed_at`);
-    this.completeStatement = db.prepare(`UPDATE run_leases SET completed_at = @now WHERE occurrence_key = @key AND holder = @holder`);
-    this.pruneStatement = db.prepare(`DELETE FROM run_leases WHERE lease_until < ?`);
+    this.claimStatement = db.prepare(CLAIM_SQL);
+    this.completeStatement = db.prepare(COMPLETE_SQL);
+    this.pruneStatement = db.prepare(PRUNE_SQL);
   }
 
-  claim(key: string, holder: string, leaseMs: number): boolean {
-    if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`a run lease must be a positive number of milliseconds, not ${leaseMs}`);
-    const now = this.clock();
+  async claim(key: string, holder: string, leaseMs: number): Promise<boolean> {
+    const { claim, pruneBefore } = claimParameters(key, holder, leaseMs, this.clock());
     return this.db
       .transaction(() => {
-        const won = this.claimStatement.run({ key, holder, now: now.toISOString(), until: new Date(now.getTime() + leaseMs).toISOString() }).changes === 1;
+        const won = this.claimStatement.run(...claim).changes === 1;
         // Only the winner prunes: one replica per occurrence, not all of them.
-        if (won) this.pruneStatement.run(new Date(now.getTime() - RUN_LEASE_RETENTION_MS).toISOString());
+        if (won) this.pruneStatement.run(pruneBefore);
         return won;
       })
       .immediate();
   }
 
-  complete(key: string, holder: string): void {
-    this.completeStatement.run({ key, holder, now: this.clock().toISOString() });
+  async complete(key: string, holder: string): Promise<void> {
+    this.completeStatement.run(this.clock().toISOString(), key, holder);
+  }
+}
+
+/** The same leases on any SqlExecutor: PostgreSQL, where the replicas of a deployment share them. */
+export class SqlRunLeases implements RunLeases {
+  constructor(
+    private readonly executor: SqlExecutor,
+    private readonly clock: () => Date,
+  ) {}
+
+  async claim(key: string, holder: string, leaseMs: number): Promise<boolean> {
+    const { claim, pruneBefore } = claimParameters(key, holder, leaseMs, this.clock());
+    const won = (await this.executor.run(CLAIM_SQL, claim)).changes === 1;
+    // Only the winner prunes, after its claim committed: the prune never holds up another replica's claim.
+    if (won) await this.executor.run(PRUNE_SQL, [pruneBefore]);
+    return won;
+  }
+
+  async complete(key: string, holder: string): Promise<void> {
+    await this.executor.run(COMPLETE_SQL, [this.clock().toISOString(), key, holder]);
   }
 }
 

@@ -82,21 +82,21 @@ describe('ReplayGuard', () => {
   const hashA = `v0=${'a'.repeat(64)}`;
   const hashB = `v0=${'b'.repeat(64)}`;
 
-  it('forgets a hash only once the clock is strictly past the window Bolt accepts', () => {
+  it('forgets a hash only once the clock is strictly past the window Bolt accepts', async () => {
     let now = 1_000_000;
     const guard = new ReplayGuard(new InProcessSeenSignatures(), () => now);
     const sentAt = now;
-    expect(guard.check(hashA, sentAt)).toBe('fresh');
-    expect(guard.check(hashA, sentAt)).toBe('replayed');
+    expect(await guard.check(hashA, sentAt)).toBe('fresh');
+    expect(await guard.check(hashA, sentAt)).toBe('replayed');
     now = sentAt + 300;
-    expect(guard.check(hashA, sentAt)).toBe('replayed');
+    expect(await guard.check(hashA, sentAt)).toBe('replayed');
     now = sentAt + 301;
-    expect(guard.check(hashA, sentAt)).toBe('clock-skew');
-    expect(guard.check(hashA, now - 10)).toBe('fresh');
-    expect(guard.check(hashB, now - 400)).toBe('clock-skew');
+    expect(await guard.check(hashA, sentAt)).toBe('clock-skew');
+    expect(await guard.check(hashA, now - 10)).toBe('fresh');
+    expect(await guard.check(hashB, now - 400)).toBe('clock-skew');
   });
 
-  it.each([`${'v0='}${'A'.repeat(64)}`, `v0=${'a'.repeat(63)}`, `v0=${'a'.repeat(64)}=1`, `v1=${'a'.repeat(64)}`, ` v0=${'a'.repeat(64)}`])('calls %s malformed', (header) => {
-    expect(new ReplayGuard(new InProcessSeenSignatures(), () => 1_000_000).check(header, 1_000_000)).toBe('malformed-signature');
+  it.each([`${'v0='}${'A'.repeat(64)}`, `v0=${'a'.repeat(63)}`, `v0=${'a'.repeat(64)}=1`, `v1=${'a'.repeat(64)}`, ` v0=${'a'.repeat(64)}`])('calls %s malformed', async (header) => {
+    expect(await new ReplayGuard(new InProcessSeenSignatures(), () => 1_000_000).check(header, 1_000_000)).toBe('malformed-signature');
   });
 });
