@@ -247,7 +247,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
         }),
   ];
   if (config.poll.eventsQueueUrl) {
-    const eventsQueue = createEventsQueueClient({ region: config.aws.region }, config.poll.eventsQueueUrl);
+    const eventsQueue = createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, config.poll.eventsQueueUrl);
     parts.add('the events queue client', () => eventsQueue.destroy());
     sources.push(createSqsSource({ classify, sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
   }

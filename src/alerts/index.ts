@@ -29,7 +29,7 @@ export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions,
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
 export { createOutboxSender, type BackoffPolicy, type OutboxSenderEvents, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
 export { outboxKeyFor, type OutboxKeyContext } from './outbox-key.js';
-export { alertHeadline, alertTitle, ALERT_KIND_TITLE, type AccountNameOf, type HeadlineAlert, type TitledAlert } from './title.js';
+export { accountLabel, alertHeadline, alertTitle, ALERT_KIND_TITLE, type AccountNameOf, type HeadlineAlert, type TitledAlert } from './title.js';
 export { describeUserAgent } from './user-agent.js';
 export { alertChannelFor, NO_ROUTES, parseAlertRoutes, routedChannels, routesNeedOrganization, type AccountPlacement, type AlertRoutes } from './routes.js';
 export { createAlertRouter, routedSink, type AlertRouter } from './alert-router.js';

@@ -28,12 +28,17 @@ export type HeadlineAlert = TitledAlert & Pick<AlertRecord, 'accountId' | 'regio
 /** Account names to show beside ids ("prod-eu (210987654321)"); null when unknown. */
 export type AccountNameOf = (accountId: string) => string | null;
 
+/** "prod-eu (210987654321)", or the bare id when the name is unknown. */
+export function accountLabel(accountId: string, accountName: AccountNameOf | undefined): string {
+  const name = accountName?.(accountId) ?? null;
+  return name ? `${name} (${accountId})` : accountId;
+}
+
 /** "Root session opened on member prod-eu (210987654321) by arn:…/alice, task policy IAMDeleteRootUserCredentials". */
 function rootSessionTitle(event: RootEvent, accountName: AccountNameOf | undefined): string {
   const session = event.rootSession;
   const target = session?.targetAccountId ?? null;
-  const name = target ? accountName?.(target) ?? null : null;
-  const member = target ? `member ${name ? `${name} (${target})` : target}` : 'a member';
+  const member = target ? `member ${accountLabel(target, accountName)}` : 'a member';
   const parts = [`Root session opened on ${member}`];
   if (session?.callerArn) parts[0] += ` by ${session.callerArn}`;
   if (session?.taskPolicy) parts.push(`task policy ${session.taskPolicy}`);

@@ -28,8 +28,8 @@ export interface AwsClientOptions {
   connectionTimeoutMs?: number;
   /** One connection pool for many clients (sharedRequestHandler): a client's destroy leaves it open. */
   requestHandler?: SharedRequestHandler;
-  /** Called with every client made (main.ts: the metrics' error-counting middleware). */
-  onClient?: (client: IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient) => void;
+  /** Called with every client made, the events queue's SQS client too (main.ts: the metrics' error-counting middleware). */
+  onClient?: (client: { middlewareStack: object }) => void;
 }
 
 export interface AwsClients {

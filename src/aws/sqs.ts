@@ -18,5 +18,8 @@ export function queueRegion(queueUrl: string): string | null {
 
 export function createEventsQueueClient(options: AwsClientOptions, queueUrl: string): SQSClient {
   const config = sdkClientConfig({ ...options, requestTimeoutMs: Math.max(options.requestTimeoutMs ?? 0, LONG_POLL_REQUEST_TIMEOUT_MS) }, queueRegion(queueUrl) ?? options.region);
-  return new SQSClient(config);
+  const client = new SQSClient(config);
+  // Counted in the AWS error metrics like every other client (ReceiveMessage, DeleteMessageBatch failures).
+  options.onClient?.(client);
+  return client;
 }

@@ -47,7 +47,7 @@ function storedPagedBefore(value: unknown): { by: string; at: string } | null {
 }
 
 /** An alert-reply is either the calls that joined the alert ({eventIds}) or an escalation ({escalatedBy, mention}). */
-function alertReply(row: OutboxMessage, store: Store): RenderedMessage {
+function alertReply(row: OutboxMessage, store: Store, options: OutboxRendererOptions): RenderedMessage {
   const escalatedBy = stringOrNull(row.payload.escalatedBy);
   if (escalatedBy) return renderEscalation({ escalatedBy, mention: storedUsergroupMention(row.payload.mention), pagedBefore: storedPagedBefore(row.payload.pagedBefore) });
   const eventIds = Array.isArray(row.payload.eventIds) ? row.payload.eventIds.filter((id): id is string => typeof id === 'string') : [];
@@ -58,7 +58,8 @@ function alertReply(row: OutboxMessage, store: Store): RenderedMessage {
     if (stored) events.push(stored.event);
     else missing.push(eventId);
   }
-  return renderFurtherCalls(events, missing);
+  // A root session's alert lists calls made in its members: each line names the member.
+  return renderFurtherCalls(events, missing, { alertAccountId: alertOf(row, store).accountId, ...(options.accountName ? { accountName: options.accountName } : {}) });
 }
 
 function reminder(row: OutboxMessage, store: Store): RenderedMessage {
@@ -95,7 +96,7 @@ export function createOutboxRenderer(options: OutboxRendererOptions = {}): Outbo
       case 'alert-update':
         return alertMessage(row, store, options);
       case 'alert-reply':
-        return alertReply(row, store);
+        return alertReply(row, store, options);
       case 'reminder':
         return reminder(row, store);
       case 'event-record':

@@ -64,8 +64,10 @@ describe.skipIf(!moto)(`AssumeRoot session through the whole bot ${motoSkipReaso
 
     const threadText = () => slack.state.messages.filter((message) => message.threadTs === post.ts).map((message) => JSON.stringify(message.blocks ?? message.text)).join('\n');
     await waitFor(() => threadText().includes('DeleteLoginProfile') && threadText().includes('ListAccessKeys'), 'both member-side calls in the thread', 30_000);
-    const callLines = threadText().match(/• [^"\\]*(ListAccessKeys|DeleteLoginProfile) \(iam\.amazonaws\.com\)/g) ?? [];
+    const callLines = threadText().match(/• [^"\\]*(ListAccessKeys|DeleteLoginProfile) \(iam\.amazonaws\.com\) on member \d{12}/g) ?? [];
     expect(callLines).toHaveLength(2);
+    // Calls made in the member, under an alert of the management account: each line names the member.
+    for (const line of callLines) expect(line).toMatch(new RegExp(`on member ${MEMBER_ACCOUNT_ID}$`));
     // Not alerted on their own: the AssumeRoot alert is the only top-level alert. (A fresh store also posts the missed
     // weekly summary at start, at a time that depends on the machine's load: it is not an alert.)
     const topLevel = slack.state.messages.filter((message) => message.channel === ALERT_CHANNEL && message.threadTs === null && !(message.text ?? '').startsWith('Weekly root hygiene'));

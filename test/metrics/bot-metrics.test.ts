@@ -11,18 +11,7 @@ import { takeShutdownRecordSeconds, writeShutdownRecord } from '../../src/shutdo
 import { FAKE_CREDENTIALS, hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { ACCOUNT, capturingLogger, rawRecordFor, rootEvent, tempDir } from '../store/helpers.js';
-
-/** The value of one sample line (`name{labels} value`) in the exposition text, or null. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((pair) => [pair[1], pair[2]]));
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) return Number(match[3]);
-  }
-  return null;
-}
+import { sample } from '../support/metrics-sample.js';
 
 describe('metrics read from the store on scrape', () => {
   let dir: { path: string; remove(): void };

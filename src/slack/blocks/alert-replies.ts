@@ -2,7 +2,7 @@
 // reminders for an alert nobody has acted on. Pure.
 import type { KnownBlock } from '@slack/types';
 import type { RootEvent } from '../../activity/model.js';
-import type { AlertRecord } from '../../alerts/index.js';
+import { accountLabel, type AccountNameOf, type AlertRecord } from '../../alerts/index.js';
 import { countedList } from './alert-group.js';
 import { slackDate } from './alert-date.js';
 import { userMention } from './alert-mention.js';
@@ -16,24 +16,32 @@ const FURTHER_CALLS_LISTED_MAX = 200;
 /** Sections in one reply: the listed calls plus the heading and a trailing note stay under 50 blocks. */
 const FURTHER_CALLS_SECTIONS_MAX = 40;
 
-function callLine(event: RootEvent): string {
+/** Whose calls these are: an alert of one account lists its own calls; a root session's lists its members'. */
+export interface CallsContext {
+  /** The alert's own account: a call in another account (a member of an AssumeRoot session) names its account. */
+  alertAccountId?: string;
+  accountName?: AccountNameOf;
+}
+
+function callLine(event: RootEvent, context: CallsContext): string {
   const failed = event.errorCode ? ` — *failed*: ${untrustedMrkdwn(event.errorCode, 80)}` : '';
   const from = event.sourceIp ? ` from ${untrustedMrkdwn(event.sourceIp, 60)}` : '';
-  return `• ${slackDate(event.eventTime, { seconds: true })} ${untrustedMrkdwn(`${event.eventName} (${event.eventSource})`, 150)} in ${untrustedMrkdwn(event.region, 30)}${from}${failed}`;
+  const member = context.alertAccountId !== undefined && event.accountId !== context.alertAccountId ? ` on member ${untrustedMrkdwn(accountLabel(event.accountId, context.accountName), 120)}` : '';
+  return `• ${slackDate(event.eventTime, { seconds: true })} ${untrustedMrkdwn(`${event.eventName} (${event.eventSource})`, 150)}${member} in ${untrustedMrkdwn(event.region, 30)}${from}${failed}`;
 }
 
 /**
  * The events that joined an alert in one poll, in event time order. `missingEventIds`: ids the store no longer
  * holds (listed by id).
  */
-export function renderFurtherCalls(events: readonly RootEvent[], missingEventIds: readonly string[] = []): SlackMessage {
+export function renderFurtherCalls(events: readonly RootEvent[], missingEventIds: readonly string[] = [], context: CallsContext = {}): SlackMessage {
   const total = events.length + missingEventIds.length;
   const heading = `${total.toLocaleString('en-US')} more root event${total === 1 ? '' : 's'} joined this alert`;
   const blocks: KnownBlock[] = [];
   const summary = events.length > 1 ? `\nBy name: ${countedList(events.map((event) => event.eventName), 8)}` : '';
   blocks.push({ type: 'section', text: mrkdwn(truncate(`*${heading}*${summary}`, BLOCK_KIT_LIMITS.sectionText)) });
 
-  const lines = [...events.slice(0, FURTHER_CALLS_LISTED_MAX).map(callLine), ...missingEventIds.slice(0, Math.max(0, FURTHER_CALLS_LISTED_MAX - events.length)).map((id) => `• ${untrustedMrkdwn(id, 80)} (no longer in the bot's store)`)];
+  const lines = [...events.slice(0, FURTHER_CALLS_LISTED_MAX).map((event) => callLine(event, context)), ...missingEventIds.slice(0, Math.max(0, FURTHER_CALLS_LISTED_MAX - events.length)).map((id) => `• ${untrustedMrkdwn(id, 80)} (no longer in the bot's store)`)];
   const sections = packLines(lines, BLOCK_KIT_LIMITS.sectionText);
   for (const section of sections.slice(0, FURTHER_CALLS_SECTIONS_MAX)) blocks.push({ type: 'section', text: mrkdwn(section) });
   const listed = sections.length <= FURTHER_CALLS_SECTIONS_MAX ? lines.length : sections.slice(0, FURTHER_CALLS_SECTIONS_MAX).reduce((sum, section) => sum + section.split('\n').length, 0);
