@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { loadDotEnv } from './dotenv.js';
 import { ConfigError } from './config.js';
-import { runCheckCommand } from './commands/check.js';
+import { CheckUsageError, runCheckCommand } from './commands/check.js';
 import { runServeCommand } from './commands/serve.js';
 import { runHealthcheckCommand } from './commands/healthcheck.js';
 import { runScanCommand } from './commands/scan.js';
@@ -14,7 +14,10 @@ const USAGE = `aws-root-guard: keeps AWS accounts' root users safe
 
 Usage:
   aws-root-guard serve                 run the Slack bot (HTTP or Socket Mode, from the environment)
-  aws-root-guard check [--json]        check the root user's posture of the current AWS account
+  aws-root-guard check [--json]        check the root user's posture of the watched account(s) (WATCH_ACCOUNTS)
+  aws-root-guard check --all [--json]  the organization overview: every watched account, worst first
+  aws-root-guard check --account ID [--json]
+                                       one watched account's full report (id, alias or Organizations name)
   aws-root-guard scan [--since 24h] [--json]
                                        one CloudTrail pass over every region: the root events found, classified
   aws-root-guard classify [FILE|-]...  classify CloudTrail records (lookup-events output or log files, .json.gz too)
@@ -31,11 +34,21 @@ const COMMAND_HELP: Record<string, string> = {
 
 Runs the Slack bot. Needs SLACK_BOT_TOKEN, and SLACK_SIGNING_SECRET (HTTP mode, default, on PORT)
 or SLACK_APP_TOKEN (Socket Mode). See .env.example for every variable.`,
-  check: `aws-root-guard check [--json]
+  check: `aws-root-guard check [--all | --account ID] [--json]
 
-Runs the root-user posture checks against the AWS account of the current credentials and prints
-a table (colour on a terminal) or, with --json, the report as JSON.
-Exit code: 0 nothing fails, 1 a finding fails, 2 a check could not run (or no AWS access at all).`,
+Runs the root-user posture checks and prints a table (colour on a terminal) or, with --json, JSON.
+With WATCH_ACCOUNTS=self (the default) it checks the AWS account of the current credentials and prints its
+report. With WATCH_ACCOUNTS=organization or a list of ids, every watched account is checked (POSTURE_CONCURRENCY
+at a time) and the organization overview is printed: failing accounts first, then warnings, accounts that could
+not be checked, clean ones, and the accounts left out (suspended, closed).
+  --all           the overview even when one account is watched
+  --account ID    one watched account's full report; ID is the account id, its IAM alias or its name in
+                  AWS Organizations (an unknown name suggests the closest one)
+  --json          the report as JSON; with several accounts (or --all):
+                  {"accounts":[{"account":{...},"report":{...}} | {"account":{...},"error":{...}}],
+                   "generatedAt":"...","totals":{...},"skipped":[...]}
+Exit code: 0 nothing fails, 1 a finding fails, 2 a check or an account could not be checked (and none
+failed), or no AWS access at all; with several accounts, over all of them.`,
   scan: `aws-root-guard scan [--since DURATION] [--json]
 
 Reads CloudTrail (LookupEvents) in every enabled region (or AWS_REGIONS) back to --since (e.g. 90m, 24h,
@@ -60,8 +73,8 @@ type CommandRunner = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, CommandRunner> = {
   serve: () => runServeCommand(process.env),
   check: async (args) => {
-    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
-    return runCheckCommand(process.env, { json: values.json ?? false, stdout: process.stdout });
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, account: { type: 'string' } }, strict: true });
+    return runCheckCommand(process.env, { json: values.json ?? false, all: values.all ?? false, account: values.account ?? null, stdout: process.stdout });
   },
   scan: async (args) => {
     const { values } = parseArgs({ args, options: { since: { type: 'string', default: '24h' }, json: { type: 'boolean', default: false } }, strict: true });
@@ -96,6 +109,10 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof CheckUsageError) {
+      process.stderr.write(`${error.message}\n\n${COMMAND_HELP[command] ?? USAGE}\n`);
       return 2;
     }
     if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

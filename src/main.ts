@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
-import { assessAccount, assessAccounts, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
+import { assessAccount, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
@@ -156,8 +156,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   // The overview and `/aws-root-check <account>` read these: snapshots kept by the scheduled scan and on-demand runs.
   const organization = createOrganizationResults({
     listWatchedAccounts: () => accountAccess.listWatchedAccounts(),
-    assess: (accounts, managementAccountId) =>
-      assessAccounts(accounts, { access: watched.access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000, managementAccountId }),
+    assess: (accounts, managementAccountId) => watched.assess(accounts, managementAccountId),
     // A check that newly fails is queued for the alert channel in the snapshot's own transaction: durable.
     record: (report, previous) => {
       const worse = newlyFailingFindings(previous, report);

@@ -201,6 +201,8 @@ export async function assessWatchedAccounts(options: AssessAccountsOptions): Pro
 
 export interface WatchedAccountsAssessment {
   access: AccountAccess;
+  /** assessAccounts over these accounts with the configured concurrency and timeout, results as they finish. */
+  assess(accounts: Iterable<WatchedAccount> | AsyncIterable<WatchedAccount>, managementAccountId: string | null): AsyncGenerator<AssessedAccount>;
   assessAll(): Promise<AssessedAccount[]>;
   close(): void;
 }
@@ -213,9 +215,11 @@ export function watchedAccountsAssessment(
 ): WatchedAccountsAssessment {
   const clientOptions: AwsClientOptions = { region: config.aws.region, ...(extras.onClient ? { onClient: extras.onClient } : {}) };
   const access = createAccountAccess({ self: aws, clientOptions, config: config.accounts, ...(extras.recorder ? { recorder: extras.recorder } : {}) });
+  const options: AssessAccountsOptions = { access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000 };
   return {
     access,
-    assessAll: () => assessWatchedAccounts({ access, posture: config.posture, concurrency: config.accounts.concurrency, accountTimeoutMs: config.accounts.accountTimeoutSeconds * 1000 }),
+    assess: (accounts, managementAccountId) => assessAccounts(accounts, { ...options, managementAccountId }),
+    assessAll: () => assessWatchedAccounts(options),
     close: () => access.close(),
   };
 }

@@ -5,6 +5,7 @@ export { DEFAULT_CHECK_OPTIONS, SEVERITY_ORDER, STATUS_ORDER, runPosture, scoreF
 export { gatherAccountFacts, type GatherOptions } from './facts.js';
 export { assessAccount, assessAccounts, postureRunError, assessWatchedAccounts, watchedAccountsAssessment, type AssessAccountsOptions, type WatchedAccountsAssessment } from './assess.js';
 export { buildOverview, failingOnly, overviewLine, type AccountResult, type AccountRunError, type AccountStanding, type OrganizationOverview, type OverviewAccount, type OverviewInput, type OverviewLine, type OverviewTotals } from './overview.js';
+export { ageInWords, countNoun, overviewHeadline } from './overview-words.js';
 export { findingInFewWords } from './check-words.js';
 export { editDistance, matchAccount, type AccountMatch } from './account-match.js';
 export { createRunCoordinator, DEFAULT_RUN_LIMITS, type CoordinatedRun, type RunCoordinator, type RunCoordinatorOptions, type RunCounts, type RunLimits, type RunSource } from './run-coordinator.js';

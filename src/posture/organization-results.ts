@@ -43,8 +43,9 @@ export interface OrganizationResults {
   latestResults(): OverviewInput[];
 }
 
-function overviewAccount(account: WatchedAccount): OverviewAccount {
-  return { id: account.id, alias: null, name: account.name, ouId: account.ouId, ouPath: account.ouPath ?? null };
+/** Organizations knows names, not IAM aliases: the alias comes from the account's latest report, when it has one. */
+function overviewAccount(account: WatchedAccount, alias: string | null): OverviewAccount {
+  return { id: account.id, alias, name: account.name, ouId: account.ouId, ouPath: account.ouPath ?? null };
 }
 
 export class AccountCheckError extends Error {
@@ -65,7 +66,8 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
 
   async function refreshList(): Promise<WatchedAccountList> {
     list = await deps.listWatchedAccounts();
-    accounts = list.accounts.map(overviewAccount);
+    const aliases = new Map(deps.latestReports().map((stored) => [stored.accountId, stored.report.account.alias]));
+    accounts = list.accounts.map((account) => overviewAccount(account, aliases.get(account.id) ?? null));
     const watched = new Set(accounts.map((account) => account.id));
     for (const accountId of errors.keys()) if (!watched.has(accountId)) errors.delete(accountId);
     return list;
@@ -79,6 +81,10 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
     if (result.posture.ok) {
       deps.record(result.posture.report, previous);
       errors.delete(result.account.id);
+      // An alias set or changed since the listing is matched by `/aws-root-check <alias>` from now on.
+      const alias = result.posture.report.account.alias;
+      const index = accounts.findIndex((account) => account.id === result.account.id);
+      if (index >= 0 && accounts[index]!.alias !== alias) accounts[index] = { ...accounts[index]!, alias };
     } else {
       errors.set(result.account.id, { error: result.posture.error, at: now().toISOString() });
     }

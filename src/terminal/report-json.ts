@@ -1,8 +1,9 @@
 // The JSON shape of `aws-root-guard check --json`. Scripts parse it: keep it stable, add fields only.
-import type { PostureReport } from '../posture/model.js';
+import type { AccountIdentity, PostureReport } from '../posture/model.js';
 
 export interface PostureReportJson {
-  account: { id: string; alias: string | null };
+  /** name, ouId and ouPath: only for an account of an organization (WATCH_ACCOUNTS other than self). */
+  account: { id: string; alias: string | null; name?: string | null; ouId?: string | null; ouPath?: string | null };
   generatedAt: string;
   score: { passed: number; total: number };
   findings: Array<{
@@ -16,9 +17,20 @@ export interface PostureReportJson {
   }>;
 }
 
+/** The account as scripts see it; Organizations' fields only when known, so a single account's shape is unchanged. */
+export function accountJson(account: AccountIdentity): PostureReportJson['account'] {
+  return {
+    id: account.id,
+    alias: account.alias,
+    ...(account.name !== undefined ? { name: account.name } : {}),
+    ...(account.ouId !== undefined ? { ouId: account.ouId } : {}),
+    ...(account.ouPath !== undefined ? { ouPath: account.ouPath } : {}),
+  };
+}
+
 export function toReportJson(report: PostureReport): PostureReportJson {
   return {
-    account: { id: report.account.id, alias: report.account.alias },
+    account: accountJson(report.account),
     generatedAt: report.generatedAt,
     score: { passed: report.score.passed, total: report.score.total },
     findings: report.findings.map((finding) => ({

@@ -1,6 +1,7 @@
 // The posture report as a readable terminal table; colour only when the output is a TTY.
 import type { FindingStatus, PostureReport } from '../posture/model.js';
 import { maskSecrets } from '../secrets.js';
+import { pad, paint } from './text-style.js';
 
 const STATUS_LABEL: Record<FindingStatus, string> = {
   fail: 'FAIL',
@@ -19,19 +20,13 @@ const STATUS_COLOUR: Record<FindingStatus, string> = {
   'not-applicable': '2',
 };
 
-function paint(text: string, code: string, colour: boolean): string {
-  return colour ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-
-function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
-}
-
 export function renderReportText(report: PostureReport, options: { colour: boolean }): string {
   const { colour } = options;
   const accountName = report.account.alias ? `${report.account.id} (${report.account.alias})` : report.account.id;
+  // In an organization: its Organizations name and OU, as the Slack report's header shows them.
+  const placement = [report.account.name, report.account.ouPath].filter((part): part is string => typeof part === 'string' && part.length > 0);
   const lines = [
-    paint(`AWS root user posture: account ${accountName}`, '1', colour),
+    paint(`AWS root user posture: account ${accountName}${placement.map((part) => ` · ${part.replace(/\s+/g, ' ')}`).join('')}`, '1', colour),
     `Score: ${report.score.passed}/${report.score.total} passed · generated ${report.generatedAt}`,
     '',
   ];
@@ -47,11 +42,4 @@ export function renderReportText(report: PostureReport, options: { colour: boole
   }
   if (report.findings.length === 0) lines.push('No checks ran.');
   return `${lines.join('\n')}\n`;
-}
-
-/** 0 when nothing fails, 1 when a finding fails, 2 when a check could not run (and none failed). */
-export function exitCodeFor(report: PostureReport): 0 | 1 | 2 {
-  if (report.findings.some((finding) => finding.status === 'fail')) return 1;
-  if (report.findings.some((finding) => finding.status === 'error')) return 2;
-  return 0;
 }

@@ -4,63 +4,20 @@
 // (IAMAuditRootUserCredentials enforced), AssumeRole refused for a role that does not exist, ListOrganizationsFeatures.
 // Members: one hardened, one with an active root key used yesterday, one without the member role, one suspended,
 // one whose root credentials were removed centrally.
-import { CreateRoleCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
-import { CloseAccountCommand, CreateAccountCommand, CreateOrganizationalUnitCommand, CreateOrganizationCommand, ListRootsCommand, MoveAccountCommand } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createAccountAccess, createAwsClients, readAccountsConfig, type AuditSession, type AwsClients } from '../../src/aws/index.js';
+import { createAccountAccess, createAwsClients, readAccountsConfig, type AuditSession } from '../../src/aws/index.js';
 import { assessAccounts, type AssessedAccount, type Finding } from '../../src/posture/index.js';
-import { createRootSessionAuthority, daysBefore, hardenedRootUser, removedRootUser, TASK_POLICY_ACTIONS, type RootSessionAuthority } from '../fakes/aws/index.js';
+import { createRootSessionAuthority, TASK_POLICY_ACTIONS, type RootSessionAuthority } from '../fakes/aws/index.js';
+import { buildMotoOrganization, MOTO_MANAGEMENT_ACCOUNT } from '../fakes/aws/moto-organization.js';
 import { startMotoFront, type MotoFront } from '../fakes/aws/moto-front.js';
 import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
 
 const moto = await startMoto();
-const MANAGEMENT = '123456789012';
+const MANAGEMENT = MOTO_MANAGEMENT_ACCOUNT;
 const POSTURE = { rootUsedFailDays: 1, rootUsedWarnDays: 90, credentialReportMaxAgeHours: 4 };
 
 let front: MotoFront;
 let authority: RootSessionAuthority;
-let direct: AwsClients;
-
-type MemberName = 'hardened' | 'rootKey' | 'noRole' | 'suspended' | 'removed';
-
-/** Clients signed as a member, straight to moto (setting the member up, not under test). */
-async function asMember(accountId: string): Promise<AwsClients> {
-  const { Credentials } = await direct.sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'set-up' }));
-  return createAwsClients({ region: 'us-east-1', endpoint: moto!.url, credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! } });
-}
-
-async function buildOrganization(): Promise<Record<MemberName, string>> {
-  const now = new Date();
-  await direct.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const rootId = (await direct.organizations.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const prod = (await direct.organizations.send(new CreateOrganizationalUnitCommand({ ParentId: rootId, Name: 'Prod' }))).OrganizationalUnit!.Id!;
-  const ids = {} as Record<MemberName, string>;
-  for (const name of ['hardened', 'rootKey', 'noRole', 'suspended', 'removed'] as const) {
-    const created = await direct.organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
-    ids[name] = created.CreateAccountStatus!.AccountId!;
-    await direct.organizations.send(new MoveAccountCommand({ AccountId: ids[name], SourceParentId: rootId, DestinationParentId: prod }));
-  }
-  await direct.organizations.send(new CloseAccountCommand({ AccountId: ids.suspended }));
-  for (const name of ['hardened', 'rootKey', 'removed'] as const) {
-    const member = await asMember(ids[name]);
-    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: 'sts:AssumeRole' }] });
-    await member.iam.send(new CreateRoleCommand({ RoleName: 'aws-root-guard-audit', AssumeRolePolicyDocument: trust }));
-    if (name === 'hardened') {
-      await member.iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 14, PasswordReusePrevention: 24, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true }));
-    }
-    member.destroy();
-  }
-  authority.rootUsers.set(ids.hardened, hardenedRootUser(ids.hardened, now));
-  authority.rootUsers.set(ids.rootKey, {
-    ...hardenedRootUser(ids.rootKey, now),
-    mfaDevices: [{ serialNumber: `arn:aws:iam::${ids.rootKey}:mfa/root-phone`, enableDate: daysBefore(now, 100) }],
-    accessKeys: [{ accessKeyId: 'AKIAOLDROOTKEY000001', status: 'Active', createDate: daysBefore(now, 500), lastUsed: { date: daysBefore(now, 20 / 24), region: 'eu-west-1', service: 'ec2' } }],
-  });
-  authority.rootUsers.set(ids.noRole, { ...removedRootUser(now), password: { createDate: daysBefore(now, 30), lastUsed: null } });
-  authority.rootUsers.set(ids.removed, removedRootUser(now));
-  return ids;
-}
 
 async function scanOrganization(recorded: AuditSession[]) {
   const { config } = readAccountsConfig({ WATCH_ACCOUNTS: 'organization' });
@@ -85,13 +42,11 @@ function finding(results: Map<string, AssessedAccount>, accountId: string, check
 beforeEach(async () => {
   if (!moto) return;
   await moto.reset();
-  direct = createAwsClients({ region: 'us-east-1', endpoint: moto.url, credentials: MOTO_CREDENTIALS });
   authority = createRootSessionAuthority();
   front = await startMotoFront({ motoUrl: moto.url, authority, organizationsFeatures: { organizationId: 'o-motoorg', enabledFeatures: ['RootCredentialsManagement', 'RootSessions'] } });
 });
 
 afterEach(async () => {
-  direct?.destroy();
   await front?.close();
 });
 
@@ -101,7 +56,7 @@ afterAll(async () => {
 
 describe.skipIf(!moto)(`an organization of five members on moto ${motoSkipReason()}`, () => {
   test('each member is judged on its own facts; the suspended one is skipped; one failing member spoils no other', async () => {
-    const ids = await buildOrganization();
+    const ids = await buildMotoOrganization(moto!.url, authority);
     const recorded: AuditSession[] = [];
     const { watched, results } = await scanOrganization(recorded);
 

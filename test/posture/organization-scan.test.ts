@@ -59,6 +59,10 @@ describe('the organization scan', () => {
       expect(first).toMatchObject({ accounts: 4, skipped: 1 });
       expect(new Set(store.latestPostureSnapshots().map((snapshot) => snapshot.accountId))).toEqual(new Set([ACCOUNT_ID, HARDENED, ROOT_KEY, NO_ROLE]));
       expect(alerts).toEqual([]);
+      // Organizations has no aliases: each account's comes from its report, and a new listing keeps it from the store.
+      expect(results.watchedAccounts().find((account) => account.id === HARDENED)?.alias).toBe('example-prod');
+      await results.refreshAccounts();
+      expect(results.watchedAccounts().find((account) => account.id === HARDENED)).toMatchObject({ alias: 'example-prod', name: 'prod-eu' });
 
       const overview = buildOverview(results.latestResults());
       expect(overview.totals.accounts).toBe(4);

@@ -3,7 +3,7 @@
 // ones folded into one line, and the age of the data with a Refresh button. Lines that do not fit the message go to
 // continuation pages (the caller posts them in the thread, or as follow-ups of an ephemeral answer).
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { findingInFewWords, type OrganizationOverview, type OverviewAccount, type OverviewLine } from '../../posture/index.js';
+import { ageInWords, countNoun, findingInFewWords, overviewHeadline, type OrganizationOverview, type OverviewAccount, type OverviewLine } from '../../posture/index.js';
 import { POSTURE_OVERVIEW_REFRESH_ACTION_ID } from './action-ids.js';
 import { slackDate } from './alert-date.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
@@ -38,34 +38,14 @@ export interface RenderedOverview {
   pages: SlackMessage[];
 }
 
+export { ageInWords, overviewHeadline };
+
 const GROUP_HEADING: Readonly<Record<OverviewLine['standing'], string>> = {
   failing: `${STATUS_EMOJI.fail} *Failing*`,
   warning: `${STATUS_EMOJI.warn} *Warnings*`,
   unchecked: `${STATUS_EMOJI.error} *Could not be checked*`,
   clean: `${STATUS_EMOJI.pass} *Clean*`,
 };
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
-}
-
-/** "just now", "14 minutes ago", "3 hours ago", "2 days ago". */
-export function ageInWords(fromIso: string, now: Date): string {
-  const minutes = Math.floor((now.getTime() - Date.parse(fromIso)) / 60_000);
-  if (!Number.isFinite(minutes) || minutes < 1) return 'just now';
-  if (minutes < 60) return `${plural(minutes, 'minute')} ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${plural(hours, 'hour')} ago`;
-  return `${plural(Math.floor(hours / 24), 'day')} ago`;
-}
-
-export function overviewHeadline(overview: OrganizationOverview): string {
-  const { totals } = overview;
-  const parts = [`${totals.clean.toLocaleString('en-US')} clean`, `${totals.failing.toLocaleString('en-US')} failing`];
-  if (totals.warning > 0) parts.push(`${totals.warning.toLocaleString('en-US')} with warnings`);
-  parts.push(`${totals.unchecked.toLocaleString('en-US')} could not be checked`);
-  return `Root posture across ${plural(totals.accounts, 'account')}: ${parts.join(', ')}`;
-}
 
 function accountLabel(account: OverviewAccount): string {
   const name = account.name ?? account.alias;
@@ -167,7 +147,7 @@ export function renderOrganizationOverview(overview: OrganizationOverview, optio
   ];
   if (pageChunks.length > 0) {
     const shownLines = firstSections.reduce((sum, text) => sum + text.split('\n').filter((row) => row.startsWith('• ')).length, 0);
-    blocks.push(section(`… and ${plural(listed.length - shownLines, 'more account')} needing attention, continued below (or run \`aws-root-guard check --all\` in a terminal).`));
+    blocks.push(section(`… and ${countNoun(listed.length - shownLines, 'more account')} needing attention, continued below (or run \`aws-root-guard check --all\` in a terminal).`));
   }
   if (listed.length === 0) {
     blocks.push(section(scope === 'failing' ? `${STATUS_EMOJI.pass} No account has a failing check.` : `${STATUS_EMOJI.pass} No account needs attention.`));
