@@ -4,12 +4,12 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
-import { assessAccount, createOrganizationResults, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
+import { assessAccount, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
-import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, startSlackApp } from './slack/index.js';
+import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, postureRunFor, startSlackApp } from './slack/index.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, outboxDeliveryMetrics, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
 import { takeShutdownRecordSeconds, writeShutdownRecord } from './shutdown-record.js';
 
@@ -164,8 +164,15 @@ async function startParts({ config, secretValues, logger, store, parts, options 
       if (outboxId !== null) sender.wake();
     },
     latestReports: () => store.latestPostureSnapshots(),
+    // The scan and the runs users start share one coordinator: an account is never checked twice at once.
+    claimRun: (accountId) => postureRuns.claim(accountId),
     logger: logger.child({ component: 'posture-scan' }),
   });
+  const postureDeps = {
+    runPosture: timedPostureRun(metrics, 'command', () => assessAccount(aws, config.posture)),
+    organization: { watchedAccounts: () => organization.watchedAccounts(), latestResults: () => organization.latestResults(), assessAccount: (accountId: string) => timedPostureRun(metrics, 'command', () => organization.assessAccount(accountId))() },
+  };
+  const postureRuns = createRunCoordinator<PostureReport>({ run: postureRunFor(postureDeps) });
   accountNames.of = (accountId) => organization.watchedAccounts().find((account) => account.id === accountId)?.name ?? null;
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
@@ -190,10 +197,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     logger,
     authorizer,
     secretValues,
-    runPosture: timedPostureRun(metrics, 'command', () => assessAccount(aws, config.posture)),
+    runPosture: postureDeps.runPosture,
     describeRunError: describeFatalAwsError,
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId, ...(responderAuthorizer ? { responderAuthorizer } : {}) },
-    organization: { watchedAccounts: () => organization.watchedAccounts(), latestResults: () => organization.latestResults(), assessAccount: (accountId) => timedPostureRun(metrics, 'command', () => organization.assessAccount(accountId))() },
+    organization: postureDeps.organization,
+    postureRuns,
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
     seenSignatures: store.seenSignatures,
   }, { customRoutes: operationsRoutes(operations) });

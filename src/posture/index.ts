@@ -8,7 +8,7 @@ export { buildOverview, failingOnly, overviewLine, type AccountResult, type Acco
 export { ageInWords, countNoun, overviewHeadline } from './overview-words.js';
 export { findingInFewWords } from './check-words.js';
 export { editDistance, matchAccount, type AccountMatch } from './account-match.js';
-export { createRunCoordinator, DEFAULT_RUN_LIMITS, type CoordinatedRun, type RunCoordinator, type RunCoordinatorOptions, type RunCounts, type RunLimits, type RunSource } from './run-coordinator.js';
+export { createRunCoordinator, DEFAULT_RUN_LIMITS, type CoordinatedRun, type RunClaim, type RunCoordinator, type RunCoordinatorOptions, type RunCounts, type RunLimits, type RunSource } from './run-coordinator.js';
 export { AccountCheckError, createOrganizationResults, type OrganizationResults, type OrganizationResultsDeps, type ScanOutcome, type StoredReport } from './organization-results.js';
 export { DEFAULT_POSTURE_SCHEDULE, parsePostureScanConfig, type PostureScanConfig } from './scan-config.js';
 export { newlyFailingFindings, type NewlyFailing } from './newly-failing.js';

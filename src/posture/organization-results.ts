@@ -5,6 +5,7 @@ import type { WatchedAccount, WatchedAccountList } from '../aws/index.js';
 import type { Logger } from '../log.js';
 import type { AssessedAccount, PostureReport, PostureRunError } from './model.js';
 import type { OverviewAccount, OverviewInput } from './overview.js';
+import type { RunClaim } from './run-coordinator.js';
 
 export interface StoredReport {
   accountId: string;
@@ -14,12 +15,17 @@ export interface StoredReport {
 
 export interface OrganizationResultsDeps {
   listWatchedAccounts(): Promise<WatchedAccountList>;
-  /** assessAccounts over these accounts, results as they finish. */
-  assess(accounts: WatchedAccount[], managementAccountId: string | null): AsyncIterable<AssessedAccount>;
+  /** assessAccounts over these accounts (pulled as workers free up), results as they finish. */
+  assess(accounts: Iterable<WatchedAccount>, managementAccountId: string | null): AsyncIterable<AssessedAccount>;
   /** Keeps a report; `previous` is the account's newest stored one before it (null for its first). */
   record(report: PostureReport, previous: PostureReport | null): void;
   /** The newest stored report of each account. */
   latestReports(): StoredReport[];
+  /**
+   * The posture run coordinator's claim (run-coordinator.ts), so a scan and the runs users start never check the
+   * same account twice at once: the scan skips an account already running and waits for that run's result.
+   */
+  claimRun?: (accountId: string) => RunClaim<PostureReport>;
   logger: Logger;
   now?: () => Date;
 }
@@ -29,6 +35,8 @@ export interface ScanOutcome {
   checked: number;
   failed: number;
   skipped: number;
+  /** Of checked and failed: accounts a run already in flight (a user's) checked, whose result the scan waited for. */
+  shared: number;
   durationMs: number;
 }
 
@@ -96,12 +104,48 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
     const previous = previousReports();
     let checked = 0;
     let failed = 0;
-    for await (const result of deps.assess(watched.accounts, watched.managementAccountId)) {
-      recordResult(result, previous.get(result.account.id) ?? null);
-      if (result.posture.ok) checked += 1;
-      else failed += 1;
+    const claims = new Map<string, Extract<RunClaim<PostureReport>, { kind: 'claimed' }>>();
+    const sharedRuns: Array<Promise<boolean>> = [];
+    const claimRun = deps.claimRun;
+    // Claimed as assessAccounts pulls each account, so "in flight" means exactly while the scan is checking it.
+    function* unclaimed(): Generator<WatchedAccount> {
+      for (const account of watched.accounts) {
+        if (!claimRun) {
+          yield account;
+          continue;
+        }
+        const claim = claimRun(account.id);
+        if (claim.kind === 'in-flight') {
+          // That run records its own result; the scan only counts it.
+          sharedRuns.push(claim.result.then(() => true, () => false));
+          continue;
+        }
+        claims.set(account.id, claim);
+        yield account;
+      }
     }
-    const outcome = { accounts: watched.accounts.length, checked, failed, skipped: watched.skipped.length, durationMs: Date.now() - started };
+    try {
+      for await (const result of deps.assess(unclaimed(), watched.managementAccountId)) {
+        recordResult(result, previous.get(result.account.id) ?? null);
+        const claim = claims.get(result.account.id);
+        claims.delete(result.account.id);
+        if (result.posture.ok) {
+          checked += 1;
+          claim?.settle(result.posture.report);
+        } else {
+          failed += 1;
+          claim?.fail(new AccountCheckError(result.account.id, result.posture.error));
+        }
+      }
+      for (const ok of await Promise.all(sharedRuns)) {
+        if (ok) checked += 1;
+        else failed += 1;
+      }
+    } finally {
+      // The scan stopped half-way (AWS refused the bot itself): whoever waits on its accounts learns it.
+      for (const [accountId, claim] of claims) claim.fail(new AccountCheckError(accountId, { message: 'the organization scan stopped before this account was checked' }));
+    }
+    const outcome = { accounts: watched.accounts.length, checked, failed, skipped: watched.skipped.length, shared: sharedRuns.length, durationMs: Date.now() - started };
     deps.logger.info(outcome, 'organization posture scan finished');
     return outcome;
   }

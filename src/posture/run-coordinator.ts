@@ -23,6 +23,8 @@ export type CoordinatedRun<T> =
 
 export interface RunCounts {
   started: number;
+  /** Accounts the scheduled scan checked itself, registered through claim(). */
+  claimed: number;
   shared: number;
   reused: number;
   cooledDown: number;
@@ -46,8 +48,17 @@ export interface RunCoordinator<T> {
    * `request` would serve it, under the same global cap. Each promise settles on its own.
    */
   requestMany(accountIds: readonly string[], userId: string): { kind: 'cooldown'; retryInMs: number } | { kind: 'started'; results: Array<Promise<CoordinatedRun<T>>> };
+  /**
+   * The scheduled scan checks `accountId` itself (it reads the organization once for all its accounts): registered
+   * as in flight, so a request meanwhile shares the scan's result, settled by the scan. When a run of the account is
+   * already in flight, nothing is registered and the scan waits for that run instead of checking the account twice.
+   * A claim takes no slot of `maxInFlight`: the scan has its own concurrency (POSTURE_CONCURRENCY).
+   */
+  claim(accountId: string): RunClaim<T>;
   counts(): RunCounts;
 }
+
+export type RunClaim<T> = { kind: 'claimed'; settle(value: T): void; fail(error: unknown): void } | { kind: 'in-flight'; result: Promise<T> };
 
 interface Finished<T> {
   value: T;
@@ -66,7 +77,7 @@ export function createRunCoordinator<T>(options: RunCoordinatorOptions<T>): RunC
   const lastStartByUser = new Map<string, number>();
   const waiting: Array<() => void> = [];
   let running = 0;
-  const tally = { started: 0, shared: 0, reused: 0, cooledDown: 0 };
+  const tally = { started: 0, claimed: 0, shared: 0, reused: 0, cooledDown: 0 };
 
   async function slot(): Promise<void> {
     if (running < limits.maxInFlight) {
@@ -156,6 +167,33 @@ export function createRunCoordinator<T>(options: RunCoordinatorOptions<T>): RunC
       }
       if (needsRun && limits.userCooldownMs > 0) lastStartByUser.set(userId, at);
       return { kind: 'started', results: accountIds.map((accountId) => existing(accountId, at) ?? startFor(accountId)) };
+    },
+    claim(accountId) {
+      const current = inFlight.get(accountId);
+      if (current) {
+        tally.shared += 1;
+        return { kind: 'in-flight', result: current.then((result) => result.value) };
+      }
+      tally.claimed += 1;
+      let settle!: (value: T) => void;
+      let fail!: (error: unknown) => void;
+      const outcome = new Promise<T>((resolve, reject) => {
+        settle = resolve;
+        fail = reject;
+      });
+      const run = outcome
+        .then((value) => {
+          const result = { value, at: now() };
+          if (limits.reuseWithinMs > 0) finished.set(accountId, result);
+          return result;
+        })
+        .finally(() => {
+          if (inFlight.get(accountId) === run) inFlight.delete(accountId);
+        });
+      // A scan whose account could not be checked rejects its sharers; nobody may be listening, which is fine.
+      run.catch(() => undefined);
+      inFlight.set(accountId, run);
+      return { kind: 'claimed', settle, fail };
     },
     counts() {
       return { ...tally, inFlight: inFlight.size, queued: waiting.length };

@@ -97,7 +97,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
     secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
     command: AWS_ROOT_CHECK_COMMAND,
-    postureRuns: createRunCoordinator({ ...deps.postureRunLimits, run: postureRunFor(deps) }),
+    postureRuns: deps.postureRuns ?? createRunCoordinator({ ...deps.postureRunLimits, run: postureRunFor(deps) }),
     responder: respondThroughResponseUrl(responseUrls),
   };
   registerListeners(app, listenerDeps);

@@ -30,6 +30,11 @@ export interface SlackDeps {
   organization?: OrganizationDeps;
   /** Bounds on the posture runs users start (defaults: DEFAULT_RUN_LIMITS). */
   postureRunLimits?: Partial<RunLimits>;
+  /**
+   * The posture run coordinator, when main.ts shares it with the scheduled scan (so the two never run one account
+   * twice at once). Unset: createSlackApp makes one from runPosture / organization and postureRunLimits.
+   */
+  postureRuns?: RunCoordinator<PostureReport>;
   /** Where the replay guard remembers signed requests: the store's, shared by replicas (main.ts). Unset: this process's memory. */
   seenSignatures?: SeenSignatures;
 }

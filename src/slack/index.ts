@@ -7,4 +7,5 @@ export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './list
 export { createOutboxRenderer, type OutboxRendererOptions } from './outbox-renderer.js';
 export { ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID, ACKNOWLEDGE_REASON_CALLBACK_ID } from './blocks/index.js';
 export { ledgerRecord } from './blocks/summary.js';
+export { postureRunFor, SELF_ACCOUNT_KEY } from './listeners/posture-target.js';
 export type { AlertDeps, SummaryDeps } from './deps.js';

@@ -1,13 +1,13 @@
 // The scheduled org-wide scan end to end: the fake AWS organization, assessAccounts, a real SQLite store keeping a
 // snapshot per account, the overview built from those snapshots, and a finding that newly fails between two scans.
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createOutboxSender, createSenderWebClient, webClientMessenger } from '../../src/alerts/index.js';
 import { checkBlockKitLimits } from '../../src/slack/blocks/index.js';
 import { createOutboxRenderer } from '../../src/slack/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { createAccountAccess, readAccountsConfig } from '../../src/aws/index.js';
 import { createLogger } from '../../src/log.js';
-import { assessAccounts, buildOverview, createOrganizationResults, newlyFailingFindings, type NewlyFailing } from '../../src/posture/index.js';
+import { assessAccounts, buildOverview, createOrganizationResults, createRunCoordinator, newlyFailingFindings, type NewlyFailing, type PostureReport } from '../../src/posture/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { ACCOUNT_ID, addMember, createFakeOrganization, daysBefore, FAKE_CREDENTIALS, hardenedRootUser, rootWithActiveKeysUsedYesterday } from '../fakes/aws/index.js';
 import { tempDir } from '../store/helpers.js';
@@ -101,6 +101,85 @@ describe('the organization scan', () => {
       expect(JSON.stringify(blocks)).toContain('OU Root/Prod');
       expect(JSON.stringify(blocks)).not.toContain('AKIANEWROOTKEY000001');
       expect(store.getOutboxMessage(queued[0]!.id)?.state).toBe('sent');
+    } finally {
+      access.close();
+      store.close();
+      dir.remove();
+    }
+  }, 60_000);
+
+  test('a scan and the runs users start share one coordinator: no account is checked twice at once, in either order', async () => {
+    aws.fake.state.organizationsFeatures = { organizationId: 'o-exampleorgid1', enabledFeatures: ['RootCredentialsManagement', 'RootSessions'] };
+    const organization = createFakeOrganization(ACCOUNT_ID);
+    addMember(organization, { id: HARDENED, name: 'prod-eu' });
+    addMember(organization, { id: ROOT_KEY, name: 'legacy' });
+    addMember(organization, { id: NO_ROLE, name: 'sandbox' });
+    aws.fake.organization = organization;
+    const dir = tempDir('arg-scan-coord-');
+    const store = openSqliteStore({ dataDir: dir.path });
+    const { config } = readAccountsConfig({ WATCH_ACCOUNTS: 'organization' });
+    const access = createAccountAccess({ self: aws.clients, clientOptions: { region: 'us-east-1', endpoint: aws.fake.url, credentials: FAKE_CREDENTIALS, maxAttempts: 3 }, config });
+    // The user's run waits for `userGate`; the scan's result of HARDENED is held until `scanGate` opens.
+    let openUserGate!: () => void;
+    const userGate = new Promise<void>((resolve) => (openUserGate = resolve));
+    let openScanGate!: () => void;
+    const scanGate = new Promise<void>((resolve) => (openScanGate = resolve));
+    let holdHardened = false;
+    let hardenedHeld = false;
+    const userRuns: string[] = [];
+    const results = createOrganizationResults({
+      listWatchedAccounts: () => access.listWatchedAccounts(),
+      async *assess(accounts, managementAccountId) {
+        for await (const result of assessAccounts(accounts, { access, posture: POSTURE, concurrency: 2, accountTimeoutMs: 20_000, managementAccountId, gather: { credentialReportPolling: { initialDelayMs: 5 } } })) {
+          if (holdHardened && result.account.id === HARDENED) {
+            hardenedHeld = true;
+            await scanGate;
+          }
+          yield result;
+        }
+      },
+      record: (report) => void store.savePostureSnapshot(report),
+      latestReports: () => store.latestPostureSnapshots(),
+      claimRun: (accountId) => runs.claim(accountId),
+      logger: createLogger({ level: 'silent', secretValues: [] }),
+    });
+    const runs = createRunCoordinator<PostureReport>({
+      userCooldownMs: 0,
+      run: async (accountId) => {
+        userRuns.push(accountId);
+        await userGate;
+        return results.assessAccount(accountId);
+      },
+    });
+    const passwordPolicyReads = (accountId: string) => aws.fake.requests.filter((request) => request.operation === 'GetAccountPasswordPolicy' && request.accountId === accountId).length;
+    const snapshotsOf = (accountId: string) => store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId }).length;
+    try {
+      await results.refreshAccounts();
+      // A user asked first: the scan does not check that account again, it waits for the user's run.
+      const asked = runs.request(ROOT_KEY, 'U1');
+      const scanning = results.scan();
+      await vi.waitFor(() => expect(snapshotsOf(HARDENED) + snapshotsOf(NO_ROLE) + snapshotsOf(ACCOUNT_ID)).toBe(3), { timeout: 20_000 });
+      expect(passwordPolicyReads(ROOT_KEY)).toBe(0);
+      openUserGate();
+      expect(await asked).toMatchObject({ kind: 'result', source: 'started' });
+      expect(await scanning).toMatchObject({ accounts: 4, checked: 4, failed: 0, shared: 1 });
+      expect(passwordPolicyReads(ROOT_KEY)).toBe(1);
+      expect(snapshotsOf(ROOT_KEY)).toBe(1);
+
+      // The scan first: a user asking for an account the scan is checking gets the scan's result, no run of its own.
+      holdHardened = true;
+      const before = passwordPolicyReads(HARDENED);
+      const secondScan = results.scan();
+      await vi.waitFor(() => expect(hardenedHeld).toBe(true), { timeout: 20_000 });
+      const sharing = runs.request(HARDENED, 'U2');
+      openScanGate();
+      const shared = await sharing;
+      expect(shared).toMatchObject({ kind: 'result', source: 'shared' });
+      if (shared.kind === 'result') expect(shared.value.account.id).toBe(HARDENED);
+      expect(await secondScan).toMatchObject({ checked: 4, shared: 0 });
+      expect(passwordPolicyReads(HARDENED) - before).toBe(1);
+      expect(userRuns).toEqual([ROOT_KEY]);
+      expect(runs.counts()).toMatchObject({ inFlight: 0 });
     } finally {
       access.close();
       store.close();

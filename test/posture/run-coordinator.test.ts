@@ -131,4 +131,45 @@ describe('createRunCoordinator', () => {
     // Everything is fresh: a refresh that needs no run is not held by the cooldown.
     expect(coordinator.requestMany(['a', 'b'], 'U1').kind).toBe('started');
   });
+
+  it('claim: the scan registers an account it checks itself; requests meanwhile share it, and its result is reused', async () => {
+    const { coordinator, started, advance } = setup({ maxInFlight: 1, reuseWithinMs: 60_000, userCooldownMs: 30_000 });
+    const claim = coordinator.claim('a');
+    expect(claim.kind).toBe('claimed');
+    const asked = coordinator.request('a', 'U1');
+    // A claim takes no slot: another account's request still starts at once under maxInFlight 1.
+    void coordinator.request('b', 'U2');
+    await tick();
+    expect(started).toEqual(['b']);
+    if (claim.kind === 'claimed') claim.settle('scan report of a');
+    expect(await asked).toMatchObject({ kind: 'result', value: 'scan report of a', source: 'shared' });
+    advance(1_000);
+    expect(await coordinator.request('a', 'U3')).toMatchObject({ kind: 'result', value: 'scan report of a', source: 'reused' });
+    expect(coordinator.counts()).toMatchObject({ claimed: 1, shared: 1, reused: 1, started: 1 });
+  });
+
+  it('claim: an account already running for a user is not claimed; the scan gets that run\'s result', async () => {
+    const { coordinator, started, finish } = setup();
+    const asked = coordinator.request('a', 'U1');
+    await tick();
+    const claim = coordinator.claim('a');
+    expect(claim.kind).toBe('in-flight');
+    finish('a', 'user report of a');
+    if (claim.kind === 'in-flight') expect(await claim.result).toBe('user report of a');
+    expect(await asked).toMatchObject({ kind: 'result', source: 'started' });
+    expect(started).toEqual(['a']);
+  });
+
+  it('claim: a scan that fails an account rejects its sharers and keeps nothing, so the next request runs', async () => {
+    const { coordinator, started, finish } = setup({ userCooldownMs: 0 });
+    const claim = coordinator.claim('a');
+    const asked = coordinator.request('a', 'U1');
+    if (claim.kind === 'claimed') claim.fail(new Error('AccessDenied'));
+    await expect(asked).rejects.toThrow('AccessDenied');
+    const retry = coordinator.request('a', 'U1');
+    await tick();
+    expect(started).toEqual(['a']);
+    finish('a');
+    expect(await retry).toMatchObject({ kind: 'result', source: 'started' });
+  });
 });
