@@ -58,8 +58,9 @@ Exit code: 0 no root activity, 1 root activity found, 2 a region or AWS could no
 
 Prints the hygiene summary of this week so far (or, with --last-week, of the last complete week, as the
 Monday post shows it): posture score and its change, findings newly failing or fixed, root events by kind,
-unacknowledged alerts, median time to acknowledge and eight-week trends. Reads the bot's state from DATA_DIR
-and runs the posture checks fresh; records nothing. Weeks are read in SUMMARY_TIMEZONE (default UTC).
+unacknowledged alerts, median time to acknowledge and eight-week trends. Reads the bot's state from DATA_DIR:
+the posture of each account's newest snapshot (their age shown), a fresh check only for an account with none;
+records nothing. Weeks are read in SUMMARY_TIMEZONE (default UTC).
 Exit code: 0, or 2 when the checks could not run.`,
   classify: CLASSIFY_HELP,
   healthcheck: `aws-root-guard healthcheck

@@ -4,7 +4,7 @@ import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
-import { assessAccount, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
+import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
@@ -151,8 +151,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     },
   };
   const sink = routedSink(store, router);
-  const assessAll = timedPostureRun(metrics, 'summary', watched.assessAll);
-  const summarySources = storeSummarySources(store, { assessAll });
+  // The summary reads the scan's snapshots; an account with none yet is checked through the run coordinator.
+  const summarySources = storeSummarySources(store, {
+    watchedAccounts: () => watched.accountIdentities(),
+    assessFresh: (accountIds) => timedPostureRun(metrics, 'summary', () => assessThroughCoordinator(postureRuns, accountIds, 'weekly-summary'))(),
+  });
   // The overview and `/aws-root-check <account>` read these: snapshots kept by the scheduled scan and on-demand runs.
   const organization = createOrganizationResults({
     listWatchedAccounts: () => accountAccess.listWatchedAccounts(),

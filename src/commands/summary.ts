@@ -1,5 +1,5 @@
 // `aws-root-guard summary [--json] [--last-week]`: the hygiene summary in a terminal, from the bot's store
-// (DATA_DIR) and a fresh posture run. Records nothing and saves no snapshot: the weekly post stays the bot's.
+// (DATA_DIR): the posture of its latest snapshots, a fresh check for accounts with none. Records nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckConfig, ConfigError, type Env } from '../config.js';
@@ -29,7 +29,8 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
   const aws = createAwsClients({ region: config.aws.region });
   const watched = watchedAccountsAssessment(aws, config);
   try {
-    const sources = storeSummarySources(store, { assessAll: watched.assessAll });
+    // The bot's snapshots when DATA_DIR has them; accounts without one are checked now (and nothing is recorded).
+    const sources = storeSummarySources(store, { watchedAccounts: () => watched.accountIdentities(), assessFresh: (accountIds) => watched.assessIds(accountIds) });
     const summary = await buildSummaryOnDemand({ sources, timezone: summaryConfig.timezone, now: options.now ?? new Date(), scope: options.lastWeek ? 'last-week' : 'this-week' });
     if (options.json) options.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else options.stdout.write(renderWeeklySummaryText(summary, { colour: options.stdout.isTTY === true && !env.NO_COLOR }));

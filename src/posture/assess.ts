@@ -191,19 +191,14 @@ export async function* assessAccounts(accounts: Iterable<WatchedAccount> | Async
   }
 }
 
-/** Every watched account's posture in one list (the weekly summary wants them all); the accounts come from WATCH_ACCOUNTS. */
-export async function assessWatchedAccounts(options: AssessAccountsOptions): Promise<AssessedAccount[]> {
-  const watched = await options.access.listWatchedAccounts();
-  const assessed: AssessedAccount[] = [];
-  for await (const result of assessAccounts(watched.accounts, { managementAccountId: watched.managementAccountId, ...options })) assessed.push(result);
-  return assessed;
-}
-
 export interface WatchedAccountsAssessment {
   access: AccountAccess;
   /** assessAccounts over these accounts with the configured concurrency and timeout, results as they finish. */
   assess(accounts: Iterable<WatchedAccount> | AsyncIterable<WatchedAccount>, managementAccountId: string | null): AsyncGenerator<AssessedAccount>;
-  assessAll(): Promise<AssessedAccount[]>;
+  /** The watched accounts as the reports name them (Organizations name and OU). */
+  accountIdentities(): Promise<AccountIdentity[]>;
+  /** These watched accounts checked now, in one scan (ids not watched are left out). */
+  assessIds(accountIds: readonly string[]): Promise<AssessedAccount[]>;
   close(): void;
 }
 
@@ -219,7 +214,14 @@ export function watchedAccountsAssessment(
   return {
     access,
     assess: (accounts, managementAccountId) => assessAccounts(accounts, { ...options, managementAccountId }),
-    assessAll: () => assessWatchedAccounts(options),
+    accountIdentities: async () => (await access.listWatchedAccounts()).accounts.map(identityOf),
+    assessIds: async (accountIds) => {
+      const watched = await access.listWatchedAccounts();
+      const wanted = new Set(accountIds);
+      const assessed: AssessedAccount[] = [];
+      for await (const result of assessAccounts(watched.accounts.filter((account) => wanted.has(account.id)), { ...options, managementAccountId: watched.managementAccountId })) assessed.push(result);
+      return assessed;
+    },
     close: () => access.close(),
   };
 }

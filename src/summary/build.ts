@@ -7,6 +7,7 @@ import {
   type AccountWeek,
   type EventCounts,
   type FindingChange,
+  type PostureSource,
   type ScoreDirection,
   type SummaryInput,
   type UnacknowledgedAlert,
@@ -105,7 +106,7 @@ function alignToWeeks<Entry extends { weekKey: string }, Value>(entries: readonl
   return keys.map((key) => (byKey.has(key) ? (byKey.get(key) as Value) : missing));
 }
 
-function buildAccountWeek(input: AccountSummaryInput, events: EventCounts, earlierScores: ReadonlyArray<Score | null>): AccountWeek {
+function buildAccountWeek(input: AccountSummaryInput, events: EventCounts, earlierScores: ReadonlyArray<Score | null>, nowMs: number): AccountWeek {
   const report = input.posture.ok ? input.posture.report : null;
   const score = report ? { ...report.score } : null;
   const lastWeekScore = input.lastWeek ? { ...input.lastWeek.score } : null;
@@ -124,6 +125,20 @@ function buildAccountWeek(input: AccountSummaryInput, events: EventCounts, earli
     checksError: input.posture.ok ? null : { ...input.posture.error },
     events,
     scoreTrend: [...earlierScores.map(scoreRatio), scoreRatio(score)],
+    checkedAt: input.checkedAt ?? null,
+    checkedAgeMs: input.checkedAt ? Math.max(0, nowMs - Date.parse(input.checkedAt)) : null,
+    checkedFresh: input.checkedFresh === true,
+  };
+}
+
+function postureSource(accounts: readonly AccountWeek[], nowMs: number): PostureSource {
+  const snapshots = accounts.filter((account) => !account.checkedFresh && account.checkedAt);
+  const oldest = snapshots.reduce<string | null>((soonest, account) => (soonest === null || Date.parse(account.checkedAt!) < Date.parse(soonest) ? account.checkedAt! : soonest), null);
+  return {
+    fromSnapshots: snapshots.length,
+    checkedFresh: accounts.filter((account) => account.checkedFresh).length,
+    oldestSnapshotAt: oldest,
+    oldestSnapshotAgeMs: oldest === null ? null : Math.max(0, nowMs - Date.parse(oldest)),
   };
 }
 
@@ -177,7 +192,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary {
 
   const earlierScoresByAccount = input.accounts.map((account) => alignToWeeks(account.scoreHistory, weeksBeforeCheck, (entry) => entry.score, null));
   const accounts = input.accounts
-    .map((account, order) => ({ week: buildAccountWeek(account, eventsByAccount.get(account.account.id) ?? emptyEventCounts(), earlierScoresByAccount[order]!), order }))
+    .map((account, order) => ({ week: buildAccountWeek(account, eventsByAccount.get(account.account.id) ?? emptyEventCounts(), earlierScoresByAccount[order]!, now), order }))
     .sort((a, b) => attentionRank(a.week) - attentionRank(b.week) || (scoreRatio(a.week.score) ?? 2) - (scoreRatio(b.week.score) ?? 2) || a.order - b.order)
     .map(({ week }) => week);
 
@@ -217,6 +232,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary {
     eventTrend,
     unacknowledgedAlerts,
     acknowledgments: { count: timesToAcknowledge.length, medianMs: median(timesToAcknowledge) },
+    postureSource: postureSource(accounts, now),
     checksFailed,
     empty: totalEvents.total === 0 && unacknowledgedAlerts.length === 0 && checksFailed.length === 0 && !postureMoved,
   };

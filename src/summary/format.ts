@@ -1,7 +1,7 @@
 // The summary's wording, shared by the Slack and the terminal renderers so both say the same thing the same way.
 import { ALERT_KIND_TITLE } from '../alerts/title.js';
 import type { AccountIdentity } from '../posture/model.js';
-import type { AccountWeek, EventCounts, SummaryWindow } from './model.js';
+import type { AccountWeek, EventCounts, SummaryWindow, WeeklySummary } from './model.js';
 import { sparkline } from './sparkline.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -113,3 +113,22 @@ export function eventCountsInline(counts: EventCounts): string {
 
 /** What to call an alert's kind when its headline is missing: the alert room's words, looked up by any string. */
 export const ALERT_KIND_LABEL: Readonly<Record<string, string>> = ALERT_KIND_TITLE;
+
+/**
+ * Where the posture came from and how old it is: "posture from the scheduled scan, 3 h old" (the oldest snapshot
+ * shown), with the accounts that had no snapshot and were checked for this summary. '' for a summary recorded before
+ * snapshots were read.
+ */
+export function postureSourcePhrase(summary: Pick<WeeklySummary, 'postureSource'>): string {
+  const source = summary.postureSource;
+  if (!source) return '';
+  const parts: string[] = [];
+  if (source.fromSnapshots > 0 && source.oldestSnapshotAgeMs !== null) {
+    parts.push(`posture from the scheduled scan, ${source.fromSnapshots > 1 ? 'oldest snapshot ' : ''}${formatDuration(source.oldestSnapshotAgeMs)} old`);
+  }
+  if (source.checkedFresh > 0) {
+    parts.push(source.fromSnapshots > 0 ? `${plural(source.checkedFresh, 'account')} without a snapshot checked now` : 'no scan snapshot yet: posture checked now');
+  }
+  return parts.join('; ');
+}
+

@@ -16,6 +16,7 @@ export {
   formatWeekRange,
   percent,
   plural,
+  postureSourcePhrase,
   scoreChangePhrase,
   scoreSparkline,
 } from './format.js';
@@ -25,6 +26,7 @@ export {
   buildSummaryOnDemand,
   runWeeklySummary,
   type AssessedAccount,
+  type LatestSnapshot,
   type SummaryLedger,
   type SummarySources,
   type TimeRange,

@@ -57,6 +57,10 @@ export interface AccountSummaryInput {
    * before the week of `now` (when this week's checks ran) and then this week's fresh score.
    */
   scoreHistory: WeeklyScore[];
+  /** When this posture was read (ISO): the snapshot's time, or the fresh check's; null when the checks could not run. */
+  checkedAt?: string | null;
+  /** The account had no snapshot yet, so its checks ran for this summary. */
+  checkedFresh?: boolean;
 }
 
 /** Where an alert's Slack message is: a permalink when the workspace URL is known, else its channel and ts. */
@@ -146,6 +150,20 @@ export interface AccountWeek {
   events: EventCounts;
   /** Eight points, oldest first, this week's fresh check last; a ratio 0..1, or null for a week without a score. */
   scoreTrend: Array<number | null>;
+  /** When the posture shown was read (ISO) and how long before the summary was made; null when the checks could not run. */
+  checkedAt?: string | null;
+  checkedAgeMs?: number | null;
+  /** No snapshot existed: checked for this summary. */
+  checkedFresh?: boolean;
+}
+
+/** Where the summary's posture came from: the scheduled scan's snapshots, and the accounts checked fresh for lack of one. */
+export interface PostureSource {
+  fromSnapshots: number;
+  checkedFresh: number;
+  /** The oldest snapshot shown, and its age when the summary was made; null with no snapshot. */
+  oldestSnapshotAt: string | null;
+  oldestSnapshotAgeMs: number | null;
 }
 
 export interface UnacknowledgedAlert extends UnacknowledgedAlertInput {
@@ -176,6 +194,8 @@ export interface WeeklySummary {
   eventTrend: number[];
   unacknowledgedAlerts: UnacknowledgedAlert[];
   acknowledgments: { count: number; medianMs: number | null };
+  /** Absent in summaries recorded before the summary read snapshots. */
+  postureSource?: PostureSource;
   /** Accounts whose checks could not run, with why. Empty when every check ran. */
   checksFailed: Array<{ account: AccountIdentity; error: PostureRunError }>;
   /** No events, no open alerts, no posture change, every check ran: say so briefly. */

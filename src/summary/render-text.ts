@@ -11,6 +11,7 @@ import {
   formatWeekRange,
   percent,
   plural,
+  postureSourcePhrase,
   scoreChangePhrase,
   scoreSparkline,
 } from './format.js';
@@ -36,7 +37,7 @@ function clean(text: string): string {
 function accountLines(account: AccountWeek, paint: Paint): string[] {
   const phrase = scoreChangePhrase(account);
   const styled = account.direction === 'down' ? paint(phrase, 'red') : account.direction === 'up' ? paint(phrase, 'green') : phrase;
-  const lines = [`  ${clean(accountLabel(account.account))}  ${styled}  ${scoreSparkline(account.scoreTrend)}`];
+  const lines = [`  ${clean(accountLabel(account.account))}  ${styled}  ${scoreSparkline(account.scoreTrend)}${checkedNote(account)}`];
   if (account.checksError) {
     const code = account.checksError.code ? `${clean(account.checksError.code)}: ` : '';
     lines.push(`      ${paint('checks could not run:', 'red')} ${code}${clean(account.checksError.message)}`);
@@ -51,6 +52,12 @@ function accountLines(account: AccountWeek, paint: Paint): string[] {
   return lines;
 }
 
+/** How old this account's posture is: "checked 3 h ago", or "checked now (no snapshot yet)". */
+function checkedNote(account: AccountWeek): string {
+  if (account.checkedFresh) return '  (checked now: no snapshot yet)';
+  return typeof account.checkedAgeMs === 'number' ? `  (checked ${formatDuration(account.checkedAgeMs)} ago)` : '';
+}
+
 function alertLine(alert: UnacknowledgedAlert): string {
   const headline = clean(alert.headline) || ALERT_KIND_LABEL[alert.kind] || clean(alert.kind);
   let where = 'not posted yet';
@@ -62,7 +69,8 @@ export function renderWeeklySummaryText(summary: WeeklySummary, options: { colou
   const paint = painter(options.colour);
   const { window, totals, events } = summary;
   const title = window.partial ? `Root hygiene this week so far: from ${window.firstDay}` : `Weekly root hygiene: ${formatWeekRange(window)}`;
-  const lines = [paint(title, 'bold'), `Week ${window.weekKey}, Monday to Sunday in ${clean(window.timezone)} · ${plural(totals.accounts, 'account')} watched`, ''];
+  const source = postureSourcePhrase(summary);
+  const lines = [paint(title, 'bold'), `Week ${window.weekKey}, Monday to Sunday in ${clean(window.timezone)} · ${plural(totals.accounts, 'account')} watched${source ? ` · ${source}` : ''}`, ''];
 
   if (totals.score) {
     const since = totals.lastWeekScore ? `, last week ${formatScore(totals.lastWeekScore)}` : '';

@@ -1,7 +1,7 @@
-// The thin shell around the pure builder: run the checks, read the store through injected functions, build, and hand
+// The thin shell around the pure builder: read the posture snapshots and the store through injected functions, build, and hand
 // the summary to the ledger, which records the week and queues the post in one transaction.
 import type { RootEvent } from '../activity/model.js';
-import type { AssessedAccount, PostureReport } from '../posture/model.js';
+import type { AccountIdentity, AssessedAccount, PostureReport } from '../posture/model.js';
 import { postureRunError } from '../posture/index.js';
 import { firstSnapshotsIn, weeklyScoreHistory, type StoredSnapshot } from './baselines.js';
 import { buildWeeklySummary } from './build.js';
@@ -18,14 +18,26 @@ export type { AssessedAccount } from '../posture/model.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** Where the summary's inputs come from: the posture checks and the store, behind plain functions. */
+/** A stored snapshot with its whole report: the newest of an account is the posture the summary shows. */
+export interface LatestSnapshot {
+  accountId: string;
+  takenAt: string;
+  report: PostureReport;
+}
+
+/** Where the summary's inputs come from: the scheduled scan's snapshots and the store, behind plain functions. */
 export interface SummarySources {
-  /** Runs the posture checks on every watched account now; an account whose checks fail carries its error. */
-  assessAll(): Promise<AssessedAccount[]>;
+  /** The watched accounts now (WATCH_ACCOUNTS; the organization listing is cached for an hour). */
+  watchedAccounts(): Promise<AccountIdentity[]>;
+  /** The newest posture snapshot of each account: what the scheduled scan (POSTURE_SCHEDULE) last found. */
+  latestSnapshots(): MaybePromise<LatestSnapshot[]>;
+  /**
+   * Runs the checks now on accounts that have no snapshot yet (a new account, a fresh store); an account whose
+   * checks fail carries its error. Whatever the source keeps of these runs (the bot records them as snapshots) is its own.
+   */
+  assessFresh(accountIds: readonly string[]): Promise<AssessedAccount[]>;
   /** Posture snapshots taken in [from, to). */
   postureSnapshots(range: TimeRange): MaybePromise<StoredSnapshot[]>;
-  /** Keeps this run's reports: next week's baseline and trend point. */
-  saveSnapshots(reports: PostureReport[]): MaybePromise<void>;
   /** Root events whose event time is in [from, to). */
   events(range: TimeRange): MaybePromise<RootEvent[]>;
   /** How many root events have an event time in [from, to). */
@@ -61,29 +73,71 @@ export function summaryWindow(week: Week, partialUntil?: Date): SummaryWindow {
   return window;
 }
 
-/** A message a user can act on, from whatever was thrown: never a stack, never a secret's worth of detail. */
-async function assessOrExplain(sources: SummarySources, knownAccounts: readonly string[]): Promise<AssessedAccount[]> {
+/** One account's posture as the summary shows it, and where it came from. */
+interface CurrentPosture extends AssessedAccount {
+  checkedAt: string | null;
+  checkedFresh: boolean;
+}
+
+function runFailure(error: unknown): FreshPosture {
+  return { ok: false, error: postureRunError(error) };
+}
+
+/** Fresh checks of the accounts with no snapshot; checks that cannot start at all give each of them the reason. */
+async function assessFresh(sources: SummarySources, accounts: readonly AccountIdentity[]): Promise<CurrentPosture[]> {
+  if (accounts.length === 0) return [];
+  let assessed: AssessedAccount[];
   try {
-    return await sources.assessAll();
+    assessed = await sources.assessFresh(accounts.map((account) => account.id));
   } catch (error) {
-    // The checks could not start at all (credentials, account list): still report, and say why, for every account
-    // we know of from earlier snapshots.
-    const posture: FreshPosture = { ok: false, error: postureRunError(error) };
-    const accounts = knownAccounts.length > 0 ? knownAccounts : ['(unknown)'];
-    return accounts.map((id) => ({ account: { id, alias: null }, posture }));
+    return accounts.map((account) => ({ account, posture: runFailure(error), checkedAt: null, checkedFresh: true }));
   }
+  const byId = new Map(assessed.map((entry) => [entry.account.id, entry]));
+  return accounts.map((account) => {
+    const entry = byId.get(account.id);
+    if (!entry) return { account, posture: runFailure(new Error('the fresh check returned no result for this account')), checkedAt: null, checkedFresh: true };
+    return { ...entry, checkedAt: entry.posture.ok ? entry.posture.report.generatedAt : null, checkedFresh: true };
+  });
+}
+
+/**
+ * Each watched account's newest snapshot (the scheduled scan keeps them, so the summary never waits on every
+ * account); only an account with none is checked now. When the watched accounts cannot be listed, the accounts the
+ * snapshots know stand in (their age shows how old they are); with no snapshot either, the summary says why.
+ */
+async function currentPosture(sources: SummarySources): Promise<CurrentPosture[]> {
+  const latest = await sources.latestSnapshots();
+  const snapshotOf = new Map(latest.map((snapshot) => [snapshot.accountId, snapshot]));
+  let watched: AccountIdentity[];
+  try {
+    watched = await sources.watchedAccounts();
+  } catch (error) {
+    if (latest.length === 0) return [{ account: { id: '(unknown)', alias: null }, posture: runFailure(error), checkedAt: null, checkedFresh: false }];
+    watched = latest.map((snapshot) => snapshot.report.account).sort((a, b) => a.id.localeCompare(b.id));
+  }
+  const missing = watched.filter((account) => !snapshotOf.has(account.id));
+  const fresh = new Map((await assessFresh(sources, missing)).map((entry) => [entry.account.id, entry]));
+  return watched.map((account): CurrentPosture => {
+    const snapshot = snapshotOf.get(account.id);
+    if (!snapshot) return fresh.get(account.id)!;
+    // The account as listed now (Organizations name, OU), its alias as the snapshot read it.
+    const identity = { ...snapshot.report.account, ...definedFields(account) };
+    return { account: identity, posture: { ok: true, report: snapshot.report }, checkedAt: snapshot.takenAt, checkedFresh: false };
+  });
+}
+
+function definedFields(account: AccountIdentity): Partial<AccountIdentity> {
+  return Object.fromEntries(Object.entries(account).filter(([, value]) => value !== undefined && value !== null)) as Partial<AccountIdentity>;
 }
 
 interface BuildOptions {
   sources: SummarySources;
   window: SummaryWindow;
   now: Date;
-  /** Store the fresh reports as snapshots: yes for the weekly post (they are next week's baseline). */
-  saveSnapshots: boolean;
 }
 
-/** Gathers every input (checks fresh, the rest from the store) and builds the summary of `window`. */
-async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOptions): Promise<WeeklySummary> {
+/** Gathers every input (posture from the snapshots, the rest from the store) and builds the summary of `window`. */
+async function gatherAndBuild({ sources, window, now }: BuildOptions): Promise<WeeklySummary> {
   const windowStart = new Date(window.start);
   const windowEnd = new Date(window.end);
   const checkWeek = weekContaining(now, window.timezone);
@@ -95,7 +149,6 @@ async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOpti
   const windowWeek = weekContaining(windowStart, window.timezone);
   const earlierWindows = weeksEndingWith(shiftWeek(windowWeek, -1), TREND_WEEKS - 1);
 
-  // Read the store before saving this run's snapshots, so they can never be their own baseline.
   const snapshots = await sources.postureSnapshots(snapshotRange);
   const baselines = firstSnapshotsIn(snapshots, { start: windowStart, end: windowEnd });
   const histories = weeklyScoreHistory(snapshots.filter((snapshot) => Date.parse(snapshot.takenAt) < checkWeek.start.getTime()), window.timezone);
@@ -106,21 +159,18 @@ async function gatherAndBuild({ sources, window, now, saveSnapshots }: BuildOpti
     sources.acknowledgments({ from: windowStart, to: windowEnd }),
   ]);
 
-  const knownAccounts = [...new Set(snapshots.map((snapshot) => snapshot.accountId))].sort();
-  const assessed = await assessOrExplain(sources, knownAccounts);
-  if (saveSnapshots) {
-    const reports = assessed.flatMap((entry) => (entry.posture.ok ? [entry.posture.report] : []));
-    if (reports.length > 0) await sources.saveSnapshots(reports);
-  }
+  const current = await currentPosture(sources);
 
   return buildWeeklySummary({
     window,
     now: now.toISOString(),
-    accounts: assessed.map((entry) => ({
+    accounts: current.map((entry) => ({
       account: entry.account,
       posture: entry.posture,
       lastWeek: baselines.get(entry.account.id) ?? null,
       scoreHistory: histories.get(entry.account.id) ?? [],
+      checkedAt: entry.checkedAt,
+      checkedFresh: entry.checkedFresh,
     })),
     events,
     eventCountHistory,
@@ -146,7 +196,7 @@ export async function runWeeklySummary(deps: WeeklyRunDeps): Promise<WeeklyRunOu
   const week = reportWeekAt(now, deps.timezone);
   // Checked first so a restart after posting does not even run the checks.
   if (deps.ledger.isRecorded(week.key)) return { status: 'already-posted', weekKey: week.key };
-  const summary = await gatherAndBuild({ sources: deps.sources, window: summaryWindow(week), now, saveSnapshots: true });
+  const summary = await gatherAndBuild({ sources: deps.sources, window: summaryWindow(week), now });
   if (!deps.ledger.claimWeek(week.key, summary)) return { status: 'already-posted', weekKey: week.key };
   return { status: 'posted', weekKey: week.key, summary };
 }
@@ -155,5 +205,5 @@ export async function runWeeklySummary(deps: WeeklyRunDeps): Promise<WeeklyRunOu
 export async function buildSummaryOnDemand(options: { sources: SummarySources; timezone: string; now: Date; scope: 'last-week' | 'this-week' }): Promise<WeeklySummary> {
   const { sources, timezone, now, scope } = options;
   const window = scope === 'last-week' ? summaryWindow(reportWeekAt(now, timezone)) : summaryWindow(weekContaining(now, timezone), now);
-  return gatherAndBuild({ sources, window, now, saveSnapshots: false });
+  return gatherAndBuild({ sources, window, now });
 }

@@ -1,16 +1,18 @@
 // The summary's sources and ledger on top of the store (src/store): plain mappings, no decisions.
 import { alertTitle } from '../alerts/title.js';
 import type { AlertRecord } from '../alerts/index.js';
-import type { PostureReport } from '../posture/model.js';
+import type { AccountIdentity } from '../posture/model.js';
 import type { Store } from '../store/index.js';
 import type { AcknowledgmentInput, AlertMessageLink, UnacknowledgedAlertInput, WeeklySummary } from './model.js';
 import type { AssessedAccount, SummaryLedger, SummarySources } from './run.js';
 
-type SourcesStore = Pick<Store, 'listPostureSnapshots' | 'savePostureSnapshot' | 'listEvents' | 'countEventsByKind' | 'listOpenAlerts' | 'getEvent' | 'acknowledgmentDurations'>;
+type SourcesStore = Pick<Store, 'listPostureSnapshots' | 'latestPostureSnapshots' | 'listEvents' | 'countEventsByKind' | 'listOpenAlerts' | 'getEvent' | 'acknowledgmentDurations'>;
 
 export interface StoreSourcesOptions {
-  /** Runs the posture checks on every watched account (the shell around assessAccount). */
-  assessAll(): Promise<AssessedAccount[]>;
+  /** The watched accounts now (listWatchedAccounts). */
+  watchedAccounts(): Promise<AccountIdentity[]>;
+  /** Checks these accounts now (they have no snapshot): the bot through its run coordinator, which records them. */
+  assessFresh(accountIds: readonly string[]): Promise<AssessedAccount[]>;
   /**
    * The workspace URL from auth.test (`https://acme.slack.com/`): alert links become permalinks of the shape
    * chat.getPermalink returns. Without it the summary names the alert's channel instead.
@@ -30,11 +32,10 @@ function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): A
 
 export function storeSummarySources(store: SourcesStore, options: StoreSourcesOptions): SummarySources {
   return {
-    assessAll: () => options.assessAll(),
+    watchedAccounts: () => options.watchedAccounts(),
+    latestSnapshots: () => store.latestPostureSnapshots().map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
+    assessFresh: (accountIds) => options.assessFresh(accountIds),
     postureSnapshots: (range) => store.listPostureSnapshots(range).map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
-    saveSnapshots: (reports: PostureReport[]) => {
-      for (const report of reports) store.savePostureSnapshot(report);
-    },
     events: (range) => store.listEvents(range).map((stored) => stored.event),
     eventCount: (range) => store.countEventsByKind(range).reduce((sum, row) => sum + row.count, 0),
     unacknowledgedAlerts: (): UnacknowledgedAlertInput[] =>

@@ -103,13 +103,15 @@ describe('weekly summary end to end', () => {
     expect(acknowledgeAlert(store, signInAlert.id, 'U0ALICE', 'my own test login', new Date(Date.parse(signInAlert.postedAt!) + 8 * 60_000)).changed).toBe(true);
     const openAlerts = store.listOpenAlerts();
 
-    // Monday 30 Nov, 09:00 UTC: the run.
+    // Monday 30 Nov, 06:00 UTC: the scheduled scan keeps a snapshot; 09:00: the run reads it, checking nothing.
+    const scanAt = new Date('2026-11-30T06:00:00.000Z');
+    store.savePostureSnapshot(report(ACCOUNT_ID, { 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod', scanAt.toISOString()), scanAt);
     clock.set('2026-11-30T09:00:00.000Z');
-    const assessAll = async (): Promise<AssessedAccount[]> => [
-      { account: { id: ACCOUNT_ID, alias: 'prod' }, posture: { ok: true, report: report(ACCOUNT_ID, { 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod', clock.now().toISOString()) } },
-    ];
+    const noFreshCheck = async (): Promise<AssessedAccount[]> => {
+      throw new Error('the account has a snapshot: no fresh check expected');
+    };
     const deps = {
-      sources: storeSummarySources(store, { assessAll, slackTeamUrl: TEAM_URL }),
+      sources: storeSummarySources(store, { watchedAccounts: async () => [{ id: ACCOUNT_ID, alias: 'prod' }], assessFresh: noFreshCheck, slackTeamUrl: TEAM_URL }),
       ledger: storeSummaryLedger(store, { record: ledgerRecord }),
       timezone: 'UTC',
       now: clock.now,
@@ -125,6 +127,7 @@ describe('weekly summary end to end', () => {
     expect(checkBlockKitLimits({ text: post!.args.text as string, blocks })).toEqual([]);
     const text = blockText(blocks);
     expect(text).toContain('Weekly root hygiene: 23–29 Nov 2026');
+    expect(text).toContain('posture from the scheduled scan, 3 h old');
     expect(text).toContain('7/9, up from 5/9');
     expect(text).toMatch(/fixed: .*Root user has no access keys/);
     expect(text).toContain('*Root activity:* 9 events');
@@ -151,7 +154,7 @@ describe('weekly summary end to end', () => {
     expect(await runWeeklySummary(deps)).toEqual({ status: 'already-posted', weekKey: '2026-W48' });
     await sender.sendDue();
     expect(summaryPosts()).toHaveLength(1);
-    // And this run's snapshot is next week's baseline.
+    // And the scan's snapshot is next week's baseline; the summary added none.
     expect(store.listPostureSnapshots({ from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z' }).map((snapshot) => snapshot.passed)).toEqual([7]);
   });
 
@@ -163,7 +166,11 @@ describe('weekly summary end to end', () => {
     const sender = createOutboxSender({ store, messenger: webClientMessenger(createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, logger })), render, defaultChannel: CHANNEL, logger, clock: clock.now, channelIntervalMs: 0 });
     const accounts = Array.from({ length: 40 }, (_, index) => String(300000000000 + index));
     const outcome = await runWeeklySummary({
-      sources: storeSummarySources(store, { assessAll: async () => accounts.map((id) => ({ account: { id, alias: `team-${id.slice(-2)}` }, posture: { ok: true, report: report(id) } })) }),
+      // A fresh store: no snapshot yet, so every account is checked for the summary.
+      sources: storeSummarySources(store, {
+        watchedAccounts: async () => accounts.map((id) => ({ id, alias: `team-${id.slice(-2)}` })),
+        assessFresh: async (ids) => ids.map((id) => ({ account: { id, alias: `team-${id.slice(-2)}` }, posture: { ok: true, report: report(id) } })),
+      }),
       ledger: storeSummaryLedger(store, { record: ledgerRecord }),
       timezone: 'Europe/Berlin',
       now: clock.now,
@@ -176,5 +183,7 @@ describe('weekly summary end to end', () => {
     expect(replies.length).toBeGreaterThan(0);
     const threadText = replies.map((reply) => blockText(reply.args.blocks as KnownBlock[])).join('\n');
     for (const id of accounts) expect(threadText).toContain(`\`${id}\``);
+    expect(blockText(post!.args.blocks as KnownBlock[])).toContain('no scan snapshot yet: posture checked now');
+    expect(threadText).toContain('checked now (no snapshot yet)');
   });
 });

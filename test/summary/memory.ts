@@ -1,7 +1,7 @@
 // In-memory stand-ins for the store side of the summary: a ledger with a unique week key, and sources over arrays.
 import type { RootEvent } from '../../src/activity/model.js';
-import type { PostureReport } from '../../src/posture/model.js';
-import type { AcknowledgmentInput, AssessedAccount, StoredSnapshot, SummaryLedger, SummarySources, TimeRange, UnacknowledgedAlertInput, WeeklySummary } from '../../src/summary/index.js';
+import type { AccountIdentity } from '../../src/posture/model.js';
+import type { AcknowledgmentInput, AssessedAccount, LatestSnapshot, StoredSnapshot, SummaryLedger, SummarySources, TimeRange, UnacknowledgedAlertInput, WeeklySummary } from '../../src/summary/index.js';
 
 /** Like the store's weekly_summaries table: one row per week key; recording a week queues its post. */
 export class MemoryLedger implements SummaryLedger {
@@ -27,36 +27,51 @@ function inRange(iso: string, range: TimeRange): boolean {
 }
 
 export interface MemorySourcesData {
-  assess: () => Promise<AssessedAccount[]>;
-  snapshots?: StoredSnapshot[];
+  /** The watched accounts; a function may throw (the listing failed). */
+  watched: AccountIdentity[] | (() => Promise<AccountIdentity[]>);
+  /** Fresh checks of the accounts without a snapshot; may throw (the checks cannot start). */
+  assess?: (accountIds: readonly string[]) => Promise<AssessedAccount[]>;
+  snapshots?: LatestSnapshot[];
   events?: RootEvent[];
   openAlerts?: UnacknowledgedAlertInput[];
   acknowledgments?: AcknowledgmentInput[];
 }
 
 export class MemorySources implements SummarySources {
-  readonly snapshots: StoredSnapshot[];
+  readonly snapshots: LatestSnapshot[];
   readonly calls: string[] = [];
-  /** Set by the test to the clock the snapshots are stamped with. */
-  clock: () => Date = () => new Date();
+  /** The account ids each fresh check was asked for. */
+  readonly freshChecks: string[][] = [];
 
   constructor(private readonly data: MemorySourcesData) {
     this.snapshots = [...(data.snapshots ?? [])];
   }
 
-  assessAll(): Promise<AssessedAccount[]> {
-    this.calls.push('assessAll');
-    return this.data.assess();
+  async watchedAccounts(): Promise<AccountIdentity[]> {
+    this.calls.push('watchedAccounts');
+    return typeof this.data.watched === 'function' ? this.data.watched() : this.data.watched;
+  }
+
+  latestSnapshots(): LatestSnapshot[] {
+    this.calls.push('latestSnapshots');
+    const newest = new Map<string, LatestSnapshot>();
+    for (const snapshot of this.snapshots) {
+      const seen = newest.get(snapshot.accountId);
+      if (!seen || Date.parse(snapshot.takenAt) > Date.parse(seen.takenAt)) newest.set(snapshot.accountId, snapshot);
+    }
+    return [...newest.values()];
+  }
+
+  assessFresh(accountIds: readonly string[]): Promise<AssessedAccount[]> {
+    this.calls.push('assessFresh');
+    this.freshChecks.push([...accountIds]);
+    if (!this.data.assess) throw new Error('no fresh check expected');
+    return this.data.assess(accountIds);
   }
 
   postureSnapshots(range: TimeRange): StoredSnapshot[] {
     this.calls.push('postureSnapshots');
     return this.snapshots.filter((snapshot) => inRange(snapshot.takenAt, range));
-  }
-
-  saveSnapshots(reports: PostureReport[]): void {
-    this.calls.push('saveSnapshots');
-    for (const report of reports) this.snapshots.push({ accountId: report.account.id, takenAt: this.clock().toISOString(), report });
   }
 
   events(range: TimeRange): RootEvent[] {

@@ -41,7 +41,7 @@ function startBot(ledger: MemoryLedger, sources: MemorySources, timezone: string
 
 function world() {
   const ledger = new MemoryLedger();
-  const sources = new MemorySources({ assess: async () => [{ account: { id: '111122223333', alias: 'prod' }, posture: { ok: true, report: report('111122223333') } }] });
+  const sources = new MemorySources({ watched: [{ id: '111122223333', alias: 'prod' }], snapshots: [{ accountId: '111122223333', takenAt: '2026-11-30T06:00:00.000Z', report: report('111122223333') }] });
   return { ledger, sources };
 }
 

@@ -51,7 +51,7 @@ describe('storeSummaryLedger on SQLite', () => {
 });
 
 describe('storeSummarySources', () => {
-  it('maps the store\'s alerts, events and acknowledgments into the summary\'s inputs', () => {
+  it('maps the store\'s alerts, events and acknowledgments into the summary\'s inputs', async () => {
     let now = new Date('2026-11-25T03:17:00Z');
     const store = openSqliteStore({ path: ':memory:' }, { clock: () => now });
     cleanups.push(() => store.close());
@@ -62,7 +62,12 @@ describe('storeSummarySources', () => {
     store.markOutboxSending(postRow!.id, now);
     store.markOutboxSent(postRow!.id, { channel: 'C0SECURITY', ts: '1764040620.000100' }, now);
 
-    const sources = storeSummarySources(store, { assessAll: async () => [], slackTeamUrl: 'https://acme.slack.com' });
+    const sources = storeSummarySources(store, { watchedAccounts: async () => [], assessFresh: async () => [], slackTeamUrl: 'https://acme.slack.com' });
+    // The posture the summary shows: each account's newest snapshot, whole.
+    const older = { account: { id: event.accountId, alias: 'prod' }, generatedAt: '2026-11-24T06:00:00.000Z', score: { passed: 1, total: 2 }, findings: [] };
+    store.savePostureSnapshot(older, new Date(older.generatedAt));
+    store.savePostureSnapshot({ ...older, generatedAt: '2026-11-25T06:00:00.000Z', score: { passed: 2, total: 2 } }, new Date('2026-11-25T06:00:00.000Z'));
+    expect(await sources.latestSnapshots()).toEqual([{ accountId: event.accountId, takenAt: '2026-11-25T06:00:00.000Z', report: expect.objectContaining({ score: { passed: 2, total: 2 } }) }]);
     const week = { from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-30T00:00:00Z') };
     expect(sources.eventCount(week)).toBe(1);
     expect(sources.events(week)).toEqual([event]);

@@ -11,6 +11,7 @@ import {
   formatWeekRange,
   percent,
   plural,
+  postureSourcePhrase,
   scoreChangePhrase,
   scoreSparkline,
   type AccountWeek,
@@ -72,6 +73,7 @@ function accountRow(account: AccountWeek): string {
   const stillToFix = account.stillFailing.length - account.newlyFailing.length;
   if (stillToFix > 0) parts.push(`${plural(stillToFix, 'finding')} still to fix`);
   if (account.events.total > 0) parts.push(plural(account.events.total, 'root event'));
+  if (account.checkedFresh) parts.push('checked now (no snapshot yet)');
   return truncate(parts.join(' — '), ROW_MAX);
 }
 
@@ -117,7 +119,8 @@ function runChecksButton(summary: WeeklySummary): ActionsBlock {
 }
 
 function contextLine(summary: WeeklySummary): ContextBlock {
-  return context(`Week ${summary.window.weekKey}, Monday to Sunday in ${escapeMrkdwn(summary.window.timezone)} · ${plural(summary.totals.accounts, 'account')} watched`);
+  const source = postureSourcePhrase(summary);
+  return context(`Week ${summary.window.weekKey}, Monday to Sunday in ${escapeMrkdwn(summary.window.timezone)} · ${plural(summary.totals.accounts, 'account')} watched${source ? ` · ${escapeMrkdwn(source)}` : ''}`);
 }
 
 function quietWeekText(summary: WeeklySummary): string {
