@@ -65,16 +65,31 @@ export function numberPlaceholders(sql: string): string {
 
 type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
 
-/** Statements run often, so their translation is kept (the store's SQL is a fixed set of strings). */
+interface PreparedText {
+  text: string;
+  /** The name it is prepared under on each connection (parsed and planned once per connection, not per call). */
+  name: string | undefined;
+}
+
+/**
+ * The store's SQL is a fixed set of strings run over and over: each is translated once and, when it takes
+ * parameters, prepared once per pooled connection. Text without parameters (migrations) goes as a simple query.
+ */
 class PlaceholderCache {
-  private readonly translated = new Map<string, string>();
-  of(sql: string): string {
-    let text = this.translated.get(sql);
-    if (text === undefined) {
-      text = numberPlaceholders(sql);
-      if (this.translated.size < 2_000) this.translated.set(sql, text);
+  private readonly translated = new Map<string, PreparedText>();
+  of(sql: string): PreparedText {
+    let prepared = this.translated.get(sql);
+    if (prepared === undefined) {
+      const cacheable = this.translated.size < 2_000;
+      prepared = { text: numberPlaceholders(sql), name: cacheable ? `arg_${this.translated.size}` : undefined };
+      if (cacheable) this.translated.set(sql, prepared);
     }
-    return text;
+    return prepared;
+  }
+
+  query(sql: string, params: readonly SqlValue[]): pg.QueryConfig<SqlValue[]> {
+    const { text, name } = this.of(sql);
+    return params.length > 0 && name !== undefined ? { name, text, values: params as SqlValue[] } : { text, values: params as SqlValue[] };
   }
 }
 
@@ -86,7 +101,7 @@ class PostgresQueries implements SqlQueries {
   ) {}
 
   async all<T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    const result = await this.target.query<T>(this.placeholders.of(sql), params as SqlValue[]);
+    const result = await this.target.query<T>(this.placeholders.query(sql, params));
     return result.rows;
   }
 
@@ -95,7 +110,7 @@ class PostgresQueries implements SqlQueries {
   }
 
   async run(sql: string, params: readonly SqlValue[] = []): Promise<SqlRunResult> {
-    const result = await this.target.query(this.placeholders.of(sql), params as SqlValue[]);
+    const result = await this.target.query(this.placeholders.query(sql, params));
     return { changes: result.rowCount ?? 0 };
   }
 

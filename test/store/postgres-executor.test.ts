@@ -48,6 +48,15 @@ describe.skipIf(url === null)('PostgresExecutor on PostgreSQL', () => {
     expect(await executor.run(`UPDATE items SET flag = 1 WHERE name IN (?, ?)`, ['a', 'c'])).toEqual({ changes: 2 });
   });
 
+  it('prepares a statement with parameters once per connection, and runs parameterless text (DDL) as a simple query', async () => {
+    const prepared = await executor.transaction(async (tx) => {
+      for (const name of ['p1', 'p2', 'p3']) await tx.get(`SELECT count(*) AS n FROM items WHERE name <> ?`, [name]);
+      return tx.all<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%FROM items WHERE name <> $1%'`);
+    });
+    expect(prepared).toHaveLength(1);
+    await executor.run(`CREATE TABLE two_statements (id INTEGER); DROP TABLE two_statements`);
+  });
+
   it('refuses a bigint past 2^53 rather than rounding it', async () => {
     await expect(executor.get(`SELECT 9007199254740993::bigint AS big`)).rejects.toThrow(/does not fit a JavaScript number/);
   });
