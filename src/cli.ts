@@ -8,6 +8,7 @@ import { runServeCommand } from './commands/serve.js';
 import { runHealthcheckCommand } from './commands/healthcheck.js';
 import { runScanCommand } from './commands/scan.js';
 import { runSummaryCommand } from './commands/summary.js';
+import { runStatusCommand } from './commands/status.js';
 import { CLASSIFY_HELP, runClassifyCommand } from './commands/classify.js';
 
 const USAGE = `aws-root-guard: keeps AWS accounts' root users safe
@@ -23,6 +24,8 @@ Usage:
   aws-root-guard classify [FILE|-]...  classify CloudTrail records (lookup-events output or log files, .json.gz too)
   aws-root-guard summary [--json] [--last-week]
                                        the hygiene summary: posture, root events, open alerts, trends
+  aws-root-guard status [--json]       which accounts and Regions the running bot watches, by which source, and
+                                       what it could not read (from DATA_DIR and the events queue)
   aws-root-guard healthcheck           exit 0 when the running bot answers GET /healthz (for Docker)
   aws-root-guard <command> --help      help for one command
 
@@ -63,6 +66,14 @@ the posture of each account's newest snapshot (their age shown), a fresh check o
 records nothing. Weeks are read in SUMMARY_TIMEZONE (default UTC).
 Exit code: 0, or 2 when the checks could not run.`,
   classify: CLASSIFY_HELP,
+  status: `aws-root-guard status [--json]
+
+Shows the running bot's coverage of root activity: the accounts and Regions it watches and by which source
+(poller, events queue), how old each account-Region's last reading is (its cursor), the accounts and Regions it
+could not read with the action to fix (sts:AssumeRole, account:ListRegions, cloudtrail:LookupEvents), the events
+queue's depth (GetQueueAttributes) and last message, and how many unreadable records it kept. Reads DATA_DIR (the
+record the bot writes after every poll pass, and its store); records nothing.
+Exit code: 0 everything read, 1 something could not be read or lags (or no pass recorded yet), 2 no bot state.`,
   healthcheck: `aws-root-guard healthcheck
 
 Exits 0 when the running bot answers GET /healthz on 127.0.0.1 (HEALTH_PORT, else PORT, else 3000)
@@ -84,6 +95,10 @@ const COMMANDS: Record<string, CommandRunner> = {
   summary: async (args) => {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false }, 'last-week': { type: 'boolean', default: false } }, strict: true });
     return runSummaryCommand(process.env, { json: values.json ?? false, lastWeek: values['last-week'] ?? false, stdout: process.stdout });
+  },
+  status: async (args) => {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, strict: true });
+    return runStatusCommand(process.env, { json: values.json ?? false, stdout: process.stdout, stderr: process.stderr });
   },
   classify: (args) => runClassifyCommand(args, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }),
   healthcheck: () => runHealthcheckCommand(process.env),

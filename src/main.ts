@@ -5,7 +5,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecord, createCloudTrailPollerSource, createOrganizationPoller, createSqsSource, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecord, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -151,10 +151,16 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     },
   };
   const sink = routedSink(store, router);
+  // The summary's coverage line, once a poll pass has said what is watched (readCoverageNow is declared below).
+  const coverageLineNow = async (): Promise<string | null> => {
+    const report = await readCoverageNow();
+    return report.lastPassAt === null ? null : coverageLine(report);
+  };
   // The summary reads the scan's snapshots; an account with none yet is checked through the run coordinator.
   const summarySources = storeSummarySources(store, {
     watchedAccounts: () => watched.accountIdentities(),
     assessFresh: (accountIds) => timedPostureRun(metrics, 'summary', () => assessThroughCoordinator(postureRuns, accountIds, 'weekly-summary'))(),
+    coverage: () => coverageLineNow(),
   });
   // The overview and `/aws-root-check <account>` read these: snapshots kept by the scheduled scan and on-demand runs.
   const organization = createOrganizationResults({
@@ -178,6 +184,22 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const postureRuns = createRunCoordinator<PostureReport>({ run: postureRunFor(postureDeps) });
   accountNames.of = (accountId) => organization.watchedAccounts().find((account) => account.id === accountId)?.name ?? null;
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
+
+  // Coverage (/aws-root-check status, `aws-root-guard status`, the weekly summary): the last pass and the queue,
+  // kept here and written to DATA_DIR after every pass for the terminal command.
+  const coverage = createCoverageTracker({ pollIntervalMs });
+  const eventsQueueUrl = config.poll.eventsQueueUrl;
+  const eventsQueue = eventsQueueUrl ? createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
+  if (eventsQueue) parts.add('the events queue client', () => eventsQueue.destroy());
+  const readCoverageNow = () =>
+    readCoverage({ record: () => coverage.snapshot(), store, ...(eventsQueue && eventsQueueUrl ? { queueDepth: () => readQueueDepth(eventsQueue, eventsQueueUrl) } : {}) });
+  const recordCoverage = () => {
+    try {
+      writeCoverageRecord(config.dataDir, coverage.snapshot());
+    } catch (error) {
+      logger.warn({ err: error }, 'could not write the coverage record to DATA_DIR (`aws-root-guard status` shows the previous one)');
+    }
+  };
 
   const authorizer = createAuthorizer({
     allowedUserIds: config.slack.allowedUserIds,
@@ -205,6 +227,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId, ...(responderAuthorizer ? { responderAuthorizer } : {}) },
     organization: postureDeps.organization,
     postureRuns,
+    status: { coverage: readCoverageNow },
     summary: { buildThisWeek: () => buildSummaryOnDemand({ sources: summarySources, timezone: config.summary.timezone, now: new Date(), scope: 'this-week' }) },
     seenSignatures: store.seenSignatures,
   }, { customRoutes: operationsRoutes(operations) });
@@ -238,6 +261,8 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           onPass: (pass) => {
             recordPollPass(metrics, pass);
             if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
+            coverage.recordPollPass({ finishedAt: pass.finishedAt, accounts: [{ accountId: pass.accountId, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass }] }, accountNames.of);
+            recordCoverage();
           },
           pollIntervalMs,
           coordination,
@@ -252,14 +277,19 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           onAccountPass: (pass) => recordPollPass(metrics, pass),
           onPass: (pass) => {
             if (pass.accounts.some((account) => account.ok)) readiness.recordPollPass();
+            coverage.recordPollPass(pass, accountNames.of);
+            recordCoverage();
           },
           coordination,
         }),
   ];
-  if (config.poll.eventsQueueUrl) {
-    const eventsQueue = createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, config.poll.eventsQueueUrl);
-    parts.add('the events queue client', () => eventsQueue.destroy());
-    sources.push(createSqsSource({ classify, sqs: eventsQueue, queueUrl: config.poll.eventsQueueUrl, sink, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() }));
+  if (eventsQueue && eventsQueueUrl) {
+    const queueSource = createSqsSource({ classify, sqs: eventsQueue, queueUrl: eventsQueueUrl, sink, logger: logger.child({ component: 'events-queue' }), onIngested: () => sender.wake() });
+    coverage.watchQueue(() => {
+      const stats = queueSource.stats();
+      return { queueUrl: eventsQueueUrl, received: stats.received, lastMessageAt: stats.lastMessageAt, lastMessageSentAt: stats.lastMessageSentAt, lastReceiveError: stats.lastReceiveError };
+    });
+    sources.push(queueSource);
   }
   if (routesNeedOrganization(config.alerts.routes)) {
     // OU routes need each account's OU before the first alert is queued; a listing that fails is retried by the poller.

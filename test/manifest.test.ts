@@ -80,7 +80,7 @@ describe('manifest.yml', () => {
 
   it('declares the command the code listens to, with a usage hint, interactivity on and Socket Mode on', () => {
     expect(manifest.features.slash_commands.map((command) => command.command)).toEqual([AWS_ROOT_CHECK_COMMAND]);
-    expect(manifest.features.slash_commands[0]?.usage_hint).toBe('[public | failing | <account id, alias or name> | alerts | summary | help]');
+    expect(manifest.features.slash_commands[0]?.usage_hint).toBe('[public | failing | <account id, alias or name> | alerts | summary | status | help]');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });

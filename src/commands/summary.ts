@@ -7,6 +7,7 @@ import { createAwsClients } from '../aws/index.js';
 import { openSqliteStore, STORE_FILE_NAME } from '../store/index.js';
 import { buildSummaryOnDemand, parseSummaryConfig, renderWeeklySummaryText, storeSummarySources } from '../summary/index.js';
 import { watchedAccountsAssessment } from '../posture/index.js';
+import { coverageLine, readCoverage, readCoverageRecord } from '../activity/index.js';
 
 export interface SummaryCommandOptions {
   json: boolean;
@@ -29,8 +30,11 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
   const aws = createAwsClients({ region: config.aws.region });
   const watched = watchedAccountsAssessment(aws, config);
   try {
+    // The coverage line from what the running bot last recorded in DATA_DIR (none without its state).
+    const record = hasState ? readCoverageRecord(dataDir) : null;
+    const coverage = async () => (record?.lastPassAt ? coverageLine(await readCoverage({ record: () => record, store })) : null);
     // The bot's snapshots when DATA_DIR has them; accounts without one are checked now (and nothing is recorded).
-    const sources = storeSummarySources(store, { watchedAccounts: () => watched.accountIdentities(), assessFresh: (accountIds) => watched.assessIds(accountIds) });
+    const sources = storeSummarySources(store, { watchedAccounts: () => watched.accountIdentities(), assessFresh: (accountIds) => watched.assessIds(accountIds), coverage });
     const summary = await buildSummaryOnDemand({ sources, timezone: summaryConfig.timezone, now: options.now ?? new Date(), scope: options.lastWeek ? 'last-week' : 'this-week' });
     if (options.json) options.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else options.stdout.write(renderWeeklySummaryText(summary, { colour: options.stdout.isTTY === true && !env.NO_COLOR }));

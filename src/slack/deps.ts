@@ -4,6 +4,7 @@ import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { WeeklySummary } from '../summary/index.js';
+import type { CoverageReport } from '../activity/index.js';
 import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
 import type { Authorizer } from './authorize.js';
 import type { SeenSignatures } from './replay-guard.js';
@@ -28,6 +29,8 @@ export interface SlackDeps {
   summary?: SummaryDeps;
   /** Several watched accounts (issue 7): the overview and `/aws-root-check <account>`. Unset: the one account of `runPosture`. */
   organization?: OrganizationDeps;
+  /** `/aws-root-check status`: the coverage of root activity (accounts × Regions, sources, what could not be read). */
+  status?: StatusDeps;
   /** Bounds on the posture runs users start (defaults: DEFAULT_RUN_LIMITS). */
   postureRunLimits?: Partial<RunLimits>;
   /**
@@ -68,6 +71,11 @@ export interface AlertDeps {
   responderGroupId: string | null;
   /** The alias of an account (e.g. "prod"), shown next to its id in the alerts list; as given to the outbox renderer. */
   accountAlias?: (accountId: string) => string | null;
+}
+
+export interface StatusDeps {
+  /** The coverage now: the last poll pass, the store's cursors and the queue's depth (read live). */
+  coverage(): Promise<CoverageReport>;
 }
 
 export interface SummaryDeps {

@@ -14,6 +14,7 @@ import DatabaseConstructor, { type Database, type Statement } from 'better-sqlit
 import type { RootEvent } from '../activity/model.js';
 import type { IngestBatch, IngestResult, UnreadableRecord } from '../activity/ingest.js';
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
+import type { CursorReading } from '../activity/coverage/model.js';
 import { chooseAlertGroup, DEFAULT_GROUPING_POLICY, higherSeverity, isCrossAccountGroup, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import type { AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { PostureReport } from '../posture/model.js';
@@ -335,6 +336,10 @@ class SqliteStoreImpl implements SqliteStore {
 
   listUnreadableRecords(options: { limit?: number } = {}): StoredUnreadableRecord[] {
     return (this.statements.listUnreadable.all(options.limit ?? 100) as Row[]).map(unreadableFromRow);
+  }
+
+  listPollCursors(): CursorReading[] {
+    return (this.statements.listCursors.all() as Row[]).map((row) => ({ accountId: text(row, 'account_id'), region: text(row, 'region'), cursor: text(row, 'cursor') }));
   }
 
   countUnreadableRecords(): number {
@@ -814,6 +819,7 @@ function prepareStatements(db: Database) {
   const prepare = (sql: string): Statement => db.prepare(sql);
   return {
     readCursor: prepare(`SELECT cursor FROM poll_cursors WHERE account_id = ? AND region = ?`),
+    listCursors: prepare(`SELECT account_id, region, cursor FROM poll_cursors ORDER BY account_id, region`),
     insertUnreadable: prepare(`INSERT OR IGNORE INTO unreadable_records (source, record_id, reason, body, received_at) VALUES (@source, @record_id, @reason, @body, @received_at)`),
     listUnreadable: prepare(`SELECT * FROM unreadable_records ORDER BY id DESC LIMIT ?`),
     countUnreadable: prepare(`SELECT COUNT(*) AS count FROM unreadable_records`),

@@ -4,6 +4,7 @@
 import type { AlertSeverity, RootEventKind } from '../activity/model.js';
 import type { ActivitySourceName, IngestSink } from '../activity/ingest.js';
 import type { PollSink } from '../activity/poll-sink.js';
+import type { CursorReading } from '../activity/coverage/model.js';
 import type { AlertAction, AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import type { AuditSession, AuditSessionRecorder } from '../aws/index.js';
 import type { PostureReport } from '../posture/model.js';
@@ -115,6 +116,8 @@ export interface Store extends IngestSink, PollSink, AuditSessionRecorder {
   countEventsByKind(range: TimeRange & { accountId?: string }): EventKindCount[];
   /** Forgets seen events older than `before` that carry no alert (alerts keep their events). Returns how many. */
   pruneSeenEvents(before: string | Date): number;
+  /** Every poll cursor: which account-Regions the poller has read, and up to when (for coverage). */
+  listPollCursors(): CursorReading[];
   /** Records and messages the sources could not read, newest first. */
   listUnreadableRecords(options?: { limit?: number }): StoredUnreadableRecord[];
   countUnreadableRecords(): number;

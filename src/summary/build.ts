@@ -234,6 +234,7 @@ export function buildWeeklySummary(input: SummaryInput): WeeklySummary {
     acknowledgments: { count: timesToAcknowledge.length, medianMs: median(timesToAcknowledge) },
     postureSource: postureSource(accounts, now),
     checksFailed,
+    coverage: input.coverage ?? null,
     empty: totalEvents.total === 0 && unacknowledgedAlerts.length === 0 && checksFailed.length === 0 && !postureMoved,
   };
 }

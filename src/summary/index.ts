@@ -20,7 +20,7 @@ export {
   scoreChangePhrase,
   scoreSparkline,
 } from './format.js';
-export { renderWeeklySummaryText } from './render-text.js';
+export { clean as cleanTerminalText, renderWeeklySummaryText } from './render-text.js';
 export type { StoredSnapshot } from './baselines.js';
 export {
   buildSummaryOnDemand,

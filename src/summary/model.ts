@@ -102,6 +102,8 @@ export interface SummaryInput {
   unacknowledgedAlerts: UnacknowledgedAlertInput[];
   /** Acknowledgments made during the week (others are ignored). */
   acknowledgments: AcknowledgmentInput[];
+  /** "watching 143 accounts × 17 Regions; 2 could not be read" (activity coverage), or null when not known. */
+  coverage?: string | null;
 }
 
 // ---- output ----
@@ -200,6 +202,8 @@ export interface WeeklySummary {
   checksFailed: Array<{ account: AccountIdentity; error: PostureRunError }>;
   /** No events, no open alerts, no posture change, every check ran: say so briefly. */
   empty: boolean;
+  /** The activity coverage line, or null (unknown; summaries recorded before it existed have none). */
+  coverage?: string | null;
 }
 
 /** How many weeks a trend shows, this week included. */

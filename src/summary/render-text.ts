@@ -26,7 +26,7 @@ function painter(colour: boolean): Paint {
 }
 
 // Text we did not write (aliases, titles, AWS messages) must not move the cursor or recolour the terminal.
-function clean(text: string): string {
+export function clean(text: string): string {
   return text
     .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
     .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
@@ -70,7 +70,9 @@ export function renderWeeklySummaryText(summary: WeeklySummary, options: { colou
   const { window, totals, events } = summary;
   const title = window.partial ? `Root hygiene this week so far: from ${window.firstDay}` : `Weekly root hygiene: ${formatWeekRange(window)}`;
   const source = postureSourcePhrase(summary);
-  const lines = [paint(title, 'bold'), `Week ${window.weekKey}, Monday to Sunday in ${clean(window.timezone)} · ${plural(totals.accounts, 'account')} watched${source ? ` · ${source}` : ''}`, ''];
+  const lines = [paint(title, 'bold'), `Week ${window.weekKey}, Monday to Sunday in ${clean(window.timezone)} · ${plural(totals.accounts, 'account')} watched${source ? ` · ${source}` : ''}`];
+  if (summary.coverage) lines.push(`Coverage: ${clean(summary.coverage)}`);
+  lines.push('');
 
   if (totals.score) {
     const since = totals.lastWeekScore ? `, last week ${formatScore(totals.lastWeekScore)}` : '';

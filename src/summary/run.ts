@@ -46,6 +46,8 @@ export interface SummarySources {
   unacknowledgedAlerts(): MaybePromise<UnacknowledgedAlertInput[]>;
   /** Acknowledgments made in [from, to). */
   acknowledgments(range: TimeRange): MaybePromise<AcknowledgmentInput[]>;
+  /** The activity coverage line now ("watching 143 accounts × 17 Regions; 2 could not be read"), or null. */
+  coverage?(): MaybePromise<string | null>;
 }
 
 /**
@@ -152,11 +154,13 @@ async function gatherAndBuild({ sources, window, now }: BuildOptions): Promise<W
   const snapshots = await sources.postureSnapshots(snapshotRange);
   const baselines = firstSnapshotsIn(snapshots, { start: windowStart, end: windowEnd });
   const histories = weeklyScoreHistory(snapshots.filter((snapshot) => Date.parse(snapshot.takenAt) < checkWeek.start.getTime()), window.timezone);
-  const [events, eventCountHistory, unacknowledgedAlerts, acknowledgments] = await Promise.all([
+  const [events, eventCountHistory, unacknowledgedAlerts, acknowledgments, coverage] = await Promise.all([
     sources.events({ from: windowStart, to: windowEnd }),
     Promise.all(earlierWindows.map(async (week): Promise<WeeklyCount> => ({ weekKey: week.key, count: await sources.eventCount({ from: week.start, to: week.end }) }))),
     sources.unacknowledgedAlerts(),
     sources.acknowledgments({ from: windowStart, to: windowEnd }),
+    // A coverage that cannot be read leaves the line out rather than the summary.
+    Promise.resolve(sources.coverage?.() ?? null).catch(() => null),
   ]);
 
   const current = await currentPosture(sources);
@@ -176,6 +180,7 @@ async function gatherAndBuild({ sources, window, now }: BuildOptions): Promise<W
     eventCountHistory,
     unacknowledgedAlerts,
     acknowledgments,
+    coverage,
   });
 }
 

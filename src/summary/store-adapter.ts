@@ -18,6 +18,8 @@ export interface StoreSourcesOptions {
    * chat.getPermalink returns. Without it the summary names the alert's channel instead.
    */
   slackTeamUrl?: string | null;
+  /** The activity coverage line (main.ts: from the last poll pass), or null before one. */
+  coverage?: () => Promise<string | null>;
 }
 
 /** `https://acme.slack.com/archives/C0123/p1764040380000100`: the permalink shape of a top-level message. */
@@ -32,6 +34,7 @@ function alertMessage(alert: AlertRecord, teamUrl: string | null | undefined): A
 
 export function storeSummarySources(store: SourcesStore, options: StoreSourcesOptions): SummarySources {
   return {
+    ...(options.coverage ? { coverage: options.coverage } : {}),
     watchedAccounts: () => options.watchedAccounts(),
     latestSnapshots: () => store.latestPostureSnapshots().map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
     assessFresh: (accountIds) => options.assessFresh(accountIds),

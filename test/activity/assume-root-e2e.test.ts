@@ -1,18 +1,13 @@
 // End to end, the whole bot as main.ts wires it, with EVENTS_QUEUE_URL on moto's SQS and the fake Slack: an
 // sts:AssumeRoot event of the management account plus two member-side calls made with its key make ONE alert,
 // "Root session opened on member …", with the two calls in its thread.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/main.js';
-import { createLogger } from '../../src/log.js';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
+import type { FakeSlack } from '../fakes/slack/index.js';
+import { motoSkipReason, startMoto } from '../fakes/moto.js';
 import { assumeRootRecord, MEMBER_ACCOUNT_ID, memberSessionRecords } from '../fixtures/assume-root/load.js';
-import { ALERT_CHANNEL, botEnvironment, waitFor } from '../support/bot.js';
+import { ALERT_CHANNEL, waitFor } from '../support/bot.js';
+import { startQueueBot, type QueueBot } from '../support/queue-bot.js';
 
 const moto = await startMoto();
 const SIGNING_SECRET = 'assume-root-e2e-signing-secret-0123';
@@ -23,44 +18,30 @@ function eventBridgeEvent(record: Record<string, unknown>, id: string): string {
 }
 
 let fakeAws: FakeAws;
+let harness: QueueBot;
 let slack: FakeSlack;
-let bot: RunningBot;
-let sqs: SQSClient;
-let queueUrl: string;
-let dataDir: string;
-const savedEnv = { ...process.env };
 
 describe.skipIf(!moto)(`AssumeRoot session through the whole bot ${motoSkipReason()}`, () => {
   beforeAll(async () => {
     fakeAws = await startFakeAws({ state: hardenedAccount() });
-    slack = await startFakeSlack();
-    sqs = new SQSClient({ region: 'us-east-1', endpoint: moto!.url, credentials: MOTO_CREDENTIALS });
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'aws-root-guard-root-events' }))).QueueUrl!;
-    dataDir = mkdtempSync(join(tmpdir(), 'root-guard-assume-root-'));
-    // The SDK's own per-service endpoint variable points the queue client at moto; everything else at the fake AWS.
-    const env = { ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }), EVENTS_QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: moto!.url };
-    for (const [name, value] of Object.entries(env)) process.env[name] = value;
-    bot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger: createLogger({ level: 'warn', secretValues: [], destination: { write: () => undefined } }) });
+    harness = await startQueueBot({ moto: moto!, fakeAws, queueName: 'aws-root-guard-root-events', signingSecret: SIGNING_SECRET });
+    slack = harness.slack;
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
+    await harness?.stop();
     await fakeAws?.close();
-    sqs?.destroy();
     await moto?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    process.env = savedEnv;
   });
 
   it('one alert for the session, its two member-side calls in the thread', async () => {
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: eventBridgeEvent(assumeRootRecord(), 'eb-assume-root-1') }));
+    await harness.send(eventBridgeEvent(assumeRootRecord(), 'eb-assume-root-1'));
     const post = await waitFor(() => slack.state.messages.find((message) => message.channel === ALERT_CHANNEL && message.threadTs === null && (message.text ?? '').includes('Root session opened on member')), 'the AssumeRoot alert', 30_000);
     expect(post.text).toContain(`Root session opened on member ${MEMBER_ACCOUNT_ID} by arn:aws:sts::111111111111:assumed-role/Admin/alice, task policy IAMDeleteRootUserCredentials, from 198.51.100.7`);
 
     const [listKeys, deleteProfile] = memberSessionRecords();
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: eventBridgeEvent(listKeys!, 'eb-member-1') }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: eventBridgeEvent(deleteProfile!, 'eb-member-2') }));
+    await harness.send(eventBridgeEvent(listKeys!, 'eb-member-1'));
+    await harness.send(eventBridgeEvent(deleteProfile!, 'eb-member-2'));
 
     const threadText = () => slack.state.messages.filter((message) => message.threadTs === post.ts).map((message) => JSON.stringify(message.blocks ?? message.text)).join('\n');
     await waitFor(() => threadText().includes('DeleteLoginProfile') && threadText().includes('ListAccessKeys'), 'both member-side calls in the thread', 30_000);

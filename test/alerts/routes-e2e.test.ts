@@ -1,18 +1,12 @@
 // ALERT_ROUTES through the whole bot as main.ts wires it: an organization on the fake AWS (one member in a nested
 // OU, one routed by its account id), root sign-ins of both through moto's SQS, and each alert in its own channel of
 // the fake Slack; an account without a route alerts in ALERT_CHANNEL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/main.js';
-import { createLogger } from '../../src/log.js';
 import { ACCOUNT_ID, addMember, createFakeOrganization, hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
+import { motoSkipReason, startMoto } from '../fakes/moto.js';
 import { eventBridgeFixture } from '../fixtures/eventbridge/load.js';
-import { ALERT_CHANNEL, botEnvironment, waitFor } from '../support/bot.js';
+import { ALERT_CHANNEL, waitFor } from '../support/bot.js';
+import { startQueueBot, type QueueBot } from '../support/queue-bot.js';
 
 const moto = await startMoto();
 const SIGNING_SECRET = 'routes-e2e-signing-secret-0123456';
@@ -33,12 +27,7 @@ function rootSignIn(accountId: string, index: number): string {
 }
 
 let fakeAws: FakeAws;
-let slack: FakeSlack;
-let bot: RunningBot;
-let sqs: SQSClient;
-let queueUrl: string;
-let dataDir: string;
-const savedEnv = { ...process.env };
+let harness: QueueBot;
 
 describe.skipIf(!moto)(`ALERT_ROUTES through the whole bot ${motoSkipReason()}`, () => {
   beforeAll(async () => {
@@ -48,37 +37,27 @@ describe.skipIf(!moto)(`ALERT_ROUTES through the whole bot ${motoSkipReason()}`,
     addMember(organization, { id: IN_PROD_EU, name: 'prod-eu', parentId: PROD_EU });
     addMember(organization, { id: ROUTED_BY_ID, name: 'sandbox', parentId: PROD });
     fakeAws.organization = organization;
-    slack = await startFakeSlack();
-    sqs = new SQSClient({ region: 'us-east-1', endpoint: moto!.url, credentials: MOTO_CREDENTIALS });
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'aws-root-guard-routes' }))).QueueUrl!;
-    dataDir = mkdtempSync(join(tmpdir(), 'root-guard-routes-'));
-    const env = {
-      ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: SIGNING_SECRET }),
-      WATCH_ACCOUNTS: 'organization',
+    harness = await startQueueBot({
+      moto: moto!,
+      fakeAws,
+      queueName: 'aws-root-guard-routes',
+      signingSecret: SIGNING_SECRET,
       // The account's own route beats its OU's; the nearest OU beats the one above it.
-      ALERT_ROUTES: `${PROD}=${PROD_CHANNEL},${PROD_EU}=${PROD_EU_CHANNEL},${ROUTED_BY_ID}=${SANDBOX_CHANNEL}`,
-      EVENTS_QUEUE_URL: queueUrl,
-      AWS_ENDPOINT_URL_SQS: moto!.url,
-    };
-    for (const [name, value] of Object.entries(env)) process.env[name] = value;
-    bot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger: createLogger({ level: 'warn', secretValues: [], destination: { write: () => undefined } }) });
+      env: { WATCH_ACCOUNTS: 'organization', ALERT_ROUTES: `${PROD}=${PROD_CHANNEL},${PROD_EU}=${PROD_EU_CHANNEL},${ROUTED_BY_ID}=${SANDBOX_CHANNEL}` },
+    });
   });
 
   afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
+    await harness?.stop();
     await fakeAws?.close();
-    sqs?.destroy();
     await moto?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    process.env = savedEnv;
   });
 
   it('posts each account\'s alert in the channel its route names', async () => {
     for (const [index, accountId] of [IN_PROD_EU, ROUTED_BY_ID, ACCOUNT_ID].entries()) {
-      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: rootSignIn(accountId, index) }));
+      await harness.send(rootSignIn(accountId, index));
     }
-    const alertIn = (channel: string) => () => slack.state.messages.filter((message) => message.channel === channel && message.threadTs === null && !(message.text ?? '').startsWith('Weekly root hygiene'));
+    const alertIn = (channel: string) => () => harness.slack.state.messages.filter((message) => message.channel === channel && message.threadTs === null && !(message.text ?? '').startsWith('Weekly root hygiene'));
     const prodEu = await waitFor(() => alertIn(PROD_EU_CHANNEL)().length > 0 && alertIn(PROD_EU_CHANNEL)(), 'the prod-eu alert', 60_000);
     const sandbox = await waitFor(() => alertIn(SANDBOX_CHANNEL)().length > 0 && alertIn(SANDBOX_CHANNEL)(), 'the sandbox alert', 60_000);
     const management = await waitFor(() => alertIn(ALERT_CHANNEL)().length > 0 && alertIn(ALERT_CHANNEL)(), 'the management account alert', 60_000);

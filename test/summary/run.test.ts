@@ -3,6 +3,7 @@ import { firstSnapshotsIn, weeklyScoreHistory } from '../../src/summary/baseline
 import { buildSummaryOnDemand, runWeeklySummary } from '../../src/summary/run.js';
 import { renderWeeklySummaryText } from '../../src/summary/render-text.js';
 import { report, rootEvent } from './fixtures.js';
+import { renderWeeklySummary } from '../../src/slack/blocks/summary.js';
 import { MemoryLedger, MemorySources } from './memory.js';
 
 const PROD = { id: '111122223333', alias: 'prod' };
@@ -102,6 +103,22 @@ describe('runWeeklySummary', () => {
     expect(sources.freshChecks).toEqual([[PROD.id]]);
     expect(summary.postureSource).toEqual({ fromSnapshots: 0, checkedFresh: 1, oldestSnapshotAt: null, oldestSnapshotAgeMs: null });
     expect(renderWeeklySummaryText(summary, { colour: false })).toContain('no scan snapshot yet: posture checked now');
+  });
+
+  it('carries the activity coverage line into the post and the terminal text; a coverage that fails leaves it out', async () => {
+    const { sources, ledger } = setup();
+    const line = 'watching 143 accounts × 17 Regions; 2 could not be read';
+    const withCoverage = Object.assign(sources, { coverage: async () => line });
+    await runWeeklySummary({ sources: withCoverage, ledger, timezone: 'UTC', now: () => now });
+    const summary = ledger.queued[0]!.summary;
+    expect(summary.coverage).toBe(line);
+    expect(JSON.stringify(renderWeeklySummary(summary).blocks[1])).toContain(`Coverage: ${line}`);
+    expect(renderWeeklySummaryText(summary, { colour: false }).split('\n')[2]).toBe(`Coverage: ${line}`);
+
+    const failing = Object.assign(setup().sources, { coverage: async () => Promise.reject(new Error('store closed')) });
+    const onDemand = await buildSummaryOnDemand({ sources: failing, timezone: 'UTC', now, scope: 'last-week' });
+    expect(onDemand.coverage).toBeNull();
+    expect(renderWeeklySummaryText(onDemand, { colour: false })).not.toContain('Coverage:');
   });
 
   it('a second run for the same week reads nothing and posts nothing', async () => {

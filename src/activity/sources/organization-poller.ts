@@ -8,13 +8,13 @@
 //   the pass result and the log with the reason; the other accounts and Regions are read as usual.
 // - The management account also looks up sts:AssumeRoot calls (activity/assume-root.ts).
 import type { Logger } from '../../log.js';
-import type { AccountClients, WatchedAccount, WatchedAccountList } from '../../aws/index.js';
+import { AwsCallError, MemberAccessError, type AccountClients, type WatchedAccount, type WatchedAccountList } from '../../aws/index.js';
 import type { Classification } from '../model.js';
 import type { PollConfig } from '../poll-config.js';
 import type { PollSink } from '../poll-sink.js';
 import { createPoller, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type Timer } from '../rate-limiter.js';
-import { resolvePollRegions } from '../regions.js';
+import { RegionListError, resolvePollRegions } from '../regions.js';
 import type { LookupEventsApi } from '../lookup.js';
 import { createRequestGate } from '../request-gate.js';
 import type { ActivitySource, OnIngested } from './source.js';
@@ -26,6 +26,8 @@ export interface AccountPassResult {
   ok: boolean;
   /** Why the account could not be read at all (its role, its Regions), or null. */
   error: string | null;
+  /** The action that failed then ("sts:AssumeRole", "account:ListRegions"), when the error names one. */
+  errorAction?: string | null;
   pass: PassResult | null;
 }
 
@@ -70,6 +72,14 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The IAM action to blame: sts:AssumeRole for the member role, account:ListRegions for its Regions, if known. */
+function failedAction(error: unknown): string | null {
+  if (error instanceof MemberAccessError) return error.factError.action;
+  if (error instanceof AwsCallError) return error.action;
+  if (error instanceof RegionListError) return 'account:ListRegions';
+  return null;
+}
+
 export function createOrganizationPoller(options: OrganizationPollerOptions): OrganizationPoller {
   const { config, logger, sink } = options;
   const timer = options.timer ?? realTimer;
@@ -104,7 +114,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
       entry?.clients.close();
       entries.delete(account.id);
       log.warn(`poll: account ${account.id} cannot be read: ${message(error)}`);
-      return { accountId: account.id, ok: false, error: message(error), pass: null };
+      return { accountId: account.id, ok: false, error: message(error), errorAction: failedAction(error), pass: null };
     }
     const clients = entry.clients.clients;
     const poller = createPoller({

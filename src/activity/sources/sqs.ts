@@ -16,6 +16,7 @@ import type { Classification } from '../model.js';
 import { classifyActivityRecord } from '../assume-root.js';
 import { readEventBridgeMessage } from './eventbridge-envelope.js';
 import type { ActivitySource, OnIngested } from './source.js';
+import type { QueueDepth } from '../coverage/model.js';
 
 export const SQS_WAIT_TIME_SECONDS = 20;
 export const SQS_MAX_MESSAGES = 10;
@@ -33,6 +34,23 @@ export interface SqsSourceStats {
   commitFailures: number;
   receiveErrors: number;
   deleteFailures: number;
+  /** When the newest message was received (ISO), and when SQS says it was sent; null before the first. */
+  lastMessageAt: string | null;
+  lastMessageSentAt: string | null;
+  /** The last ReceiveMessage failure, cleared by the next receive that works. */
+  lastReceiveError: string | null;
+}
+
+/** The queue's depth now: messages waiting, and those received but not yet deleted (GetQueueAttributes). */
+export async function readQueueDepth(sqs: Pick<SQSClient, 'send'>, queueUrl: string): Promise<QueueDepth> {
+  try {
+    const answer = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const attributes = answer.Attributes ?? {};
+    return { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  } catch (error) {
+    const denied = awsErrorCode(error).startsWith('AccessDenied') ? ` (allow sqs:GetQueueAttributes on ${queueUrl})` : '';
+    return { error: `sqs:GetQueueAttributes failed: ${describe(error)}${denied}` };
+  }
 }
 
 export interface SqsSourceOptions {
@@ -69,7 +87,7 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
   const classify = options.classify ?? ((record: unknown) => classifyActivityRecord(record));
   const waitTimeSeconds = options.waitTimeSeconds ?? SQS_WAIT_TIME_SECONDS;
   const retry = options.receiveRetry ?? { baseMs: 1_000, maxMs: 60_000 };
-  const stats: SqsSourceStats = { received: 0, inserted: 0, duplicates: 0, notRoot: 0, unreadable: 0, deleted: 0, commitFailures: 0, receiveErrors: 0, deleteFailures: 0 };
+  const stats: SqsSourceStats = { received: 0, inserted: 0, duplicates: 0, notRoot: 0, unreadable: 0, deleted: 0, commitFailures: 0, receiveErrors: 0, deleteFailures: 0, lastMessageAt: null, lastMessageSentAt: null, lastReceiveError: null };
   let abort: AbortController | null = null;
   let loop: Promise<void> | null = null;
 
@@ -131,9 +149,13 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: SQS_MAX_MESSAGES, WaitTimeSeconds: waitTimeSeconds, MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'] }),
       signal ? { abortSignal: signal } : {},
     );
+    stats.lastReceiveError = null;
     const messages = answer.Messages ?? [];
     if (messages.length === 0) return 0;
     stats.received += messages.length;
+    stats.lastMessageAt = new Date().toISOString();
+    const sentAtMs = Math.max(...messages.map((item) => Number(item.Attributes?.SentTimestamp ?? Number.NaN)).filter(Number.isFinite));
+    if (Number.isFinite(sentAtMs)) stats.lastMessageSentAt = new Date(sentAtMs).toISOString();
     const readMessages = messages.map(read);
     for (const item of readMessages) if (item.unreadable) logger.warn({ messageId: item.message.MessageId, reason: item.unreadable.reason }, 'events queue: kept and deleted a message that is not a readable EventBridge CloudTrail event');
     await deleteMessages(commit(readMessages));
@@ -149,6 +171,7 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
       } catch (error) {
         if (controller.signal.aborted) return;
         stats.receiveErrors += 1;
+        stats.lastReceiveError = describe(error);
         const delayMs = Math.min(retry.maxMs, retry.baseMs * 2 ** failures);
         failures += 1;
         const denied = awsErrorCode(error).startsWith('AccessDenied') ? ` Allow sqs:ReceiveMessage on ${queueUrl} for the bot's identity.` : '';

@@ -31,6 +31,7 @@ export { slackDate } from './alert-date.js';
 export { renderOpenAlerts, ALERT_LIST_MAX, type OpenAlertLine } from './alert-list.js';
 export { renderEventRecord, RECORD_CHUNK_MAX, RECORD_SECTIONS_MAX, type EventRecordInput } from './alert-record.js';
 export { renderEscalation, renderFurtherCalls, renderReminder, type EscalationReply, type ReminderReply } from './alert-replies.js';
+export { renderCoverage } from './coverage.js';
 export { userMention } from './alert-mention.js';
 export { POSTURE_OVERVIEW_REFRESH_ACTION_ID } from './action-ids.js';
 export { renderOrganizationOverview, overviewHeadline, ageInWords, type OverviewRenderOptions, type OverviewScope, type RenderedOverview } from './overview.js';

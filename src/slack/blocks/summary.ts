@@ -120,7 +120,8 @@ function runChecksButton(summary: WeeklySummary): ActionsBlock {
 
 function contextLine(summary: WeeklySummary): ContextBlock {
   const source = postureSourcePhrase(summary);
-  return context(`Week ${summary.window.weekKey}, Monday to Sunday in ${escapeMrkdwn(summary.window.timezone)} · ${plural(summary.totals.accounts, 'account')} watched${source ? ` · ${escapeMrkdwn(source)}` : ''}`);
+  const coverage = summary.coverage ? ` · Coverage: ${escapeMrkdwn(summary.coverage)}` : '';
+  return context(`Week ${summary.window.weekKey}, Monday to Sunday in ${escapeMrkdwn(summary.window.timezone)} · ${plural(summary.totals.accounts, 'account')} watched${source ? ` · ${escapeMrkdwn(source)}` : ''}${coverage}`);
 }
 
 function quietWeekText(summary: WeeklySummary): string {

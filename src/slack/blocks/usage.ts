@@ -23,6 +23,7 @@ export function renderUsage(options: UsageOptions = {}): SlackMessage {
     `• \`${command} failing\`  only the accounts with failing checks`,
     `• \`${command} alerts\`  lists the root activity alerts nobody has acknowledged yet`,
     `• \`${command} summary\`  shows this week's hygiene summary so far`,
+    `• \`${command} status\`  shows which accounts and Regions are watched, by which source, and what could not be read`,
     `• \`${command} help\`  shows this help`,
   ];
   const blocks: KnownBlock[] = [];

@@ -1,9 +1,9 @@
-// /aws-root-check [public|failing|<account>|alerts|summary|help]: ack at once (Slack allows 3 s; no AWS call happens
+// /aws-root-check [public|failing|<account>|alerts|summary|status|help]: ack at once (Slack allows 3 s; no AWS call happens
 // before), then check who asks, then deliver the organization overview (from stored results) or run one account's
 // posture, through the response_url.
 import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { matchAccount, type OverviewAccount } from '../../../posture/index.js';
-import { maskMessageSecrets, renderAccountNotFound, renderOpenAlerts, renderRunning, renderUsage, ALERT_LIST_MAX, type OverviewScope, type SlackMessage } from '../../blocks/index.js';
+import { maskMessageSecrets, renderAccountNotFound, renderCoverage, renderOpenAlerts, renderRunning, renderUsage, ALERT_LIST_MAX, type OverviewScope, type SlackMessage } from '../../blocks/index.js';
 import { renderWeeklySummary } from '../../blocks/summary.js';
 import { messagePermalink } from '../../../summary/index.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -64,6 +64,17 @@ async function summaryThisWeek(deps: ListenerDeps): Promise<SlackMessage> {
   if (!deps.summary) return notSetUp('The weekly summary is not set up on this bot.');
   const { threadDetails: _details, ...message } = renderWeeklySummary(await deps.summary.buildThisWeek());
   return maskMessageSecrets(message, deps.secretValues);
+}
+
+/** What the bot watches and could not read; a failure to read it is said, not thrown. */
+async function coverageStatus(deps: ListenerDeps, log: ListenerDeps['logger']): Promise<SlackMessage> {
+  if (!deps.status) return notSetUp('Root activity coverage is not set up on this bot (it runs without its activity sources).');
+  try {
+    return maskMessageSecrets(renderCoverage(await deps.status.coverage()), deps.secretValues);
+  } catch (error) {
+    log.error(errorDetails(error), 'could not read the coverage');
+    return notSetUp("The coverage could not be read (the details are in the bot's log). Try again in a moment.");
+  }
 }
 
 /** What a posture request resolves to, decided from the in-memory account list before the ack. */
@@ -130,6 +141,10 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
       if (subcommand.kind === 'alerts') {
         await reply({ response_type: 'ephemeral', ...alertsOrApology(deps, command.team_domain, log) });
+        return;
+      }
+      if (subcommand.kind === 'status') {
+        await reply({ response_type: 'ephemeral', ...(await coverageStatus(deps, log)) });
         return;
       }
       if (subcommand.kind === 'summary') {

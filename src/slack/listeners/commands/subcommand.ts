@@ -8,6 +8,7 @@ export type Subcommand =
   | { kind: 'account'; query: string; visibility: Visibility }
   | { kind: 'alerts' }
   | { kind: 'summary' }
+  | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'unknown'; text: string };
 
@@ -18,6 +19,7 @@ const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   'failing public': { kind: 'failing', visibility: 'in_channel' },
   alerts: { kind: 'alerts' },
   summary: { kind: 'summary' },
+  status: { kind: 'status' },
   help: { kind: 'help' },
   '-h': { kind: 'help' },
   '--help': { kind: 'help' },

@@ -1,0 +1,37 @@
+// /aws-root-check status: what the bot watches (accounts × Regions, by which source), what it could not read
+// (with the action to fix) and what lags. Pure; folds long lists into a count.
+import type { KnownBlock } from '@slack/types';
+import { accountLabel } from '../../alerts/index.js';
+import { ageText, coverageLine, coverageProblemLines, queueText, type CoverageReport } from '../../activity/index.js';
+import { packLines } from './alert-record.js';
+import { BLOCK_KIT_LIMITS } from './limits.js';
+import type { SlackMessage } from './message.js';
+import { mrkdwn, truncate, untrustedMrkdwn } from './text.js';
+
+/** Problem lines listed; the rest are counted (the JSON of `aws-root-guard status --json` has them all). */
+const PROBLEM_LINES_MAX = 150;
+const PROBLEM_SECTIONS_MAX = 40;
+
+export function renderCoverage(report: CoverageReport): SlackMessage {
+  const now = new Date(report.generatedAt);
+  const headline = `Coverage: ${coverageLine(report)}`;
+  const sources = [`poller every ${ageText(report.pollIntervalSeconds)}${report.lastPassAt ? `, last pass ${ageText(Math.max(0, Math.round((now.getTime() - Date.parse(report.lastPassAt)) / 1000)))} ago` : ', no pass finished yet'}`];
+  if (report.queue) sources.push(`events queue: ${untrustedMrkdwn(queueText(report.queue, now), 600)}`);
+  const facts = [
+    `*${headline}*`,
+    ...sources.map((line) => `• ${line}`),
+    `• ${report.totals.failingRegions.toLocaleString('en-US')} account-Regions failing, ${report.totals.laggingRegions.toLocaleString('en-US')} lagging; ${report.unreadableRecords.toLocaleString('en-US')} unreadable records kept`,
+  ];
+  const blocks: KnownBlock[] = [{ type: 'section', text: mrkdwn(truncate(facts.join('\n'), BLOCK_KIT_LIMITS.sectionText)) }];
+  const problems = coverageProblemLines(report);
+  if (problems.length > 0) {
+    const lines = problems.slice(0, PROBLEM_LINES_MAX).map((line) => `• ${untrustedMrkdwn(accountLabel(line.accountId, () => line.name), 120)}${line.region ? ` ${untrustedMrkdwn(line.region, 30)}` : ''}: ${untrustedMrkdwn(line.text, 400)}`);
+    const sections = packLines(lines, BLOCK_KIT_LIMITS.sectionText).slice(0, PROBLEM_SECTIONS_MAX);
+    for (const section of sections) blocks.push({ type: 'section', text: mrkdwn(section) });
+    const listed = sections.reduce((sum, section) => sum + section.split('\n').length, 0);
+    if (problems.length > listed) blocks.push({ type: 'context', elements: [mrkdwn(`… and ${(problems.length - listed).toLocaleString('en-US')} more: \`aws-root-guard status --json\` lists them all.`)] });
+  } else if (report.totals.accounts > 0) {
+    blocks.push({ type: 'context', elements: [mrkdwn('Every watched account-Region was read in the last pass.')] });
+  }
+  return { text: headline, blocks };
+}

@@ -1,0 +1,83 @@
+// Coverage end to end, the whole bot as main.ts wires it: an organization on the fake AWS (one member whose role is
+// missing, one with eu-west-1 opted out), the poller's first pass, the events queue on moto's SQS; then a signed
+// `/aws-root-check status` through Bolt, and the real CLI `aws-root-guard status` on the bot's DATA_DIR.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COVERAGE_FILE, type CoverageReport } from '../../src/activity/index.js';
+import { ACCOUNT_ID, addMember, createFakeOrganization, hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
+import { signedSlashCommand, slashCommandFields } from '../fakes/slack/index.js';
+import { motoSkipReason, startMoto } from '../fakes/moto.js';
+import { eventBridgeFixture } from '../fixtures/eventbridge/load.js';
+import { waitFor } from '../support/bot.js';
+import { runCli } from '../support/cli-process.js';
+import { startQueueBot, type QueueBot } from '../support/queue-bot.js';
+
+const moto = await startMoto();
+const SIGNING_SECRET = 'coverage-e2e-signing-secret-012345';
+const PROD = '210000000021';
+const NO_ROLE = '210000000022';
+const OPTED_OUT = '210000000023';
+
+let fakeAws: FakeAws;
+let harness: QueueBot;
+
+describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipReason()}`, () => {
+  beforeAll(async () => {
+    fakeAws = await startFakeAws({ state: hardenedAccount() });
+    const organization = createFakeOrganization(ACCOUNT_ID);
+    addMember(organization, { id: PROD, name: 'prod' });
+    addMember(organization, { id: NO_ROLE, name: 'sandbox', roles: [] });
+    const optedOut = addMember(organization, { id: OPTED_OUT, name: 'data' });
+    optedOut.aws.regions = optedOut.aws.regions.map((region) => (region.RegionName === 'eu-west-1' ? { ...region, RegionOptStatus: 'DISABLED' } : region));
+    fakeAws.organization = organization;
+    harness = await startQueueBot({ moto: moto!, fakeAws, queueName: 'aws-root-guard-coverage', signingSecret: SIGNING_SECRET, env: { WATCH_ACCOUNTS: 'organization', AWS_REGIONS: 'us-east-1,eu-west-1' } });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await fakeAws?.close();
+    await moto?.stop();
+  });
+
+  it('answers /aws-root-check status with the accounts × Regions watched, the role that is missing and the opted-out Region', async () => {
+    // The first poll pass runs at start and writes the coverage record.
+    await waitFor(() => existsSync(join(harness.dataDir, COVERAGE_FILE)), 'the first poll pass', 60_000);
+    const event = eventBridgeFixture('console-sign-in-root-no-mfa');
+    await harness.send(JSON.stringify({ ...event, detail: { ...event.detail, eventID: 'coverage-e2e-1', eventTime: new Date().toISOString() } }));
+    await waitFor(() => harness.slack.state.messages.some((message) => message.threadTs === null && (message.text ?? '').includes('111122223333')), 'the queued alert', 30_000);
+
+    const responseUrl = harness.slack.newResponseUrl();
+    const answer = await signedSlashCommand(`http://127.0.0.1:${harness.bot.port}/slack/events`, SIGNING_SECRET, slashCommandFields({ responseUrl, text: 'status' }));
+    expect(answer.status).toBe(200);
+    const reply = await waitFor(() => harness.slack.responsesTo(responseUrl).find((post) => JSON.stringify(post).includes('Coverage')), 'the status reply', 30_000);
+    const text = JSON.stringify(reply.body);
+    expect(text).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue; 1 could not be read');
+    expect(text).toMatch(new RegExp(`sandbox \\(${NO_ROLE}\\): sts:AssumeRole`));
+    expect(text).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
+    // The message the queue delivered a moment ago, and its depth read live.
+    expect(text).toMatch(/events queue: 0 waiting, \d+ in flight; last message \d+ s ago/);
+  });
+
+  it('aws-root-guard status prints the same coverage from DATA_DIR, as text and as JSON', async () => {
+    const json = await runCli(['status', '--json'], harness.env);
+    expect(json.stderr).not.toMatch(/Error/);
+    // Something could not be read: exit code 1.
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as CoverageReport;
+    expect(report.totals).toMatchObject({ accounts: 4, regions: 2, unreadableAccounts: 1, failingRegions: 1 });
+    expect(report.accounts[0]).toMatchObject({ accountId: NO_ROLE, name: 'sandbox', unreadable: true, problem: { action: 'sts:AssumeRole' } });
+    const prod = report.accounts.find((account) => account.accountId === PROD)!;
+    expect(prod.sources).toEqual(['poller', 'queue']);
+    expect(prod.regions.map((region) => [region.region, region.lagging, region.problem])).toEqual([['us-east-1', false, null], ['eu-west-1', false, null]]);
+    expect(prod.regions.every((region) => region.cursorAgeSeconds !== null && region.cursorAgeSeconds < 600)).toBe(true);
+    expect(report.queue?.depth).toEqual({ visible: 0, inFlight: expect.any(Number) });
+    expect(report.unreadableRecords).toBe(0);
+
+    const text = await runCli(['status'], harness.env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue; 1 could not be read');
+    expect(text.stdout).toContain(`sandbox (${NO_ROLE}) [poller+queue] COULD NOT BE READ`);
+    expect(text.stdout).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
+  });
+});

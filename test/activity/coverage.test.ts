@@ -1,0 +1,116 @@
+// The coverage report (pure): Regions read, failing or lagging, accounts that could not be read, the summary's line;
+// and the record file in DATA_DIR.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildCoverageReport, COVERAGE_FILE, coverageLine, coverageProblemLines, createCoverageTracker, queueText, readCoverageRecord, writeCoverageRecord, type CoverageRecord } from '../../src/activity/index.js';
+import { tempDir } from '../store/helpers.js';
+
+const NOW = new Date('2026-12-01T12:00:00Z');
+const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+
+function record(overrides: Partial<CoverageRecord> = {}): CoverageRecord {
+  return {
+    writtenAt: NOW.toISOString(),
+    pollIntervalMs: 60_000,
+    lastPassAt: minutesAgo(0.5),
+    accounts: [
+      { accountId: '210000000001', name: 'prod', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: null }] },
+      { accountId: '210000000002', name: null, problem: { action: 'sts:AssumeRole', reason: 'cannot assume arn:aws:iam::210000000002:role/r: AccessDenied' }, regions: [] },
+      { accountId: '210000000003', name: 'data', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: { action: 'cloudtrail:LookupEvents', reason: 'AccessDeniedException: not allowed' } }] },
+    ],
+    queue: null,
+    ...overrides,
+  };
+}
+
+const CURSORS = [
+  { accountId: '210000000001', region: 'us-east-1', cursor: minutesAgo(1) },
+  // Four minutes behind with a one-minute schedule: lagging (more than two intervals and a minute).
+  { accountId: '210000000001', region: 'eu-west-1', cursor: minutesAgo(4) },
+  { accountId: '210000000002', region: 'us-east-1', cursor: minutesAgo(90) },
+  { accountId: '210000000003', region: 'us-east-1', cursor: minutesAgo(1) },
+];
+
+describe('buildCoverageReport', () => {
+  it('counts accounts, Regions, what could not be read and what lags', () => {
+    const report = buildCoverageReport({ now: NOW, record: record(), cursors: CURSORS, queueDepth: null, unreadableRecords: 2 });
+    expect(report.totals).toEqual({ accounts: 3, regions: 2, unreadableAccounts: 1, failingRegions: 1, laggingRegions: 2 });
+    // The account that could not be read comes first, with the Region it was read in before.
+    expect(report.accounts[0]).toMatchObject({ accountId: '210000000002', unreadable: true, sources: ['poller'], regions: [{ region: 'us-east-1', cursorAgeSeconds: 5400, lagging: true }] });
+    expect(report.accounts.find((account) => account.accountId === '210000000001')?.regions).toEqual([
+      { region: 'us-east-1', readUpTo: minutesAgo(1), cursorAgeSeconds: 60, lagging: false, problem: null },
+      { region: 'eu-west-1', readUpTo: minutesAgo(4), cursorAgeSeconds: 240, lagging: true, problem: null },
+    ]);
+    expect(coverageProblemLines(report).map((line) => `${line.accountId} ${line.region ?? '-'}: ${line.text}`)).toEqual([
+      '210000000002 -: sts:AssumeRole: cannot assume arn:aws:iam::210000000002:role/r: AccessDenied',
+      '210000000003 eu-west-1: cloudtrail:LookupEvents: AccessDeniedException: not allowed',
+      // Lagging ones after every failure, in the accounts' order (those that could not be read first).
+      '210000000002 us-east-1: lagging: read up to 90 min ago',
+      '210000000001 eu-west-1: lagging: read up to 4 min ago',
+    ]);
+    expect(report.unreadableRecords).toBe(2);
+    expect(coverageLine(report)).toBe('watching 3 accounts × 2 Regions; 1 could not be read');
+  });
+
+  it('says an account whose every Region failed could not be read, and names the queue as a source', () => {
+    const queue = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', received: 3, lastMessageAt: minutesAgo(0.2), lastMessageSentAt: minutesAgo(0.25), lastReceiveError: null };
+    const failing = { action: 'cloudtrail:LookupEvents', reason: 'denied' };
+    const report = buildCoverageReport({ now: NOW, record: record({ accounts: [{ accountId: '210000000009', name: null, problem: null, regions: [{ region: 'us-east-1', problem: failing }] }], queue }), cursors: [], queueDepth: { visible: 4, inFlight: 1 }, unreadableRecords: 0 });
+    expect(report.accounts[0]).toMatchObject({ unreadable: true, sources: ['poller', 'queue'] });
+    expect(coverageLine(report)).toBe('watching 1 account × 1 Region and the events queue; 1 could not be read');
+    expect(queueText(report.queue!, NOW)).toBe('4 waiting, 1 in flight; last message 12 s ago');
+    expect(queueText({ ...report.queue!, depth: { error: 'sqs:GetQueueAttributes failed: AccessDenied' }, lastMessageAt: null, lastReceiveError: 'AccessDenied: no' }, NOW)).toBe('sqs:GetQueueAttributes failed: AccessDenied; no message since the bot started; ReceiveMessage failing: AccessDenied: no');
+  });
+
+  it('is empty before the first pass', () => {
+    const report = buildCoverageReport({ now: NOW, record: null, cursors: [], queueDepth: null, unreadableRecords: 0 });
+    expect(report.totals.accounts).toBe(0);
+    expect(report.lastPassAt).toBeNull();
+  });
+});
+
+describe('the coverage tracker and its record in DATA_DIR', () => {
+  it('keeps the last pass with the action to blame, and round-trips through the file', () => {
+    const tracker = createCoverageTracker({ pollIntervalMs: 60_000 });
+    tracker.recordPollPass(
+      {
+        finishedAt: NOW.toISOString(),
+        accounts: [
+          { accountId: '210000000002', ok: false, error: 'cannot assume the role', errorAction: 'sts:AssumeRole', pass: null },
+          {
+            accountId: '210000000003',
+            ok: true,
+            error: null,
+            pass: {
+              accountId: '210000000003',
+              startedAt: NOW.toISOString(),
+              finishedAt: NOW.toISOString(),
+              totals: { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 1 },
+              regions: [
+                { region: 'ap-east-1', ok: false, window: { startTime: '', endTime: '', firstStart: true, clampedToHistory: false }, committedCursor: null, pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, throttleRetries: 0, transientRetries: 0, error: { kind: 'region-not-enabled', code: 'UnrecognizedClientException', message: 'ap-east-1 refused the credentials' } },
+              ],
+            },
+          },
+        ],
+      },
+      (accountId) => (accountId === '210000000003' ? 'data' : null),
+    );
+    const snapshot = tracker.snapshot(NOW);
+    expect(snapshot.accounts).toEqual([
+      { accountId: '210000000002', name: null, problem: { action: 'sts:AssumeRole', reason: 'cannot assume the role' }, regions: [] },
+      // An opted-out Region is not a permission to grant: no action.
+      { accountId: '210000000003', name: 'data', problem: null, regions: [{ region: 'ap-east-1', problem: { action: null, reason: 'ap-east-1 refused the credentials' } }] },
+    ]);
+    const dir = tempDir('arg-coverage-');
+    try {
+      expect(readCoverageRecord(dir.path)).toBeNull();
+      writeCoverageRecord(dir.path, snapshot);
+      expect(readCoverageRecord(dir.path)).toEqual(snapshot);
+      writeFileSync(join(dir.path, COVERAGE_FILE), '{"something":"else"}');
+      expect(() => readCoverageRecord(dir.path)).toThrow(`${join(dir.path, COVERAGE_FILE)} is not a coverage record`);
+    } finally {
+      dir.remove();
+    }
+  });
+});
