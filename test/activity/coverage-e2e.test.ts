@@ -79,5 +79,6 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
     expect(text.stdout).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue; 1 could not be read');
     expect(text.stdout).toContain(`sandbox (${NO_ROLE}) [poller+queue] COULD NOT BE READ`);
     expect(text.stdout).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
-  });
+    // Two child processes through tsx: a minute each is plenty on a loaded machine (no speed goal here).
+  }, 120_000);
 });
