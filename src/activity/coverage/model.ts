@@ -1,0 +1,86 @@
+// Coverage: which accounts and Regions the bot watches, by which source, how fresh each account-Region's reading
+// is, and what could not be read (with the IAM action to fix). The running bot keeps a CoverageRecord of its last
+// poll pass and its events queue (tracker.ts), writes it to DATA_DIR (record-file.ts) for `aws-root-guard status`,
+// and both faces build the same CoverageReport from it (report.ts, pure).
+
+/** Why an account or an account-Region could not be read. */
+export interface CoverageProblem {
+  /** The IAM action refused or failing ("sts:AssumeRole", "cloudtrail:LookupEvents"), when one is to blame. */
+  action: string | null;
+  reason: string;
+}
+
+/** One account as the last poll pass saw it. */
+export interface PolledAccount {
+  accountId: string;
+  name: string | null;
+  /** The account could not be read at all (its role, its Region list); its Regions are then unknown. */
+  problem: CoverageProblem | null;
+  regions: Array<{ region: string; problem: CoverageProblem | null }>;
+}
+
+/** What the events queue source has seen since the bot started. */
+export interface QueueActivity {
+  queueUrl: string;
+  received: number;
+  /** When the newest message was received (ISO), and when SQS says it was sent. */
+  lastMessageAt: string | null;
+  lastMessageSentAt: string | null;
+  /** The last ReceiveMessage failure, cleared by a receive that works. */
+  lastReceiveError: string | null;
+}
+
+/** What the bot knows of its coverage, as written to DATA_DIR after every poll pass. */
+export interface CoverageRecord {
+  writtenAt: string;
+  /** How often the poller runs (POLL_SCHEDULE), for what counts as lagging. */
+  pollIntervalMs: number;
+  /** When the last poll pass finished, or null before the first. */
+  lastPassAt: string | null;
+  accounts: PolledAccount[];
+  queue: QueueActivity | null;
+}
+
+/** A stored poll cursor: the poller has read this account-Region up to `cursor`. */
+export interface CursorReading {
+  accountId: string;
+  region: string;
+  cursor: string;
+}
+
+/** The queue's depth, read live (GetQueueAttributes), or why it could not be. */
+export type QueueDepth = { visible: number; inFlight: number } | { error: string };
+
+export type CoverageSource = 'poller' | 'queue';
+
+export interface RegionCoverage {
+  region: string;
+  /** Read up to here (the stored cursor), or null when never read. */
+  readUpTo: string | null;
+  cursorAgeSeconds: number | null;
+  /** The cursor is older than two poll intervals and a minute. */
+  lagging: boolean;
+  problem: CoverageProblem | null;
+}
+
+export interface AccountCoverage {
+  accountId: string;
+  name: string | null;
+  sources: CoverageSource[];
+  problem: CoverageProblem | null;
+  regions: RegionCoverage[];
+  /** Nothing of this account could be read in the last pass (its role, or every Region, failed). */
+  unreadable: boolean;
+}
+
+export interface CoverageReport {
+  generatedAt: string;
+  lastPassAt: string | null;
+  pollIntervalSeconds: number;
+  /** Accounts that could not be read first, then by id. */
+  accounts: AccountCoverage[];
+  totals: { accounts: number; regions: number; unreadableAccounts: number; failingRegions: number; laggingRegions: number };
+  queue: (QueueActivity & { depth: QueueDepth | null }) | null;
+  /** Records and messages the sources kept because they could not be read. */
+  unreadableRecords: number;
+}

@@ -1,0 +1,100 @@
+// The coverage report (model.ts) from what the bot recorded, the store's cursors and the queue's depth. Pure.
+import type { AccountCoverage, CoverageRecord, CoverageReport, CursorReading, QueueDepth, RegionCoverage } from './model.js';
+
+export interface CoverageInput {
+  now: Date;
+  /** null: the bot has not written a record yet (not started, or no pass finished). */
+  record: CoverageRecord | null;
+  cursors: readonly CursorReading[];
+  queueDepth: QueueDepth | null;
+  unreadableRecords: number;
+}
+
+const LAG_MARGIN_MS = 60_000;
+
+export function buildCoverageReport(input: CoverageInput): CoverageReport {
+  const nowMs = input.now.getTime();
+  const intervalMs = input.record?.pollIntervalMs ?? 60_000;
+  const cursors = new Map(input.cursors.map((reading) => [`${reading.accountId}/${reading.region}`, reading.cursor]));
+  const regionOf = (accountId: string, region: string, problem: RegionCoverage['problem']): RegionCoverage => {
+    const readUpTo = cursors.get(`${accountId}/${region}`) ?? null;
+    const ageMs = readUpTo === null ? null : Math.max(0, nowMs - Date.parse(readUpTo));
+    return { region, readUpTo, cursorAgeSeconds: ageMs === null ? null : Math.round(ageMs / 1000), lagging: ageMs === null || ageMs > 2 * intervalMs + LAG_MARGIN_MS, problem };
+  };
+  const viaQueue = input.record?.queue ? (['queue'] as const) : [];
+
+  const accounts: AccountCoverage[] = (input.record?.accounts ?? []).map((account) => {
+    // An account that could not be listed this pass still shows the Regions it was read in before.
+    const regions = account.regions.length > 0 ? account.regions.map((entry) => regionOf(account.accountId, entry.region, entry.problem)) : input.cursors.filter((reading) => reading.accountId === account.accountId).map((reading) => regionOf(account.accountId, reading.region, null));
+    const unreadable = account.problem !== null || (account.regions.length > 0 && account.regions.every((entry) => entry.problem !== null));
+    return { accountId: account.accountId, name: account.name, sources: ['poller', ...viaQueue], problem: account.problem, regions, unreadable };
+  });
+  accounts.sort((left, right) => Number(right.unreadable) - Number(left.unreadable) || left.accountId.localeCompare(right.accountId));
+
+  const regionNames = new Set(accounts.flatMap((account) => account.regions.map((region) => region.region)));
+  const allRegions = accounts.flatMap((account) => account.regions);
+  const queue = input.record?.queue ? { ...input.record.queue, depth: input.queueDepth } : null;
+  return {
+    generatedAt: input.now.toISOString(),
+    lastPassAt: input.record?.lastPassAt ?? null,
+    pollIntervalSeconds: Math.round(intervalMs / 1000),
+    accounts,
+    totals: {
+      accounts: accounts.length,
+      regions: regionNames.size,
+      unreadableAccounts: accounts.filter((account) => account.unreadable).length,
+      failingRegions: allRegions.filter((region) => region.problem !== null).length,
+      laggingRegions: allRegions.filter((region) => region.problem === null && region.lagging).length,
+    },
+    queue,
+    unreadableRecords: input.unreadableRecords,
+  };
+}
+
+/** "watching 143 accounts × 17 Regions; 2 could not be read": the weekly summary's coverage line. */
+export function coverageLine(report: Pick<CoverageReport, 'totals' | 'queue'>): string {
+  const { accounts, regions, unreadableAccounts } = report.totals;
+  const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+  const parts = [`watching ${plural(accounts, 'account')} × ${plural(regions, 'Region')}`];
+  if (report.queue) parts[0] += ' and the events queue';
+  if (unreadableAccounts > 0) parts.push(`${unreadableAccounts.toLocaleString('en-US')} could not be read`);
+  return parts.join('; ');
+}
+
+/** "sts:AssumeRole: cannot assume …", or the reason alone when no action is to blame. */
+export function problemText(problem: { action: string | null; reason: string }): string {
+  return problem.action && !problem.reason.startsWith(problem.action) ? `${problem.action}: ${problem.reason}` : problem.reason;
+}
+
+/** "45 s", "12 min", "3 h", "2 d": how old a reading is. */
+export function ageText(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 2 * 86_400) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
+}
+
+/** The lines both faces list: accounts that could not be read, failing Regions, lagging Regions (in that order). */
+export function coverageProblemLines(report: CoverageReport): Array<{ accountId: string; name: string | null; region: string | null; text: string }> {
+  const lines: Array<{ accountId: string; name: string | null; region: string | null; text: string }> = [];
+  for (const account of report.accounts) {
+    if (account.problem) lines.push({ accountId: account.accountId, name: account.name, region: null, text: problemText(account.problem) });
+    for (const region of account.regions) {
+      if (region.problem) lines.push({ accountId: account.accountId, name: account.name, region: region.region, text: problemText(region.problem) });
+    }
+  }
+  for (const account of report.accounts) {
+    for (const region of account.regions) {
+      if (!region.problem && region.lagging) lines.push({ accountId: account.accountId, name: account.name, region: region.region, text: region.cursorAgeSeconds === null ? 'never read' : `lagging: read up to ${ageText(region.cursorAgeSeconds)} ago` });
+    }
+  }
+  return lines;
+}
+
+/** "queue: 3 waiting, 1 in flight; last message 12 s ago" (or why the depth could not be read). */
+export function queueText(queue: NonNullable<CoverageReport['queue']>, now: Date): string {
+  const depth = queue.depth === null ? 'depth unknown' : 'error' in queue.depth ? queue.depth.error : `${queue.depth.visible.toLocaleString('en-US')} waiting, ${queue.depth.inFlight.toLocaleString('en-US')} in flight`;
+  const last = queue.lastMessageAt ? `last message ${ageText(Math.max(0, Math.round((now.getTime() - Date.parse(queue.lastMessageAt)) / 1000)))} ago` : 'no message since the bot started';
+  const failing = queue.lastReceiveError ? `; ReceiveMessage failing: ${queue.lastReceiveError}` : '';
+  return `${depth}; ${last}${failing}`;
+}
