@@ -11,11 +11,10 @@ import {
   ListRootsCommand,
   type Account,
 } from '@aws-sdk/client-organizations';
-import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { AssumeRoleCommand, AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { AccountsConfig } from './accounts-config.js';
-import { createAwsClients, sdkClientConfig, sharedRequestHandler, type AwsClientOptions, type AwsClients } from './clients.js';
+import { createAwsClients, sdkClientConfig, sharedClientSettings, sharedRequestHandler, type AwsClientOptions, type AwsClients } from './clients.js';
 import { AwsCallError, awsErrorCode, MemberAccessError } from './errors.js';
 
 /** The one task policy the bot ever asks sts:AssumeRoot for: read-only audit of the member's root credentials. */
@@ -207,13 +206,17 @@ function accountState(account: Account): string {
   return String(account.State ?? account.Status ?? 'UNKNOWN');
 }
 
+/** What a member's clients sign with: the role's temporary credentials. */
+type RoleCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration?: Date };
+type RoleCredentialsProvider = () => Promise<RoleCredentials>;
+
 /** Shares one AssumeRole provider between a member's clients and renews it ahead of expiry. */
-function sharedCredentials(provider: ReturnType<typeof fromTemporaryCredentials>, roleArn: string, now: () => Date): ReturnType<typeof fromTemporaryCredentials> {
-  let current: ReturnType<ReturnType<typeof fromTemporaryCredentials>> | null = null;
+function sharedCredentials(provider: RoleCredentialsProvider, roleArn: string, now: () => Date): RoleCredentialsProvider {
+  let current: Promise<RoleCredentials> | null = null;
   let expiresAtMs = Number.POSITIVE_INFINITY;
-  return (properties) => {
+  return () => {
     if (!current || now().getTime() >= expiresAtMs - CREDENTIAL_REFRESH_MARGIN_MS) {
-      const attempt = provider(properties).then(
+      const attempt = provider().then(
         (credentials) => {
           expiresAtMs = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
           return credentials;
@@ -237,9 +240,10 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   let selfId: Promise<string> | null = null;
   let organization: { tree: Promise<OrganizationTree>; readAt: number } | null = null;
   let rootSts: STSClient | null = null;
+  let memberRoleSts: STSClient | null = null;
   // Member clients come and go per account; their connections stay in one pool for the life of this access.
   const memberRequests = sharedRequestHandler(options.clientOptions);
-  const memberClientOptions: AwsClientOptions = { ...options.clientOptions, requestHandler: memberRequests };
+  const memberClientOptions: AwsClientOptions = { ...options.clientOptions, requestHandler: memberRequests, settings: sharedClientSettings() };
   // Every STS client of this access (one per member's AssumeRole, one for AssumeRoot) shares one adaptive send rate:
   // a Throttling answer slows the whole scan's STS calls (the SDK's CUBIC limiter), and each retry waits with jitter,
   // so a large organization does not turn STS's rate limit into a retry storm.
@@ -273,6 +277,9 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   };
 
   const roleArnOf = (accountId: string) => `arn:aws:iam::${accountId}:role/${config.memberRoleName}`;
+  // One STS client, signed with the bot's own credentials, assumes the member role for every account: a client per
+  // member (what the SDK's fromTemporaryCredentials makes) costs its construction and config resolution each time.
+  const roleSts = (): STSClient => (memberRoleSts ??= new STSClient({ ...sdkClientConfig(memberClientOptions), retryStrategy: stsRetryStrategy() }));
 
   async function listWatchedAccounts(): Promise<WatchedAccountList> {
     const selfAccount = await selfAccountId();
@@ -333,15 +340,14 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
       return { accountId, clients: self, roleArn: null, ready: async () => undefined, close: () => undefined };
     }
     const roleArn = roleArnOf(accountId);
-    const assumeRole = fromTemporaryCredentials({
-      params: {
-        RoleArn: roleArn,
-        RoleSessionName: ROLE_SESSION_NAME,
-        ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}),
-      },
-      ...(options.clientOptions.credentials ? { masterCredentials: options.clientOptions.credentials as never } : {}),
-      clientConfig: { ...sdkClientConfig(memberClientOptions), credentials: undefined, retryStrategy: stsRetryStrategy() } as never,
-    });
+    const assumeRole: RoleCredentialsProvider = async () => {
+      const answer = await roleSts().send(
+        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}) }),
+      );
+      const issued = answer.Credentials;
+      if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) throw new Error(`sts:AssumeRole for ${roleArn} returned no credentials`);
+      return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, ...(issued.Expiration ? { expiration: issued.Expiration } : {}) };
+    };
     const credentials = sharedCredentials(assumeRole, roleArn, now);
     const clients = createAwsClients({ ...memberClientOptions, credentials });
     return {
@@ -349,7 +355,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
       clients,
       roleArn,
       ready: async () => {
-        await credentials({});
+        await credentials();
       },
       close: () => clients.destroy(),
     };
@@ -382,6 +388,8 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
     close() {
       rootSts?.destroy();
       rootSts = null;
+      memberRoleSts?.destroy();
+      memberRoleSts = null;
       memberRequests.close();
     },
   };

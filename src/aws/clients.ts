@@ -28,6 +28,8 @@ export interface AwsClientOptions {
   connectionTimeoutMs?: number;
   /** One connection pool for many clients (sharedRequestHandler): a client's destroy leaves it open. */
   requestHandler?: SharedRequestHandler;
+  /** Settings from the environment and the shared config file, read by the first client and reused by the rest (sharedClientSettings). */
+  settings?: SharedClientSettings;
   /** Called with every client made, the events queue's SQS client too (main.ts: the metrics' error-counting middleware). */
   onClient?: (client: { middlewareStack: object }) => void;
 }
@@ -80,6 +82,23 @@ export function sharedRequestHandler(options: Pick<AwsClientOptions, 'requestTim
   };
 }
 
+/** Settings every SDK client reads alike from AWS_* variables and ~/.aws/config, whatever its service or Region. */
+const ENVIRONMENT_SETTINGS = ['useFipsEndpoint', 'useDualstackEndpoint', 'userAgentAppId', 'authSchemePreference', 'defaultsMode'] as const;
+
+/** The first client's providers of ENVIRONMENT_SETTINGS (memoized by the SDK), handed to every later client. */
+export interface SharedClientSettings {
+  providers: Pick<IAMClientConfig, (typeof ENVIRONMENT_SETTINGS)[number]> | null;
+}
+
+/**
+ * Each SDK client resolves these settings itself, walking the environment and the shared config file (and building
+ * an error for every link of the chain that has nothing): an organization scan makes clients per member account,
+ * so they share the first client's already-resolved providers instead. Same values, read once.
+ */
+export function sharedClientSettings(): SharedClientSettings {
+  return { providers: null };
+}
+
 /** The SDK settings every client of these options shares (timeouts, retries, endpoint, credentials). */
 export function sdkClientConfig(options: AwsClientOptions, region: string = options.region) {
   return {
@@ -94,6 +113,7 @@ export function sdkClientConfig(options: AwsClientOptions, region: string = opti
     },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.settings?.providers ?? {}),
   };
 }
 
@@ -104,6 +124,10 @@ export function sdkClientConfig(options: AwsClientOptions, region: string = opti
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   const shared = (region: string) => sdkClientConfig(options, region);
   const made = <C extends IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient>(client: C): C => {
+    if (options.settings && !options.settings.providers) {
+      const config = client.config as unknown as Record<string, unknown>;
+      options.settings.providers = Object.fromEntries(ENVIRONMENT_SETTINGS.map((name) => [name, config[name]])) as SharedClientSettings['providers'];
+    }
     options.onClient?.(client);
     return client;
   };

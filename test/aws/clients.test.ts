@@ -5,6 +5,7 @@ import { GetAccountSummaryCommand, GetCredentialReportCommand } from '@aws-sdk/c
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, test } from 'vitest';
 import { AwsCallError, describeFatalAwsError, toFactError } from '../../src/aws/index.js';
+import { createAwsClients, sharedClientSettings } from '../../src/aws/clients.js';
 import { startFakeAws } from '../fakes/aws/index.js';
 import { useFakeAws } from '../support/fake-aws.js';
 
@@ -111,5 +112,28 @@ describe('AWS errors in our words', () => {
   test('expired or rejected credentials get their own advice', () => {
     expect(describeFatalAwsError(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }))).toMatch(/expired: refresh them/);
     expect(describeFatalAwsError(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }))).toMatch(/^AWS rejected the credentials \(InvalidClientTokenId\)/);
+  });
+});
+
+describe('sharedClientSettings', () => {
+  test('the environment settings are read by the first client and handed to the next ones, of any service or Region', async () => {
+    process.env.AWS_USE_DUALSTACK_ENDPOINT = 'true';
+    process.env.AWS_SDK_UA_APP_ID = 'root-guard-test';
+    const settings = sharedClientSettings();
+    const first = createAwsClients({ region: 'us-east-1', endpoint: aws.fake.url, settings });
+    const second = createAwsClients({ region: 'eu-west-1', endpoint: aws.fake.url, settings });
+    try {
+      expect(settings.providers).toBeNull();
+      const iamConfig = first.iam.config;
+      expect(settings.providers).not.toBeNull();
+      const trailConfig = second.cloudTrail('eu-west-1').config;
+      expect(await trailConfig.useDualstackEndpoint()).toBe(true);
+      expect(await trailConfig.userAgentAppId()).toBe('root-guard-test');
+      expect(await iamConfig.useFipsEndpoint()).toBe(false);
+      expect(await trailConfig.useFipsEndpoint()).toBe(false);
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
   });
 });
