@@ -12,6 +12,8 @@ import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
 import { noRedirectFetch, respondThroughResponseUrl } from './listeners/response-url.js';
 import { ReplayGuard, signedRequestHeaders } from './replay-guard.js';
+import { createDeliveryQueue } from './delivery-queue.js';
+import { createReportReplies } from './listeners/report-replies.js';
 import { ownWorkspaceLookup, requestGate } from './request-gate.js';
 import { responseUrlPolicy } from './response-url-policy.js';
 import { appIdFromAppToken, ownWorkspaceFrom } from './workspace-identity.js';
@@ -83,7 +85,8 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
   }
   const responseUrls = responseUrlPolicy(slack.apiUrl);
   const ownWorkspace = ownWorkspaceLookup(async () => ownWorkspaceFrom(await app.client.auth.test(), appIdFromAppToken(slack.appToken)));
-  app.use(requestGate({ replayGuard: new ReplayGuard(deps.seenSignatures), ownWorkspace, responseUrls, logger: deps.logger.child({ component: 'request-gate' }) }));
+  const deliveries = createDeliveryQueue(deps.deliveryLimits);
+  app.use(requestGate({ replayGuard: new ReplayGuard(deps.seenSignatures), ownWorkspace, responseUrls, deliveries, logger: deps.logger.child({ component: 'request-gate' }) }));
   // Known before the first request, so no request waits for it; a failure here is retried by the first request.
   ownWorkspace.load().catch((error: unknown) => deps.logger.warn({ ...errorDetails(error), component: 'slack' }, 'auth.test failed: requests are refused until the bot knows its workspace'));
 
@@ -92,13 +95,16 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     deps.logger.error({ ...errorDetails(error), component: 'slack' }, 'unhandled error in the Slack app');
   });
 
+  const secretValues = [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0);
   const listenerDeps: ListenerDeps = {
     ...deps,
     runTimeoutMs: deps.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
-    secretValues: [...(deps.secretValues ?? []), slack.botToken, slack.signingSecret, slack.appToken].filter((value): value is string => typeof value === 'string' && value.length > 0),
+    secretValues,
     command: AWS_ROOT_CHECK_COMMAND,
     postureRuns: deps.postureRuns ?? createRunCoordinator({ ...deps.postureRunLimits, run: postureRunFor(deps) }),
     responder: respondThroughResponseUrl(responseUrls),
+    deliveries,
+    reportReplies: createReportReplies(secretValues),
   };
   registerListeners(app, listenerDeps);
   return app;

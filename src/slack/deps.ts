@@ -7,6 +7,8 @@ import type { WeeklySummary } from '../summary/index.js';
 import type { CoverageReport } from '../activity/index.js';
 import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
 import type { Authorizer } from './authorize.js';
+import type { DeliveryQueue, DeliveryQueueOptions } from './delivery-queue.js';
+import type { ReportReplies } from './listeners/report-replies.js';
 import type { SeenSignatures } from './replay-guard.js';
 
 export interface SlackDeps {
@@ -40,6 +42,8 @@ export interface SlackDeps {
   postureRuns?: RunCoordinator<PostureReport>;
   /** Where the replay guard remembers signed requests: the store's, shared by replicas (main.ts). Unset: this process's memory. */
   seenSignatures?: SeenSignatures;
+  /** Bounds on what is posted after the acks (defaults: DEFAULT_DELIVERY_LIMITS). */
+  deliveryLimits?: Omit<DeliveryQueueOptions, 'now'>;
 }
 
 /** The watched accounts and their latest results, read without waiting on AWS. */
@@ -93,4 +97,8 @@ export interface ListenerDeps extends SlackDeps {
   postureRuns: RunCoordinator<PostureReport>;
   /** Posts to a response_url; createSlackApp sets a pooled fetch (cheaper than Bolt's respond). Unset: Bolt's respond. */
   responder?: (responseUrl: string) => RespondFn;
+  /** What is posted after an ack waits here, behind the acks (the request gate tells it when requests arrive). */
+  deliveries: DeliveryQueue;
+  /** A report's reply per audience, rendered once however many requesters share the report. */
+  reportReplies: ReportReplies;
 }

@@ -1,6 +1,8 @@
 // The Slack room's door: main.ts builds the app here; blocks are reachable through ./blocks/index.js.
 export { createSlackApp, startSlackApp, SlackAppConfigError, SLACK_EVENTS_PATH, type CreateSlackAppOptions, type StartedSlackApp } from './app.js';
 export type { SlackDeps, ListenerDeps } from './deps.js';
+export { createDeliveryQueue, DEFAULT_DELIVERY_LIMITS, type DeliveryQueue, type DeliveryQueueOptions } from './delivery-queue.js';
+export { createReportReplies, type ReportReplies } from './listeners/report-replies.js';
 export { createAuthorizer, type Authorizer, type AuthorizationDecision, type AuthorizerOptions, type UsergroupDirectory } from './authorize.js';
 export { UserFacingError, toUserFacingError } from './errors.js';
 export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './listeners/commands/index.js';

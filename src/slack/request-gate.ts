@@ -4,6 +4,7 @@
 // beyond the verdicts, so the ack stays as fast as a bare Bolt app's (bench/ack-help-latency.ts).
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
+import type { DeliveryQueue } from './delivery-queue.js';
 import { hostOf, type ResponseUrlPolicy } from './response-url-policy.js';
 import type { ReplayGuard, SignedRequestHeaders } from './replay-guard.js';
 import { refuseForeignRequest, type OwnWorkspace } from './workspace-identity.js';
@@ -14,6 +15,8 @@ export interface RequestGateOptions {
   ownWorkspace: OwnWorkspaceLookup;
   responseUrls: ResponseUrlPolicy;
   logger: Logger;
+  /** Told of every request as it arrives, so what is posted after the acks waits for them (delivery-queue.ts). */
+  deliveries?: Pick<DeliveryQueue, 'noteRequest'>;
 }
 
 export interface OwnWorkspaceLookup {
@@ -55,13 +58,14 @@ function responseUrlsOf(body: Record<string, unknown>): string[] {
 }
 
 export function requestGate(options: RequestGateOptions): Middleware<AnyMiddlewareArgs> {
-  const { replayGuard, ownWorkspace, responseUrls, logger } = options;
+  const { replayGuard, ownWorkspace, responseUrls, logger, deliveries } = options;
   const refuse = async (args: AnyMiddlewareArgs, details: Record<string, unknown>, message: string) => {
     logger.warn(details, message);
     const ack = (args as { ack?: () => Promise<void> }).ack;
     if (ack) await ack();
   };
   return async (args) => {
+    deliveries?.noteRequest();
     const headers = args.context as SignedRequestHeaders;
     // Socket Mode requests are not signed: they arrive over the app's own authenticated connection.
     if (headers.slackSignature !== undefined || headers.slackRequestTimestamp !== undefined) {

@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/log.js';
 import { createRunCoordinator } from '../../../src/posture/index.js';
 import type { PostureReport } from '../../../src/posture/model.js';
 import type { ListenerDeps } from '../../../src/slack/deps.js';
-import { createAuthorizer } from '../../../src/slack/index.js';
+import { createAuthorizer, createDeliveryQueue, createReportReplies } from '../../../src/slack/index.js';
 import { awsRootCheck } from '../../../src/slack/listeners/commands/index.js';
 import { postureRunAgain } from '../../../src/slack/listeners/actions/index.js';
 import { blockActionsPayload, slashCommandFields, startFakeSlack, type FakeSlack } from '../../fakes/slack/index.js';
@@ -34,6 +34,8 @@ function setup(overrides: Partial<ListenerDeps> = {}) {
     secretValues: ['super-secret-value-123'],
     command: '/aws-root-check',
     postureRuns: createRunCoordinator({ reuseWithinMs: 0, userCooldownMs: 0, run: () => deps.runPosture() }),
+    deliveries: createDeliveryQueue(),
+    reportReplies: createReportReplies(['super-secret-value-123']),
     ...overrides,
   };
   const ack = vi.fn(async () => void events.push('ack'));
@@ -63,7 +65,10 @@ describe('awsRootCheck listener', () => {
     const { deps, ack, respond, events } = setup({ authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: ['S0SECOPS'] }) });
     await awsRootCheck(deps)({ command: slashCommand(''), ack, respond, client });
     expect(ack).toHaveBeenCalledWith();
-    expect(events).toEqual(['ack', 'respond:Checking the root us', 'runPosture', 'respond:AWS root posture for']);
+    // The run is asked for at once (so it joins a run in flight); the running note still lands before the report.
+    expect(events.filter((event) => event.startsWith('respond:'))).toEqual(['respond:Checking the root us', 'respond:AWS root posture for']);
+    expect(events[0]).toBe('ack');
+    expect(events.filter((event) => event === 'runPosture')).toHaveLength(1);
   });
 
   it('answers usage and a known refusal inside the ack, with no response_url post', async () => {

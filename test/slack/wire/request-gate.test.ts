@@ -77,7 +77,7 @@ describe('response_url', () => {
     expect(harness.slack.calls('chat.postEphemeral').length).toBe(before + 1);
   });
 
-  it('does not follow a redirect from the response_url of a button (Bolt\'s own respond)', async () => {
+  it('does not follow a redirect from the response_url of a button (the same pooled responder as the command)', async () => {
     const responseUrl = harness.slack.newResponseUrl();
     const elsewhere = harness.slack.newResponseUrl();
     harness.slack.faults.redirect('response_url', elsewhere, { times: 5 });

@@ -32,14 +32,15 @@ export function postureRunAgain(deps: ListenerDeps): (args: BlockActionListenerA
         await replyPrivately(respond)({ text: `Account ${accountId} is no longer watched by the bot, so it was not checked again.` });
         return;
       }
-      log.info({ via: decision.via, usergroupId: decision.usergroupId, accountId }, 'posture run requested again');
+      log.debug({ via: decision.via, usergroupId: decision.usergroupId, accountId }, 'posture run requested again');
       await runPostureForUser(deps, {
         trigger: 'button',
         userId,
         channelId,
         visibility: isEphemeral ? 'ephemeral' : 'in_channel',
         replaceOriginal: true,
-        respond,
+        // The pooled responder, as for the command: a flood of presses is as many report posts.
+        respond: deps.responder && body.response_url ? deps.responder(body.response_url) : respond,
         client,
         ...(account ? { account } : {}),
       });

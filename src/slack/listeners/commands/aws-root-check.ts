@@ -100,6 +100,8 @@ function postureTarget(deps: ListenerDeps, subcommand: Extract<Subcommand, { kin
 export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) => Promise<void> {
   // The usage answer depends only on the command's name: rendered once per name (bench/ack-help-latency.ts).
   const usageByCommand = new Map<string, SlackMessage>();
+  // Likewise the running note in the ack, per visibility.
+  const runningAck = { ephemeral: { response_type: 'ephemeral' as const, ...renderRunning({ visibility: 'ephemeral' }) }, in_channel: { response_type: 'ephemeral' as const, ...renderRunning({ visibility: 'in_channel' }) } };
   return async ({ command, ack, respond, client }) => {
     // Whatever can be answered without a Slack or AWS call goes in the ack itself: one HTTP answer, no extra
     // response_url post, and the ack stays as fast as a bare one (bench/ack-latency.ts).
@@ -133,7 +135,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
     }
     // An account's run takes seconds: say so in the ack. The overview and the rest answer at once.
     const runsPosture = target?.kind === 'account' || subcommand.kind === 'summary';
-    if (quickDecision && runsPosture) await ack({ response_type: 'ephemeral', ...renderRunning({ visibility: target?.kind === 'account' ? target.visibility : 'ephemeral' }) });
+    if (quickDecision && runsPosture) await ack(runningAck[target?.kind === 'account' ? target.visibility : 'ephemeral']);
     else await ack();
     try {
       const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
@@ -162,7 +164,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
         return;
       }
       if (target.kind !== 'account') return;
-      log.info({ via: decision.via, usergroupId: decision.usergroupId, visibility: target.visibility, accountId: target.account?.id }, 'posture run requested');
+      log.debug({ via: decision.via, usergroupId: decision.usergroupId, visibility: target.visibility, accountId: target.account?.id }, 'posture run requested');
       await runPostureForUser(deps, {
         trigger: 'command',
         userId: command.user_id,
