@@ -36,8 +36,8 @@ async function startBot(): Promise<number> {
   // As in production: the replay guard remembers through the store (one insert per request, WAL, synchronous=FULL).
   const dataDir = mkdtempSync(join(tmpdir(), 'arg-ack-target-'));
   const store = openSqliteStore({ dataDir });
-  process.on('exit', () => {
-    store.close();
+  process.on('exit', async () => {
+    await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const app = createSlackApp(config, {

@@ -45,7 +45,7 @@ export async function benchCatchUp(): Promise<{ ratio: number; lines: string[] }
     const started = performance.now();
     const pass = await poller.pollOnce();
     const seconds = (performance.now() - started) / 1000;
-    const stored = store.listEvents({ from: new Date(0), to: new Date(Date.now() + 60_000) }).length;
+    const stored = (await store.listEvents({ from: new Date(0), to: new Date(Date.now() + 60_000) })).length;
     if (stored !== BACKLOG || pass.totals.inserted !== BACKLOG) throw new Error(`catch-up stored ${stored} events (inserted ${pass.totals.inserted}), expected ${BACKLOG}`);
     // Where the time went: which lookup each request served, and the spacing the poller's limiter kept.
     const lookupRequests = fake.requests.filter((request) => request.operation === 'LookupEvents');
@@ -69,7 +69,7 @@ export async function benchCatchUp(): Promise<{ ratio: number; lines: string[] }
     };
   } finally {
     aws.destroy();
-    store.close();
+    await store.close();
     await fake.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecord, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
 import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -118,7 +118,12 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const pollIntervalMs = scheduleIntervalMs(config.poll.schedule);
   const readiness = createReadiness({
     // A query that answers, on the file the bot opened.
-    checkStore: () => store.fileProblem() ?? (store.outboxCounts(), null),
+    checkStore: async () => {
+      const problem = store.fileProblem();
+      if (problem !== null) return problem;
+      await store.outboxCounts();
+      return null;
+    },
     authTest: () => senderClient.auth.test(),
     pollIntervalMs,
   });
@@ -167,9 +172,9 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     listWatchedAccounts: () => accountAccess.listWatchedAccounts(),
     assess: (accounts, managementAccountId) => watched.assess(accounts, managementAccountId),
     // A check that newly fails is queued for the alert channel in the snapshot's own transaction: durable.
-    record: (report, previous) => {
+    record: async (report, previous) => {
       const worse = newlyFailingFindings(previous, report);
-      const { outboxId } = store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null, router.channelFor(report.account.id));
+      const { outboxId } = await store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null, router.channelFor(report.account.id));
       if (outboxId !== null) sender.wake();
     },
     latestReports: () => store.latestPostureSnapshots(),
@@ -245,7 +250,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   parts.add('the outbox sender', () => sender.stop());
 
   // Both sources classify alike: AssumeRoot calls as root sessions, the bot's own audit sessions recorded, not alerted.
-  const classify = (record: unknown) => classifyActivityRecord(record, { isBotAuditAccessKey: (accessKeyId) => store.findAuditSession(accessKeyId) !== null });
+  const classify = (record: unknown) => classifyActivityRecordWithStore(record, async (accessKeyId) => (await store.findAuditSession(accessKeyId)) !== null);
   // One account: the poller in the bot's own account. An organization or a list: every watched account x Region
   // through the member role (sources/organization-poller.ts).
   const sources: ActivitySource[] = [
@@ -308,15 +313,18 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   organization
     .refreshAccounts()
     .then(() => {
-      if (store.latestPostureSnapshots().length === 0) scanOrganization();
+      return store.latestPostureSnapshots();
+    })
+    .then((snapshots) => {
+      if (snapshots.length === 0) scanOrganization();
     })
     .catch((error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`));
   const postureScan = cron.schedule(config.postureScan.schedule, scanOrganization, { name: 'posture-scan', noOverlap: true, ...coordination });
   parts.add('the posture scan schedule', () => postureScan.stop());
 
-  const reminders = cron.schedule(REMINDER_SCHEDULE, () => {
+  const reminders = cron.schedule(REMINDER_SCHEDULE, async () => {
     try {
-      const reminded = enqueueDueReminders(store, new Date(), {
+      const reminded = await enqueueDueReminders(store, new Date(), {
         reminderAfterMinutes: config.alerts.reminderAfterMinutes,
         reminderMax: config.alerts.reminderMax,
         responderGroupId: config.alerts.responderGroupId,

@@ -176,16 +176,16 @@ describe('check over the wire-level fake organization: exit codes over every acc
     const dir = tempDir('arg-cli-state-');
     const state = openSqliteStore({ dataDir: dir.path });
     try {
-      state.savePostureSnapshot({ account: { id: members[1]!, alias: 'acme-data' }, generatedAt: new Date().toISOString(), score: { passed: 0, total: 0 }, findings: [] });
+      await state.savePostureSnapshot({ account: { id: members[1]!, alias: 'acme-data' }, generatedAt: new Date().toISOString(), score: { passed: 0, total: 0 }, findings: [] });
       const run = await runCli(['check', '--account', 'acme-data', '--json'], { ...env, WATCH_ACCOUNTS: 'organization', DATA_DIR: dir.path });
       expect(run.code, run.stderr).toBe(0);
       expect((JSON.parse(run.stdout) as ReportJson).account).toMatchObject({ id: members[1], name: `member-${members[1]!.slice(0, 3)}` });
       // The AssumeRoot key the fake issued for that member is known to the bot as its own audit, not a person's root use.
       const issued = [...fake.organization!.rootSessions.sessions.keys()];
       expect(issued.length).toBeGreaterThan(0);
-      for (const accessKeyId of issued) expect(state.findAuditSession(accessKeyId)).toMatchObject({ accountId: members[1] });
+      for (const accessKeyId of issued) expect(await state.findAuditSession(accessKeyId)).toMatchObject({ accountId: members[1] });
     } finally {
-      state.close();
+      await state.close();
       dir.remove();
     }
   });

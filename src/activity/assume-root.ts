@@ -76,11 +76,31 @@ export function assumeRootEvent(record: unknown): RootEvent | null {
  * classifier; events of the bot's own audit sessions are marked so the store records them without an alert.
  */
 export function classifyActivityRecord(record: unknown, context: ActivityClassifyContext = {}): Classification {
+  const classification = rootActivityClassification(record);
+  const botKey = context.isBotAuditAccessKey ? rootSessionKeyOf(classification, record) : null;
+  return botKey && context.isBotAuditAccessKey?.(botKey) ? markedAsBotAudit(classification) : classification;
+}
+
+/** classifyActivityRecord with the audit keys looked up in the store (asynchronously): only for a root session's key. */
+export async function classifyActivityRecordWithStore(record: unknown, isBotAuditAccessKey: (accessKeyId: string) => Promise<boolean>): Promise<Classification> {
+  const classification = rootActivityClassification(record);
+  const botKey = rootSessionKeyOf(classification, record);
+  return botKey && (await isBotAuditAccessKey(botKey)) ? markedAsBotAudit(classification) : classification;
+}
+
+function rootActivityClassification(record: unknown): Classification {
   const opened = assumeRootEvent(record);
-  const classification: Classification = opened ? { alert: true, event: opened } : classifyRecord(record);
-  if (!classification.alert || !context.isBotAuditAccessKey) return classification;
+  return opened ? { alert: true, event: opened } : classifyRecord(record);
+}
+
+/** The key of the root session an event opened or was made in, which may be one of the bot's audits; else null. */
+function rootSessionKeyOf(classification: Classification, record: unknown): string | null {
+  if (!classification.alert) return null;
   const event = classification.event;
-  const botKey = event.kind === 'root-session-opened' ? event.rootSession?.issuedAccessKeyId : event.centralizedRootSession || isAssumedRootFlag(field(field(field(record, 'userIdentity'), 'sessionContext'), 'assumedRoot')) ? event.accessKeyId : null;
-  if (botKey && context.isBotAuditAccessKey(botKey)) return { alert: true, event: { ...event, auditByThisBot: true } };
-  return classification;
+  const key = event.kind === 'root-session-opened' ? event.rootSession?.issuedAccessKeyId : event.centralizedRootSession || isAssumedRootFlag(field(field(field(record, 'userIdentity'), 'sessionContext'), 'assumedRoot')) ? event.accessKeyId : null;
+  return key ?? null;
+}
+
+function markedAsBotAudit(classification: Classification): Classification {
+  return classification.alert ? { alert: true, event: { ...classification.event, auditByThisBot: true } } : classification;
 }

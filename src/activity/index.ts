@@ -8,7 +8,7 @@ export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';
 export { isGzipped, readRecords, type ReadItem } from './read-records.js';
 export { collectAssumeRootAccessKeyIds } from './centralized-root.js';
-export { assumeRootEvent, classifyActivityRecord, type ActivityClassifyContext } from './assume-root.js';
+export { assumeRootEvent, classifyActivityRecord, classifyActivityRecordWithStore, type ActivityClassifyContext } from './assume-root.js';
 
 export {
   createPoller,

@@ -39,5 +39,5 @@ export interface IngestResult {
 
 export interface IngestSink {
   /** Stores new events (deduplicated by eventId), enqueues their alerts and keeps the unreadable records, atomically. */
-  ingestEvents(batch: IngestBatch): IngestResult;
+  ingestEvents(batch: IngestBatch): Promise<IngestResult>;
 }

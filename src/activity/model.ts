@@ -67,3 +67,6 @@ export type Classification =
   | { alert: true; event: RootEvent }
   | { alert: false; eventId: string | null; reason: 'not-root' }
   | { alert: false; eventId: string | null; reason: 'malformed'; error: string };
+
+/** What a source classifies each record with: pure, or awaiting the store (the bot's own audit keys). */
+export type RecordClassifier = (record: unknown) => Classification | Promise<Classification>;

@@ -19,7 +19,7 @@ export type CommitResult = IngestResult;
 
 export interface PollSink {
   /** The stored cursor for one account and region, or null on first start. */
-  readCursor(accountId: string, region: string): string | null;
+  readCursor(accountId: string, region: string): Promise<string | null>;
   /** The shared ingest (IngestSink.ingestEvents) of the batch and the cursor advance, in one transaction. */
-  commitBatch(batch: PollBatch): CommitResult;
+  commitBatch(batch: PollBatch): Promise<CommitResult>;
 }

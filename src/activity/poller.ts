@@ -17,7 +17,7 @@
 import cron, { type TaskOptions } from 'node-cron';
 import type { Event as LookupEvent } from '@aws-sdk/client-cloudtrail';
 import type { Logger } from '../log.js';
-import type { Classification } from './model.js';
+import type { Classification, RecordClassifier } from './model.js';
 import type { IngestedRootEvent, UnreadableRecord } from './ingest.js';
 import type { PollSink } from './poll-sink.js';
 import { classifyRecord } from './classify.js';
@@ -67,7 +67,7 @@ export interface ClassifiedRecords {
 }
 
 /** Parses and classifies LookupEvents records; a record that cannot be read is counted, never thrown. */
-export function classifyLookupRecords(records: readonly LookupEvent[], classify: (record: unknown) => Classification, onMalformed?: (eventId: string | null, error: string) => void): ClassifiedRecords {
+export async function classifyLookupRecords(records: readonly LookupEvent[], classify: RecordClassifier, onMalformed?: (eventId: string | null, error: string) => void): Promise<ClassifiedRecords> {
   const result: ClassifiedRecords = { events: [], malformed: 0, unreadable: [], notRoot: 0 };
   for (const record of records) {
     const rawRecord = record.CloudTrailEvent;
@@ -76,7 +76,7 @@ export function classifyLookupRecords(records: readonly LookupEvent[], classify:
     try {
       if (typeof rawRecord !== 'string' || rawRecord.length === 0) throw new Error('the CloudTrailEvent field is missing or empty');
       parsed = JSON.parse(rawRecord);
-      classification = classify(parsed);
+      classification = await classify(parsed);
     } catch (error) {
       classification = { alert: false, eventId: record.EventId ?? null, reason: 'malformed', error: error instanceof Error ? error.message : String(error) };
     }
@@ -143,7 +143,7 @@ export interface PollerOptions {
   maxThrottleRetries?: number;
   maxTransientRetries?: number;
   backoff?: BackoffOptions;
-  classify?: (record: unknown) => Classification;
+  classify?: RecordClassifier;
   /** Also look up sts:AssumeRoot calls (EventName = AssumeRoot) in every Region. */
   lookupAssumeRoot?: boolean;
 }
@@ -187,7 +187,7 @@ export function createPoller(options: PollerOptions): Poller {
     let storedCursor: string | null = null;
     let window: PollWindow;
     try {
-      storedCursor = sink.readCursor(accountId, region);
+      storedCursor = await sink.readCursor(accountId, region);
       window = pollWindow({ storedCursor, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
     } catch (error) {
       window = pollWindow({ storedCursor: null, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
@@ -208,7 +208,7 @@ export function createPoller(options: PollerOptions): Poller {
       ...(options.backoff ? { backoff: options.backoff } : {}),
       assumeRoot: options.lookupAssumeRoot ?? false,
     });
-    const classified = classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
+    const classified = await classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
 
     const result: RegionPassResult = {
       ...emptyResult(region, window, lookup.failure),
@@ -228,7 +228,7 @@ export function createPoller(options: PollerOptions): Poller {
 
     const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : window.endTime.toISOString();
     try {
-      const commit = sink.commitBatch({ accountId, region, cursor, events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
+      const commit = await sink.commitBatch({ accountId, region, cursor, events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
       result.inserted = commit.inserted;
       result.duplicates = commit.duplicates;
       result.committedCursor = cursor;

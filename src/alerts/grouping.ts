@@ -66,6 +66,17 @@ export function higherSeverity(left: AlertSeverity, right: AlertSeverity): Alert
  */
 export const ROOT_SESSION_KEY_PREFIX = 'assume-root:';
 
+/** What an alert's row becomes when an event joins it (pure): its time span widens, its severity only rises. */
+export function alertAfterAttach(
+  alert: Pick<GroupCandidate, 'severity' | 'firstEventTime' | 'lastEventTime'>,
+  event: { eventTime: string; severity: AlertSeverity },
+): Pick<GroupCandidate, 'severity' | 'firstEventTime' | 'lastEventTime'> {
+  // ISO times in one format: text order is time order.
+  const [firstEventTime] = [alert.firstEventTime, event.eventTime].sort();
+  const [, lastEventTime] = [alert.lastEventTime, event.eventTime].sort();
+  return { severity: higherSeverity(alert.severity, event.severity), firstEventTime: firstEventTime!, lastEventTime: lastEventTime! };
+}
+
 /** The group a new alert for this event starts. */
 export function newGroupFor(event: Pick<RootEvent, 'kind' | 'sessionKey' | 'centralizedRootSession'>): { groupKind: AlertGroupKind; groupKey: string | null } {
   if (event.kind === 'console-login-failure') return { groupKind: 'failed-logins', groupKey: null };

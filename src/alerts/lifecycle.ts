@@ -27,3 +27,28 @@ export function nextAlertState(current: AlertState, action: AlertAction): AlertS
 export function isUnresolved(state: AlertState): boolean {
   return state !== 'acknowledged';
 }
+
+/** A state change asked of an alert: the action, its target state and the states it may leave. */
+export interface AlertTransitionRequest {
+  action: AlertAction;
+  toState: AlertState;
+  allowedFrom: readonly AlertState[];
+  userId: string;
+  reason: string | null;
+}
+
+/** The audit row a transition writes, once the change is made. */
+export interface PlannedAuditEntry {
+  action: AlertAction;
+  fromState: AlertState;
+  toState: AlertState;
+  userId: string;
+  reason: string | null;
+  at: string;
+}
+
+/** What a transition does to an alert in `current` state at `at` (pure): nothing, or the change and its audit row. */
+export function planAlertTransition(current: AlertState, request: AlertTransitionRequest, at: string): { allowed: false } | { allowed: true; audit: PlannedAuditEntry } {
+  if (!request.allowedFrom.includes(current)) return { allowed: false };
+  return { allowed: true, audit: { action: request.action, fromState: current, toState: request.toState, userId: request.userId, reason: request.reason, at } };
+}

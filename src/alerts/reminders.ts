@@ -30,18 +30,26 @@ export function dueReminderNumber(alert: Pick<AlertRecord, 'state' | 'postedAt' 
 }
 
 /**
+ * Whether reminder `reminderNumber` may be counted now (pure): it is the next one, and the alert is still open and
+ * posted. The store applies it to what its transaction read and again in its conditional update.
+ */
+export function reminderMayBeCounted(alert: Pick<AlertRecord, 'state' | 'post' | 'remindersSent'>, reminderNumber: number): boolean {
+  return alert.state === 'open' && alert.post !== null && alert.remindersSent === reminderNumber - 1;
+}
+
+/**
  * Enqueues every reminder due at `now` as an outbox thread reply. Safe to run often and from two
  * places at once: the store counts reminder n only if n-1 were counted and the alert is still open.
  * Returns the ids of the alerts reminded.
  */
-export function enqueueDueReminders(store: Store, now: Date, policy: ReminderPolicy): number[] {
+export async function enqueueDueReminders(store: Store, now: Date, policy: ReminderPolicy): Promise<number[]> {
   if (policy.reminderMax <= 0) return [];
   const reminded: number[] = [];
-  for (const alert of store.listAlertsAwaitingResponse()) {
+  for (const alert of await store.listAlertsAwaitingResponse()) {
     const reminderNumber = dueReminderNumber(alert, now, policy);
     if (reminderNumber === null) continue;
     const payload: ReminderPayload = { reminderNumber, reminderMax: policy.reminderMax, mention: userGroupMention(policy.responderGroupId) };
-    if (store.enqueueReminder(alert.id, reminderNumber, { ...payload }, now)) reminded.push(alert.id);
+    if (await store.enqueueReminder(alert.id, reminderNumber, { ...payload }, now)) reminded.push(alert.id);
   }
   return reminded;
 }

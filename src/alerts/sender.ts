@@ -30,7 +30,7 @@
 // stopGraceMs is aborted (abortInFlight), and its row is checked in the history at the next start.
 import type { AnyBlock } from '@slack/types';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreOperations } from '../store/store.js';
 import { OUTBOX_METADATA_EVENT_TYPE, type SlackMessenger } from './messenger.js';
 import type { AlertRecord, OutboxMessage, SlackMessageRef } from './model.js';
 import { outboxKeyFor } from './outbox-key.js';
@@ -41,8 +41,8 @@ export interface RenderedMessage {
   blocks?: AnyBlock[];
 }
 
-/** Builds a message's content when it is sent, so it shows the current state. Synchronous: it reads the store. */
-export type OutboxRenderer = (message: OutboxMessage, store: Store) => RenderedMessage;
+/** Builds a message's content when it is sent, so it shows the current state: it reads the store in one transaction. */
+export type OutboxRenderer = (message: OutboxMessage, store: StoreOperations) => Promise<RenderedMessage>;
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -145,10 +145,10 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   let wakeLoop: (() => void) | null = null;
   let wakeRequested = false;
 
-  function recoverOnce(): void {
+  async function recoverOnce(): Promise<void> {
     if (recovered) return;
     recovered = true;
-    for (const row of store.recoverInterruptedSends()) {
+    for (const row of await store.recoverInterruptedSends()) {
       log.warn({ outboxId: row.id, kind: row.kind, alertId: row.alertId, sendingSince: row.sendingSince }, 'outbox: a send was interrupted (the process stopped while Slack was answering); checking before sending it again');
     }
   }
@@ -158,7 +158,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   }
 
   async function retry(row: OutboxMessage, error: string, delayMs: number, uncertain: boolean): Promise<Outcome> {
-    store.markOutboxRetry(row.id, { error, nextAttemptAt: new Date(clock().getTime() + delayMs), uncertain });
+    await store.markOutboxRetry(row.id, { error, nextAttemptAt: new Date(clock().getTime() + delayMs), uncertain });
     return 'retried';
   }
 
@@ -169,16 +169,16 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   async function pauseForOutage(row: OutboxMessage, error: string, delayMs: number, uncertain: boolean): Promise<Outcome> {
     workspacePausedUntilMs = Math.max(workspacePausedUntilMs, clock().getTime() + delayMs);
     pausedForOutage = true;
-    store.markOutboxRetry(row.id, { error, nextAttemptAt: new Date(workspacePausedUntilMs), uncertain });
+    await store.markOutboxRetry(row.id, { error, nextAttemptAt: new Date(workspacePausedUntilMs), uncertain });
     return 'retried';
   }
 
   /** A call went through: the outage (if any) is over. */
-  function slackAnswered(): void {
+  async function slackAnswered(): Promise<void> {
     outageFailures = 0;
     if (!pausedForOutage) return;
     pausedForOutage = false;
-    const waiting = store.outboxCounts().pending;
+    const waiting = (await store.outboxCounts()).pending;
     log.info({ waiting }, 'outbox: Slack answers again; sending what waited, oldest first');
     options.events?.resumedAfterPause?.(waiting);
   }
@@ -207,7 +207,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       }
       case 'rejected': {
         log.error({ ...context, code: failure.code }, `outbox: ${failure.detail}; this message is dropped (the renderer produced something Slack will not take)`);
-        store.markOutboxFailed(row.id, failure.detail, clock());
+        await store.markOutboxFailed(row.id, failure.detail, clock());
         return 'failed';
       }
       case 'unknown': {
@@ -253,7 +253,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     const nowMs = clock().getTime();
     const pausedUntil = Math.max(workspacePausedUntilMs, channelPausedUntilMs.get(channel) ?? 0);
     if (pausedUntil > nowMs) {
-      store.deferOutbox(row.id, new Date(pausedUntil));
+      await store.deferOutbox(row.id, new Date(pausedUntil));
       return 'deferred';
     }
 
@@ -263,15 +263,15 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       if (stopping) return 'skipped';
     }
 
-    const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+    const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
     const key = outboxKeyFor(row, { storeId: store.storeId, alert });
     const postedSince = isPost ? mayAlreadyBePostedSince(row, alert) : null;
     if (postedSince && messenger.findPostedMessage) {
       try {
         const found = await messenger.findPostedMessage({ channel, outboxKey: key, postedAfter: postedSince, ...(row.parent ? { threadTs: row.parent.ts } : {}) });
-        slackAnswered();
+        await slackAnswered();
         if (found) {
-          store.markOutboxSent(row.id, found, clock());
+          await store.markOutboxSent(row.id, found, clock());
           log.info({ outboxId: row.id, kind: row.kind, channel, ts: found.ts }, 'outbox: the message was already in Slack (an interrupted post, or an alert of a store before this one); recorded it without posting again');
           options.events?.foundInHistory?.(row);
           return 'sent';
@@ -284,11 +284,11 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       }
     }
 
-    if (!store.markOutboxSending(row.id, clock())) return 'skipped';
+    if (!(await store.markOutboxSending(row.id, clock()))) return 'skipped';
     // Rendered after the "sending" mark: a state change committed later enqueues its own chat.update.
     let content: RenderedMessage;
     try {
-      content = store.read(() => render(row, store));
+      content = await store.transaction((tx) => render(row, tx));
     } catch (error) {
       const delayMs = backoffMs(row.attempts, setupBackoff, random);
       log.error({ outboxId: row.id, kind: row.kind, err: error, retryInMs: delayMs }, 'outbox: rendering the message failed; retrying later');
@@ -311,9 +311,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       return handleFailure(row, channel, classifySlackError(error), isPost);
     }
     if (isPost) lastPostAtMs.set(channel, clock().getTime());
-    slackAnswered();
+    await slackAnswered();
     try {
-      store.markOutboxSent(row.id, result, clock());
+      await store.markOutboxSent(row.id, result, clock());
     } catch (error) {
       // The row stays "sending": this process never sends it again, and the next start checks it as interrupted.
       log.error({ outboxId: row.id, kind: row.kind, channel: result.channel, ts: result.ts, err: error }, 'outbox: Slack accepted the message but the store could not record it');
@@ -324,21 +324,21 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   }
 
   async function runPass(): Promise<SendPassResult> {
-    recoverOnce();
+    await recoverOnce();
     const result: SendPassResult = { sent: 0, retried: 0, failed: 0, deferred: 0, nextWakeAt: null };
     const seen = new Set<number>();
     for (;;) {
       // Stopping: the message in flight was the last one; the rest stays pending for the next start.
       if (stopping || workspacePausedUntilMs > clock().getTime()) break;
       // Fresh each time: a sent alert post releases its replies, and new rows may have arrived.
-      const due = store.dueOutbox(clock(), 20).filter((row) => !seen.has(row.id));
+      const due = (await store.dueOutbox(clock(), 20)).filter((row) => !seen.has(row.id));
       const row = due[0];
       if (!row) break;
       seen.add(row.id);
       const outcome = await sendOne(row);
       if (outcome !== 'skipped') result[outcome] += 1;
     }
-    const nextDue = store.nextOutboxDueAt();
+    const nextDue = await store.nextOutboxDueAt();
     if (nextDue !== null) {
       // While the workspace is paused nothing can go before the pause ends.
       const pausedUntil = workspacePausedUntilMs > clock().getTime() ? workspacePausedUntilMs : 0;

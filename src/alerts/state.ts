@@ -11,7 +11,7 @@ export const MAX_REASON_LENGTH = 3000;
 /** A thread reply queued with the change, in its transaction (see AlertTransition.threadReply). */
 export type ThreadReplyOf = (history: readonly AlertAuditEntry[], at: Date) => Record<string, unknown> | null;
 
-export function setAlertState(store: Store, alertId: number, action: AlertAction, userId: string, reason?: string | null, at?: Date, threadReply?: ThreadReplyOf): StateChangeResult {
+export function setAlertState(store: Store, alertId: number, action: AlertAction, userId: string, reason?: string | null, at?: Date, threadReply?: ThreadReplyOf): Promise<StateChangeResult> {
   if (!userId.trim()) throw new TypeError('setAlertState needs the Slack user id of who pressed the button');
   const trimmedReason = reason?.trim() ? reason.trim().slice(0, MAX_REASON_LENGTH) : null;
   return store.transitionAlert({
@@ -27,6 +27,6 @@ export function setAlertState(store: Store, alertId: number, action: AlertAction
 }
 
 /** "Acknowledge — expected", with the optional reason from the modal. */
-export function acknowledgeAlert(store: Store, alertId: number, userId: string, reason?: string | null, at?: Date): StateChangeResult {
+export function acknowledgeAlert(store: Store, alertId: number, userId: string, reason?: string | null, at?: Date): Promise<StateChangeResult> {
   return setAlertState(store, alertId, 'acknowledge', userId, reason, at);
 }

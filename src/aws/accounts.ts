@@ -86,7 +86,7 @@ export interface AuditSession {
 }
 
 export interface AuditSessionRecorder {
-  recordAuditSession(session: AuditSession): void | Promise<void>;
+  recordAuditSession(session: AuditSession): Promise<void>;
 }
 
 export interface RootAuditSession {

@@ -46,10 +46,10 @@ export async function runCheckCommand(env: Env, options: CheckCommandOptions): P
     const botState = openBotState(env);
     const watched = watchedAccountsAssessment(clients, config, botState ? { recorder: botState } : {});
     try {
-      return await checkWatchedAccounts(run, watched, aliasesFrom(botState));
+      return await checkWatchedAccounts(run, watched, await aliasesFrom(botState));
     } finally {
       watched.close();
-      botState?.close();
+      await botState?.close();
     }
   } catch (error) {
     // No credentials, no network, STS or Organizations refused: no check could run at all.
@@ -85,8 +85,8 @@ function openBotState(env: Env): SqliteStore | null {
 }
 
 /** Organizations knows names, not IAM aliases: an alias is known from the bot's latest snapshot of the account. */
-function aliasesFrom(botState: SqliteStore | null): ReadonlyMap<string, string | null> {
-  return new Map((botState?.latestPostureSnapshots() ?? []).map((snapshot) => [snapshot.accountId, snapshot.report.account.alias]));
+async function aliasesFrom(botState: SqliteStore | null): Promise<ReadonlyMap<string, string | null>> {
+  return new Map(((await botState?.latestPostureSnapshots()) ?? []).map((snapshot) => [snapshot.accountId, snapshot.report.account.alias]));
 }
 
 function overviewAccountOf(account: WatchedAccount, aliases: ReadonlyMap<string, string | null>): OverviewAccount & { watched: WatchedAccount } {

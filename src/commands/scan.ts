@@ -49,11 +49,11 @@ export class CollectingPollSink implements PollSink {
   private readonly cursors = new Map<string, string>();
   malformedCount = 0;
 
-  readCursor(accountId: string, region: string): string | null {
+  async readCursor(accountId: string, region: string): Promise<string | null> {
     return this.cursors.get(`${accountId}/${region}`) ?? null;
   }
 
-  commitBatch(batch: PollBatch): CommitResult {
+  async commitBatch(batch: PollBatch): Promise<CommitResult> {
     let inserted = 0;
     let duplicates = 0;
     for (const polled of batch.events) {

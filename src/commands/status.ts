@@ -35,6 +35,6 @@ export async function runStatusCommand(env: Env, options: StatusCommandOptions):
     return report.totals.unreadableAccounts + report.totals.failingRegions + report.totals.laggingRegions > 0 ? 1 : 0;
   } finally {
     sqs?.destroy();
-    store.close();
+    await store.close();
   }
 }

@@ -42,6 +42,6 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
   } finally {
     watched.close();
     aws.destroy();
-    store.close();
+    await store.close();
   }
 }

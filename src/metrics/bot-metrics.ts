@@ -60,9 +60,9 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
       help: 'Alerts not yet acknowledged, by severity',
       labelNames: ['severity'],
       registers: [registry],
-      collect() {
+      async collect() {
         const counts = new Map<AlertSeverity, number>(SEVERITIES.map((severity) => [severity, 0]));
-        for (const alert of store.listOpenAlerts()) counts.set(alert.severity, (counts.get(alert.severity) ?? 0) + 1);
+        for (const alert of await store.listOpenAlerts()) counts.set(alert.severity, (counts.get(alert.severity) ?? 0) + 1);
         for (const [severity, count] of counts) this.set({ severity }, count);
       },
     });
@@ -71,8 +71,8 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
       help: 'Slack outbox rows not yet sent, by state (waiting_for_parent: pending rows whose parent post is not sent yet)',
       labelNames: ['state'],
       registers: [registry],
-      collect() {
-        const counts = store.outboxCounts();
+      async collect() {
+        const counts = await store.outboxCounts();
         const byState: Record<(typeof OUTBOX_STATES)[number], number> = { pending: counts.pending, sending: counts.sending, failed: counts.failed, waiting_for_parent: counts.waitingForParent };
         for (const state of OUTBOX_STATES) this.set({ state }, byState[state]);
       },
@@ -81,8 +81,8 @@ export function createBotMetrics(options: BotMetricsOptions = {}): BotMetrics {
       name: `${PREFIX}outbox_oldest_pending_age_seconds`,
       help: 'Age of the oldest pending outbox row (0 when none is pending)',
       registers: [registry],
-      collect() {
-        const oldest = store.outboxCounts().oldestPendingCreatedAt;
+      async collect() {
+        const oldest = (await store.outboxCounts()).oldestPendingCreatedAt;
         this.set(oldest === null ? 0 : Math.max(0, (clock().getTime() - Date.parse(oldest)) / 1000));
       },
     });

@@ -22,7 +22,7 @@ export interface ReadinessReport {
 
 export interface ReadinessOptions {
   /** Throws (or returns a problem) when the store cannot be used. */
-  checkStore: () => string | null;
+  checkStore: () => string | null | Promise<string | null>;
   /** Slack's auth.test; resolves when the token is accepted, rejects otherwise. */
   authTest: () => Promise<unknown>;
   /** The poll schedule's interval (scheduleIntervalMs). */
@@ -84,9 +84,9 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     return { name: 'slack', ok: known.check.ok, detail: known.check.detail };
   };
 
-  const storeCheck = (): ReadinessCheck => {
+  const storeCheck = async (): Promise<ReadinessCheck> => {
     try {
-      const problem = options.checkStore();
+      const problem = await options.checkStore();
       return problem === null ? { name: 'store', ok: true, detail: 'the store answers' } : { name: 'store', ok: false, detail: problem };
     } catch (error) {
       return { name: 'store', ok: false, detail: `the store does not answer: ${describeError(error)}` };
@@ -109,7 +109,7 @@ export function createReadiness(options: ReadinessOptions): Readiness {
       lastPassMs = at.getTime();
     },
     async check() {
-      const checks = [storeCheck(), await slackCheck(), pollCheck()];
+      const checks = [await storeCheck(), await slackCheck(), pollCheck()];
       return { ready: checks.every((check) => check.ok), checks };
     },
   };

@@ -18,9 +18,9 @@ export interface OrganizationResultsDeps {
   /** assessAccounts over these accounts (pulled as workers free up), results as they finish. */
   assess(accounts: Iterable<WatchedAccount>, managementAccountId: string | null): AsyncIterable<AssessedAccount>;
   /** Keeps a report; `previous` is the account's newest stored one before it (null for its first). */
-  record(report: PostureReport, previous: PostureReport | null): void;
+  record(report: PostureReport, previous: PostureReport | null): Promise<void>;
   /** The newest stored report of each account. */
-  latestReports(): StoredReport[];
+  latestReports(): Promise<StoredReport[]>;
   /**
    * The posture run coordinator's claim (run-coordinator.ts), so a scan and the runs users start never check the
    * same account twice at once: the scan skips an account already running and waits for that run's result.
@@ -48,7 +48,7 @@ export interface OrganizationResults {
   /** Checks one watched account now and records it; rejects with the reason it could not be checked. */
   assessAccount(accountId: string): Promise<PostureReport>;
   watchedAccounts(): readonly OverviewAccount[];
-  latestResults(): OverviewInput[];
+  latestResults(): Promise<OverviewInput[]>;
 }
 
 /** Organizations knows names, not IAM aliases: the alias comes from the account's latest report, when it has one. */
@@ -74,20 +74,20 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
 
   async function refreshList(): Promise<WatchedAccountList> {
     list = await deps.listWatchedAccounts();
-    const aliases = new Map(deps.latestReports().map((stored) => [stored.accountId, stored.report.account.alias]));
+    const aliases = new Map((await deps.latestReports()).map((stored) => [stored.accountId, stored.report.account.alias]));
     accounts = list.accounts.map((account) => overviewAccount(account, aliases.get(account.id) ?? null));
     const watched = new Set(accounts.map((account) => account.id));
     for (const accountId of errors.keys()) if (!watched.has(accountId)) errors.delete(accountId);
     return list;
   }
 
-  function previousReports(): Map<string, PostureReport> {
-    return new Map(deps.latestReports().map((stored) => [stored.accountId, stored.report]));
+  async function previousReports(): Promise<Map<string, PostureReport>> {
+    return new Map((await deps.latestReports()).map((stored) => [stored.accountId, stored.report]));
   }
 
-  function recordResult(result: AssessedAccount, previous: PostureReport | null): void {
+  async function recordResult(result: AssessedAccount, previous: PostureReport | null): Promise<void> {
     if (result.posture.ok) {
-      deps.record(result.posture.report, previous);
+      await deps.record(result.posture.report, previous);
       errors.delete(result.account.id);
       // An alias set or changed since the listing is matched by `/aws-root-check <alias>` from now on.
       const alias = result.posture.report.account.alias;
@@ -101,7 +101,7 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
   async function scanOnce(): Promise<ScanOutcome> {
     const started = Date.now();
     const watched = await refreshList();
-    const previous = previousReports();
+    const previous = await previousReports();
     let checked = 0;
     let failed = 0;
     const claims = new Map<string, Extract<RunClaim<PostureReport>, { kind: 'claimed' }>>();
@@ -126,7 +126,7 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
     }
     try {
       for await (const result of deps.assess(unclaimed(), watched.managementAccountId)) {
-        recordResult(result, previous.get(result.account.id) ?? null);
+        await recordResult(result, previous.get(result.account.id) ?? null);
         const claim = claims.get(result.account.id);
         claims.delete(result.account.id);
         if (result.posture.ok) {
@@ -165,17 +165,17 @@ export function createOrganizationResults(deps: OrganizationResultsDeps): Organi
       const watched = list ?? (await refreshList());
       const account = watched.accounts.find((candidate) => candidate.id === accountId);
       if (!account) throw new AccountCheckError(accountId, { message: 'it is not a watched account (WATCH_ACCOUNTS, WATCH_OUS, EXCLUDE_ACCOUNTS)' });
-      const previous = previousReports().get(accountId) ?? null;
+      const previous = (await previousReports()).get(accountId) ?? null;
       for await (const result of deps.assess([account], watched.managementAccountId)) {
-        recordResult(result, previous);
+        await recordResult(result, previous);
         if (result.posture.ok) return result.posture.report;
         throw new AccountCheckError(accountId, result.posture.error);
       }
       throw new AccountCheckError(accountId, { message: 'the check returned no result' });
     },
     watchedAccounts: () => accounts,
-    latestResults() {
-      const stored = new Map(deps.latestReports().map((entry) => [entry.accountId, entry]));
+    async latestResults() {
+      const stored = new Map((await deps.latestReports()).map((entry) => [entry.accountId, entry]));
       return accounts.map((account): OverviewInput => {
         const snapshot = stored.get(account.id);
         const failure = errors.get(account.id);

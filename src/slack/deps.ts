@@ -51,7 +51,7 @@ export interface OrganizationDeps {
   /** The watched accounts as last listed (no AWS call): answers `/aws-root-check <account>` inside the ack. */
   watchedAccounts(): readonly OverviewAccount[];
   /** Every watched account's latest result (stored snapshots, the last scan's errors): the overview, at once. */
-  latestResults(): OverviewInput[];
+  latestResults(): Promise<OverviewInput[]>;
   /** Runs the checks of one watched account now and records the result (as the scheduled scan does). */
   assessAccount(accountId: string): Promise<PostureReport>;
 }

@@ -1,10 +1,10 @@
 // What each outbox row says in Slack, rendered when the sender sends it, from the store's state at that moment: an
 // alert post and its chat.update after a state change show the same current state; thread replies list the calls
 // that joined, page the responders on escalation or reminder, or show the raw record; the weekly summary and its
-// thread parts are posted as its ledger recorded them. The sender calls this inside a read transaction.
+// thread parts are posted as its ledger recorded them. The sender calls this with a transaction's handle (one consistent read).
 import type { RootEvent } from '../activity/model.js';
 import type { OutboxMessage, OutboxRenderer, RenderedMessage } from '../alerts/index.js';
-import type { Store } from '../store/index.js';
+import type { StoreOperations } from '../store/index.js';
 import { renderAlert } from './blocks/alert.js';
 import { storedUsergroupMention } from './blocks/alert-mention.js';
 import { renderEventRecord } from './blocks/alert-record.js';
@@ -21,17 +21,17 @@ export interface OutboxRendererOptions {
   failedLoginBurstThreshold?: number;
 }
 
-function alertOf(row: OutboxMessage, store: Store) {
-  const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+async function alertOf(row: OutboxMessage, store: StoreOperations) {
+  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
   // Thrown: the sender logs it and retries later instead of posting something wrong.
   if (!alert) throw new Error(`outbox row ${row.id} (${row.kind}): alert ${String(row.alertId)} is not in the store`);
   return alert;
 }
 
-function alertMessage(row: OutboxMessage, store: Store, options: OutboxRendererOptions): RenderedMessage {
-  const alert = alertOf(row, store);
-  const events = store.listAlertEvents(alert.id).map((stored) => stored.event);
-  return renderAlert(alert, events, { accountAlias: options.accountAlias?.(alert.accountId) ?? null, audit: store.listAudit(alert.id), ...(options.accountName ? { accountName: options.accountName } : {}), ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}) });
+async function alertMessage(row: OutboxMessage, store: StoreOperations, options: OutboxRendererOptions): Promise<RenderedMessage> {
+  const alert = await alertOf(row, store);
+  const events = (await store.listAlertEvents(alert.id)).map((stored) => stored.event);
+  return renderAlert(alert, events, { accountAlias: options.accountAlias?.(alert.accountId) ?? null, audit: await store.listAudit(alert.id), ...(options.accountName ? { accountName: options.accountName } : {}), ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}) });
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -47,22 +47,22 @@ function storedPagedBefore(value: unknown): { by: string; at: string } | null {
 }
 
 /** An alert-reply is either the calls that joined the alert ({eventIds}) or an escalation ({escalatedBy, mention}). */
-function alertReply(row: OutboxMessage, store: Store, options: OutboxRendererOptions): RenderedMessage {
+async function alertReply(row: OutboxMessage, store: StoreOperations, options: OutboxRendererOptions): Promise<RenderedMessage> {
   const escalatedBy = stringOrNull(row.payload.escalatedBy);
   if (escalatedBy) return renderEscalation({ escalatedBy, mention: storedUsergroupMention(row.payload.mention), pagedBefore: storedPagedBefore(row.payload.pagedBefore) });
   const eventIds = Array.isArray(row.payload.eventIds) ? row.payload.eventIds.filter((id): id is string => typeof id === 'string') : [];
   const events: RootEvent[] = [];
   const missing: string[] = [];
   for (const eventId of eventIds) {
-    const stored = store.getEvent(eventId);
+    const stored = await store.getEvent(eventId);
     if (stored) events.push(stored.event);
     else missing.push(eventId);
   }
   // A root session's alert lists calls made in its members: each line names the member.
-  return renderFurtherCalls(events, missing, { alertAccountId: alertOf(row, store).accountId, ...(options.accountName ? { accountName: options.accountName } : {}) });
+  return renderFurtherCalls(events, missing, { alertAccountId: (await alertOf(row, store)).accountId, ...(options.accountName ? { accountName: options.accountName } : {}) });
 }
 
-function reminder(row: OutboxMessage, store: Store): RenderedMessage {
+async function reminder(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
   const reminderNumber = Number(row.payload.reminderNumber);
   const reminderMax = Number(row.payload.reminderMax);
   return renderReminder(
@@ -71,26 +71,26 @@ function reminder(row: OutboxMessage, store: Store): RenderedMessage {
       reminderMax: Number.isInteger(reminderMax) && reminderMax > 0 ? reminderMax : 1,
       mention: storedUsergroupMention(row.payload.mention),
     },
-    alertOf(row, store),
+    await alertOf(row, store),
   );
 }
 
-function eventRecord(row: OutboxMessage, store: Store): RenderedMessage {
+async function eventRecord(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
   const eventId = stringOrNull(row.payload.eventId) ?? '';
-  const stored = eventId ? store.getEvent(eventId) : null;
+  const stored = eventId ? await store.getEvent(eventId) : null;
   return renderEventRecord({ eventId, region: stored?.event.region ?? null, rawRecord: stored?.rawRecord ?? null, requestedBy: stringOrNull(row.payload.requestedBy) });
 }
 
-function summaryPart(row: OutboxMessage, store: Store): RenderedMessage {
+async function summaryPart(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
   const weekKey = row.weekKey ?? stringOrNull(row.payload.weekKey) ?? '';
-  const entry = store.getWeeklySummary(weekKey);
+  const entry = await store.getWeeklySummary(weekKey);
   if (!entry) throw new Error(`outbox row ${row.id} (${row.kind}): the summary of week "${weekKey}" is not in the store`);
   return messageFromLedger(entry, row.kind === 'summary-reply' ? Number(row.payload.part) : null);
 }
 
 /** The renderer to give createOutboxSender (`render`). */
 export function createOutboxRenderer(options: OutboxRendererOptions = {}): OutboxRenderer {
-  return (row, store) => {
+  return async (row, store) => {
     switch (row.kind) {
       case 'alert-post':
       case 'alert-update':

@@ -57,9 +57,9 @@ export interface SummarySources {
  */
 export interface SummaryLedger {
   /** True when the summary of this week is recorded: posted, or queued to be posted. */
-  isRecorded(weekKey: string): boolean;
+  isRecorded(weekKey: string): MaybePromise<boolean>;
   /** Records the week and queues its post, atomically; false, with nothing queued, when the week was already recorded. */
-  claimWeek(weekKey: string, summary: WeeklySummary): boolean;
+  claimWeek(weekKey: string, summary: WeeklySummary): MaybePromise<boolean>;
 }
 
 export function summaryWindow(week: Week, partialUntil?: Date): SummaryWindow {
@@ -200,9 +200,9 @@ export async function runWeeklySummary(deps: WeeklyRunDeps): Promise<WeeklyRunOu
   const now = deps.now();
   const week = reportWeekAt(now, deps.timezone);
   // Checked first so a restart after posting does not even run the checks.
-  if (deps.ledger.isRecorded(week.key)) return { status: 'already-posted', weekKey: week.key };
+  if (await deps.ledger.isRecorded(week.key)) return { status: 'already-posted', weekKey: week.key };
   const summary = await gatherAndBuild({ sources: deps.sources, window: summaryWindow(week), now });
-  if (!deps.ledger.claimWeek(week.key, summary)) return { status: 'already-posted', weekKey: week.key };
+  if (!(await deps.ledger.claimWeek(week.key, summary))) return { status: 'already-posted', weekKey: week.key };
   return { status: 'posted', weekKey: week.key, summary };
 }
 

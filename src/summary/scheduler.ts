@@ -103,7 +103,7 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
       const at = now();
       // The ledger answers for one week; the pure decision reads that as "the last week posted".
       const dueWeekKey = reportWeekAt(at, timezone).key;
-      const decision = shouldPostOnStartup(at, ledger.isRecorded(dueWeekKey) ? dueWeekKey : null, schedule, timezone);
+      const decision = shouldPostOnStartup(at, (await ledger.isRecorded(dueWeekKey)) ? dueWeekKey : null, schedule, timezone);
       logger.info({ decision: decision.reason, reportWeek: decision.reportWeek.key, scheduledAt: decision.scheduledAt?.toISOString() ?? null }, 'Weekly summary start-up check');
       if (decision.post) await trigger('catch-up');
       return decision;

@@ -36,24 +36,29 @@ export function storeSummarySources(store: SourcesStore, options: StoreSourcesOp
   return {
     ...(options.coverage ? { coverage: options.coverage } : {}),
     watchedAccounts: () => options.watchedAccounts(),
-    latestSnapshots: () => store.latestPostureSnapshots().map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
+    latestSnapshots: async () => (await store.latestPostureSnapshots()).map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
     assessFresh: (accountIds) => options.assessFresh(accountIds),
-    postureSnapshots: (range) => store.listPostureSnapshots(range).map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
-    events: (range) => store.listEvents(range).map((stored) => stored.event),
-    eventCount: (range) => store.countEventsByKind(range).reduce((sum, row) => sum + row.count, 0),
-    unacknowledgedAlerts: (): UnacknowledgedAlertInput[] =>
-      store.listOpenAlerts().map((alert) => ({
-        alertId: String(alert.id),
-        accountId: alert.accountId,
-        headline: alertTitle(alert, store.getEvent(alert.firstEventId)?.event ?? null),
-        kind: alert.kind,
-        state: alert.state === 'acknowledged' ? 'open' : alert.state,
-        createdAt: alert.createdAt,
-        message: alertMessage(alert, options.slackTeamUrl),
-      })),
+    postureSnapshots: async (range) => (await store.listPostureSnapshots(range)).map((snapshot) => ({ accountId: snapshot.accountId, takenAt: snapshot.takenAt, report: snapshot.report })),
+    events: async (range) => (await store.listEvents(range)).map((stored) => stored.event),
+    eventCount: async (range) => (await store.countEventsByKind(range)).reduce((sum, row) => sum + row.count, 0),
+    unacknowledgedAlerts: async (): Promise<UnacknowledgedAlertInput[]> => {
+      const unacknowledged: UnacknowledgedAlertInput[] = [];
+      for (const alert of await store.listOpenAlerts()) {
+        unacknowledged.push({
+          alertId: String(alert.id),
+          accountId: alert.accountId,
+          headline: alertTitle(alert, (await store.getEvent(alert.firstEventId))?.event ?? null),
+          kind: alert.kind,
+          state: alert.state === 'acknowledged' ? 'open' : alert.state,
+          createdAt: alert.createdAt,
+          message: alertMessage(alert, options.slackTeamUrl),
+        });
+      }
+      return unacknowledged;
+    },
     // The clock starts when responders could see the alert: its post, or its creation if it never got posted.
-    acknowledgments: (range): AcknowledgmentInput[] =>
-      store.acknowledgmentDurations(range).map((ack) => ({ alertId: String(ack.alertId), raisedAt: ack.postedAt ?? ack.createdAt, acknowledgedAt: ack.acknowledgedAt })),
+    acknowledgments: async (range): Promise<AcknowledgmentInput[]> =>
+      (await store.acknowledgmentDurations(range)).map((ack) => ({ alertId: String(ack.alertId), raisedAt: ack.postedAt ?? ack.createdAt, acknowledgedAt: ack.acknowledgedAt })),
   };
 }
 
@@ -73,10 +78,10 @@ export interface StoreLedgerOptions {
 /** The store's weekly summary ledger: recording a week and queuing its post (and thread replies) is one transaction. */
 export function storeSummaryLedger(store: Pick<Store, 'getWeeklySummary' | 'recordWeeklySummary'>, options: StoreLedgerOptions): SummaryLedger {
   return {
-    isRecorded: (weekKey) => store.getWeeklySummary(weekKey) !== null,
-    claimWeek: (weekKey, summary) => {
+    isRecorded: async (weekKey) => (await store.getWeeklySummary(weekKey)) !== null,
+    claimWeek: async (weekKey, summary) => {
       const { summary: stored, threadParts } = options.record(summary);
-      return store.recordWeeklySummary({ weekKey, summary: stored, threadParts, channel: options.channel ?? null }).created;
+      return (await store.recordWeeklySummary({ weekKey, summary: stored, threadParts, channel: options.channel ?? null })).created;
     },
   };
 }

@@ -1,7 +1,7 @@
 // sts:AssumeRoot sessions: the call is an alert of its own, the calls made with its key thread under it (across
 // accounts), and the bot's own audit sessions are recorded without an alert. Real-format records.
 import { afterEach, describe, expect, it } from 'vitest';
-import { assumeRootEvent, classifyActivityRecord } from '../../src/activity/index.js';
+import { assumeRootEvent, classifyActivityRecord, classifyActivityRecordWithStore } from '../../src/activity/index.js';
 import type { RootEvent } from '../../src/activity/model.js';
 import { alertHeadline } from '../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
@@ -14,8 +14,8 @@ function memoryStore(): SqliteStore {
   stores.push(store);
   return store;
 }
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
 });
 
 function classified(record: unknown, context: Parameters<typeof classifyActivityRecord>[1] = {}): RootEvent {
@@ -24,7 +24,7 @@ function classified(record: unknown, context: Parameters<typeof classifyActivity
   return classification.event;
 }
 
-const ingest = (store: SqliteStore, record: Record<string, unknown>, context: Parameters<typeof classifyActivityRecord>[1] = {}) => store.ingestEvents({ events: [{ event: classified(record, context), rawRecord: JSON.stringify(record) }] });
+const ingest = async (store: SqliteStore, record: Record<string, unknown>, context: Parameters<typeof classifyActivityRecord>[1] = {}) => await store.ingestEvents({ events: [{ event: classified(record, context), rawRecord: JSON.stringify(record) }] });
 
 describe('an sts:AssumeRoot call', () => {
   it('is a root session opened on the member, high for a task that deletes credentials, medium for the audit task', () => {
@@ -61,53 +61,58 @@ describe('an sts:AssumeRoot call', () => {
 });
 
 describe('the member-side calls', () => {
-  it('thread under the AssumeRoot alert across accounts instead of alerting on their own, raising its severity', () => {
+  it('thread under the AssumeRoot alert across accounts instead of alerting on their own, raising its severity', async () => {
     const store = memoryStore();
-    ingest(store, assumeRootRecord());
+    await ingest(store, assumeRootRecord());
     const [listKeys, deleteProfile] = memberSessionRecords();
-    ingest(store, listKeys!);
-    ingest(store, deleteProfile!);
+    await ingest(store, listKeys!);
+    await ingest(store, deleteProfile!);
 
-    const alerts = store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
+    const alerts = await store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ kind: 'root-session-opened', accountId: MANAGEMENT_ACCOUNT_ID, groupKind: 'session', eventCount: 3 });
-    expect(store.listAlertEvents(alerts[0]!.id).map((stored) => [stored.event.accountId, stored.event.eventName])).toEqual([
+    expect((await store.listAlertEvents(alerts[0]!.id)).map((stored) => [stored.event.accountId, stored.event.eventName])).toEqual([
       [MANAGEMENT_ACCOUNT_ID, 'AssumeRoot'],
       [MEMBER_ACCOUNT_ID, 'ListAccessKeys'],
       [MEMBER_ACCOUNT_ID, 'DeleteLoginProfile'],
     ]);
-    expect(store.listOutbox().filter((message) => message.kind === 'alert-reply').map((message) => message.payload.eventIds)).toEqual([[listKeys!.eventID], [deleteProfile!.eventID]]);
+    expect((await store.listOutbox()).filter((message) => message.kind === 'alert-reply').map((message) => message.payload.eventIds)).toEqual([[listKeys!.eventID], [deleteProfile!.eventID]]);
   });
 
-  it('another root session key, or an ordinary root session in the member, is not threaded under it', () => {
+  it('another root session key, or an ordinary root session in the member, is not threaded under it', async () => {
     const store = memoryStore();
-    ingest(store, assumeRootRecord());
+    await ingest(store, assumeRootRecord());
     const other = memberSessionRecords()[0]!;
     (other.userIdentity as Record<string, unknown>).accessKeyId = 'ASIAOTHERROOTSESSION';
     other.eventID = 'other-session-call';
-    ingest(store, other);
+    await ingest(store, other);
     const console = fixtureRecord('root-console-call-new-style');
-    ingest(store, console);
-    expect(store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).toHaveLength(3);
+    await ingest(store, console);
+    expect(await store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).toHaveLength(3);
   });
 });
 
 describe('the bot\'s own audit sessions', () => {
-  it('are recorded as "audit by aws-root-guard" and never alerted: the AssumeRoot call and the calls made with its key', () => {
+  it('are recorded as "audit by aws-root-guard" and never alerted: the AssumeRoot call and the calls made with its key', async () => {
     const store = memoryStore();
     const audit = assumeRootRecord();
     (audit.requestParameters as Record<string, unknown>).taskPolicyArn = { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' };
-    store.recordAuditSession({ accountId: MEMBER_ACCOUNT_ID, accessKeyId: ISSUED_ACCESS_KEY_ID, issuedAt: '2026-11-30T09:15:02Z', expiresAt: '2026-11-30T09:30:02Z' });
-    const context = { isBotAuditAccessKey: (accessKeyId: string) => store.findAuditSession(accessKeyId) !== null };
-    ingest(store, audit, context);
-    for (const call of memberSessionRecords()) ingest(store, call, context);
+    await store.recordAuditSession({ accountId: MEMBER_ACCOUNT_ID, accessKeyId: ISSUED_ACCESS_KEY_ID, issuedAt: '2026-11-30T09:15:02Z', expiresAt: '2026-11-30T09:30:02Z' });
+    const isBotAuditAccessKey = async (accessKeyId: string) => (await store.findAuditSession(accessKeyId)) !== null;
+    const ingestWithStore = async (record: Record<string, unknown>) => {
+      const classification = await classifyActivityRecordWithStore(record, isBotAuditAccessKey);
+      if (!classification.alert) throw new Error(`not root activity: ${JSON.stringify(classification)}`);
+      await store.ingestEvents({ events: [{ event: classification.event, rawRecord: JSON.stringify(record) }] });
+    };
+    await ingestWithStore(audit);
+    for (const call of memberSessionRecords()) await ingestWithStore(call);
 
-    expect(store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).toEqual([]);
-    expect(store.listOutbox()).toEqual([]);
-    const recorded = store.getEvent(audit.eventID as string)!;
+    expect(await store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' })).toEqual([]);
+    expect(await store.listOutbox()).toEqual([]);
+    const recorded = (await store.getEvent(audit.eventID as string))!;
     expect(recorded.alertId).toBeNull();
     expect(recorded.event.auditByThisBot).toBe(true);
     expect(alertHeadline({ accountId: MANAGEMENT_ACCOUNT_ID, region: 'eu-west-1', kind: 'root-session-opened', groupKind: 'session', eventCount: 1 }, [recorded.event], null)).toContain('task policy IAMAuditRootUserCredentials, from 198.51.100.7, audit by aws-root-guard');
-    expect(store.getEvent(memberSessionRecords()[0]!.eventID as string)?.event.auditByThisBot).toBe(true);
+    expect((await store.getEvent(memberSessionRecords()[0]!.eventID as string))?.event.auditByThisBot).toBe(true);
   });
 });

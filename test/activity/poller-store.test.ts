@@ -74,10 +74,10 @@ describe('poller into the SQLite store', () => {
     let store = openSqliteStore({ dataDir }, { clock: () => now });
     const firstPass = await pollerOn(store).pollOnce();
     expect(firstPass.regions[0]).toMatchObject({ ok: true, rootEvents: 1, inserted: 1 });
-    expect(store.readCursor(ACCOUNT, 'us-east-1')).toBe('2026-11-28T03:20:00.000Z');
-    const alertsAfterFirst = store.listOpenAlerts().length;
+    expect(await store.readCursor(ACCOUNT, 'us-east-1')).toBe('2026-11-28T03:20:00.000Z');
+    const alertsAfterFirst = (await store.listOpenAlerts()).length;
     expect(alertsAfterFirst).toBe(1);
-    store.close();
+    await store.close();
 
     // "Restart": a new store handle and a new poller. Two more failures show up, one of them late.
     now = new Date('2026-11-28T03:21:00.000Z');
@@ -88,16 +88,16 @@ describe('poller into the SQLite store', () => {
     const secondPass = await pollerOn(store).pollOnce();
     expect(secondPass.regions[0]?.window.startTime).toBe('2026-11-28T03:05:00.000Z');
     expect(secondPass.regions[0]).toMatchObject({ ok: true, rootEvents: 3, inserted: 2, duplicates: 1 });
-    expect(store.getEvent(first.eventID)?.rawRecord).toBe(JSON.stringify(first));
-    expect(store.getEvent(late.eventID)).not.toBeNull();
-    expect(store.getEvent(fresh.eventID)).not.toBeNull();
+    expect((await store.getEvent(first.eventID))?.rawRecord).toBe(JSON.stringify(first));
+    expect(await store.getEvent(late.eventID)).not.toBeNull();
+    expect(await store.getEvent(fresh.eventID)).not.toBeNull();
 
     // A third pass with nothing new: nothing inserted, no new alert.
-    const alertsBefore = store.listOpenAlerts().length;
+    const alertsBefore = (await store.listOpenAlerts()).length;
     now = new Date('2026-11-28T03:22:00.000Z');
     const thirdPass = await pollerOn(store).pollOnce();
     expect(thirdPass.regions[0]).toMatchObject({ inserted: 0, duplicates: 3 });
-    expect(store.listOpenAlerts().length).toBe(alertsBefore);
-    store.close();
+    expect((await store.listOpenAlerts()).length).toBe(alertsBefore);
+    await store.close();
   });
 });

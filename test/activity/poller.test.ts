@@ -86,11 +86,11 @@ class MemorySink implements PollSink {
   readonly batches: PollBatch[] = [];
   failCommitsFor: string | null = null;
 
-  readCursor(accountId: string, region: string): string | null {
+  async readCursor(accountId: string, region: string): Promise<string | null> {
     return this.cursors.get(`${accountId}/${region}`) ?? null;
   }
 
-  commitBatch(batch: PollBatch): CommitResult {
+  async commitBatch(batch: PollBatch): Promise<CommitResult> {
     if (batch.region === this.failCommitsFor) throw new Error('SQLITE_BUSY: database is locked');
     this.batches.push(batch);
     let inserted = 0;

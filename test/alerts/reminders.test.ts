@@ -34,37 +34,37 @@ describe('enqueueDueReminders', () => {
   let store: SqliteStore | null = null;
   afterEach(() => store?.close());
 
-  it('queues threaded reminders mentioning the responder group, at most REMINDER_MAX, and stops once someone acts', () => {
+  it('queues threaded reminders mentioning the responder group, at most REMINDER_MAX, and stops once someone acts', async () => {
     const clock = manualClock('2026-11-02T04:00:00.000Z');
     store = openSqliteStore({ path: ':memory:' }, { clock: clock.now });
-    store.commitBatch(batch([rootEvent({ eventTime: '2026-11-02T03:12:00Z' }), rootEvent({ eventTime: '2026-11-02T03:13:00Z' })]));
-    const [first, second] = store.listOpenAlerts();
-    store.listOutbox({ state: 'pending' }).forEach((row, index) => {
-      store!.markOutboxSending(row.id);
-      store!.markOutboxSent(row.id, { channel: 'C0ALERTS1', ts: `1767000000.00000${index + 1}` });
-    });
+    await store.commitBatch(batch([rootEvent({ eventTime: '2026-11-02T03:12:00Z' }), rootEvent({ eventTime: '2026-11-02T03:13:00Z' })]));
+    const [first, second] = await store.listOpenAlerts();
+    for (const [index, row] of (await store.listOutbox({ state: 'pending' })).entries()) {
+      await store.markOutboxSending(row.id);
+      await store.markOutboxSent(row.id, { channel: 'C0ALERTS1', ts: `1767000000.00000${index + 1}` });
+    }
 
-    expect(enqueueDueReminders(store, new Date(clock.now().getTime() + 59 * MINUTE), policy)).toEqual([]);
+    expect(await enqueueDueReminders(store, new Date(clock.now().getTime() + 59 * MINUTE), policy)).toEqual([]);
     const reminderTimes = [60, 120, 180, 240, 300].map((minutes) => new Date(clock.now().getTime() + minutes * MINUTE));
-    expect(enqueueDueReminders(store, reminderTimes[0]!, policy)).toEqual([first!.id, second!.id]);
+    expect(await enqueueDueReminders(store, reminderTimes[0]!, policy)).toEqual([first!.id, second!.id]);
     // Running twice at the same moment queues nothing more.
-    expect(enqueueDueReminders(store, reminderTimes[0]!, policy)).toEqual([]);
+    expect(await enqueueDueReminders(store, reminderTimes[0]!, policy)).toEqual([]);
 
-    setAlertState(store, second!.id, 'investigate', 'U0ALICE01');
-    for (const at of reminderTimes.slice(1)) enqueueDueReminders(store, at, policy);
+    await setAlertState(store, second!.id, 'investigate', 'U0ALICE01');
+    for (const at of reminderTimes.slice(1)) await enqueueDueReminders(store, at, policy);
 
-    const reminders = store.listOutbox().filter((row) => row.kind === 'reminder');
+    const reminders = (await store.listOutbox()).filter((row) => row.kind === 'reminder');
     expect(reminders.map((row) => [row.alertId, row.payload, row.parent?.ts])).toEqual([
       [first!.id, { reminderNumber: 1, reminderMax: 3, mention: '<!subteam^S0ONCALL01>' }, '1767000000.000001'],
       [second!.id, { reminderNumber: 1, reminderMax: 3, mention: '<!subteam^S0ONCALL01>' }, '1767000000.000002'],
       [first!.id, { reminderNumber: 2, reminderMax: 3, mention: '<!subteam^S0ONCALL01>' }, '1767000000.000001'],
       [first!.id, { reminderNumber: 3, reminderMax: 3, mention: '<!subteam^S0ONCALL01>' }, '1767000000.000001'],
     ]);
-    expect(store.getAlert(first!.id)).toMatchObject({ remindersSent: 3, lastReminderAt: reminderTimes[2]!.toISOString() });
+    expect(await store.getAlert(first!.id)).toMatchObject({ remindersSent: 3, lastReminderAt: reminderTimes[2]!.toISOString() });
   });
 
-  it('REMINDER_MAX=0 turns reminders off', () => {
+  it('REMINDER_MAX=0 turns reminders off', async () => {
     store = openSqliteStore({ path: ':memory:' });
-    expect(enqueueDueReminders(store, new Date(), { ...policy, reminderMax: 0 })).toEqual([]);
+    expect(await enqueueDueReminders(store, new Date(), { ...policy, reminderMax: 0 })).toEqual([]);
   });
 });

@@ -10,8 +10,8 @@ import type { PollBatch } from '../../src/activity/poll-sink.js';
 
 const CHANNEL = 'C0ALERTS1';
 
-const render: OutboxRenderer = (row, store) => {
-  const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+const render: OutboxRenderer = async (row, store) => {
+  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
   const text = `${row.kind} alert=${row.alertId ?? '-'} state=${alert?.state ?? '-'}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 };
@@ -53,14 +53,14 @@ function setup(options: { path?: string; timeoutMs?: number; findPostsInHistory?
 }
 
 /** Runs passes, sleeping until the next row is due, until `done` or the deadline. */
-async function sendUntil(sender: OutboxSender, done: () => boolean, deadlineMs = 8_000): Promise<SendPassResult[]> {
+async function sendUntil(sender: OutboxSender, done: () => boolean | Promise<boolean>, deadlineMs = 8_000): Promise<SendPassResult[]> {
   const passes: SendPassResult[] = [];
   const deadline = Date.now() + deadlineMs;
-  while (!done()) {
+  while (!(await done())) {
     if (Date.now() > deadline) throw new Error('gave up waiting for the outbox');
     const pass = await sender.sendDue();
     passes.push(pass);
-    if (done()) break;
+    if (await done()) break;
     const waitMs = pass.nextWakeAt ? Math.max(5, pass.nextWakeAt.getTime() - Date.now()) : 20;
     await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, 1_500)));
   }
@@ -70,8 +70,8 @@ async function sendUntil(sender: OutboxSender, done: () => boolean, deadlineMs =
 const accepted = (method: string): RecordedCall[] => slack.calls(method).filter((call) => call.status === 200 && call.error === null);
 const keyOf = (call: RecordedCall): unknown => (call.args.metadata as { event_payload?: { outbox_key?: unknown } } | undefined)?.event_payload?.outbox_key;
 
-function commitAlerts(store: SqliteStore, count: number, sessionKey: string | null = null): void {
-  store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
+async function commitAlerts(store: SqliteStore, count: number, sessionKey: string | null = null): Promise<void> {
+  await store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
 }
 
 describe('order after an outage', () => {
@@ -83,10 +83,10 @@ describe('order after an outage', () => {
     const { store, sender, lines } = setup({ findPostsInHistory: true });
     // Four Regions' batches whose event times interleave: queued out of event-time order, they must come out oldest event first.
     const regions = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2'];
-    regions.forEach((region, offset) => {
+    for (const [offset, region] of regions.entries()) {
       const events = Array.from({ length: ALERTS / regions.length }, (_unused, index) => rootEvent({ region, eventTime: new Date(Date.parse('2026-11-02T03:00:00Z') + (index * regions.length + (regions.length - 1 - offset)) * 60_000).toISOString() }));
-      store.commitBatch(batch(events, { region }));
-    });
+      await store.commitBatch(batch(events, { region }));
+    }
     const outageStart = Date.now();
     startOutage();
     sender.start();
@@ -96,7 +96,7 @@ describe('order after an outage', () => {
       await sender.stop();
     }
     const during = slack.requests.filter((call) => call.receivedAt < outageStart + OUTAGE_MS);
-    const eventTimeOfPost = new Map(store.listOpenAlerts().map((alert) => [alert.post?.ts, alert.firstEventTime]));
+    const eventTimeOfPost = new Map((await store.listOpenAlerts()).map((alert) => [alert.post?.ts, alert.firstEventTime]));
     const postedOrder = slack.state.messages.map((message) => eventTimeOfPost.get(message.ts));
     return { postedOrder, during, lines };
   }
@@ -150,36 +150,36 @@ describe('a store rebuilt after the database was lost', () => {
     const lookback: PollBatch = batch(events);
     const summary = { weekKey: '2026-W44', summary: { score: '9/9' }, threadParts: [{ part: 'details' }] };
     const before = setup({ path: join(dir.path, 'before.sqlite'), findPostsInHistory: true });
-    before.store.commitBatch(lookback);
-    before.store.recordWeeklySummary(summary);
-    await sendUntil(before.sender, () => before.store.outboxCounts().pending === 0);
+    await before.store.commitBatch(lookback);
+    await before.store.recordWeeklySummary(summary);
+    await sendUntil(before.sender, async () => (await before.store.outboxCounts()).pending === 0);
     const postedBefore = accepted('chat.postMessage').length;
     // Two alerts, the reply listing the call that joined the second, the weekly summary and its thread part.
     expect(postedBefore).toBe(5);
-    before.store.close();
+    await before.store.close();
     slack.requests.length = 0;
 
     // The database file is gone: a new store with a new storeId reads the same lookback.
     const after = setup({ path: join(dir.path, 'after.sqlite'), findPostsInHistory: true });
     expect(after.store.storeId).not.toBe(before.store.storeId);
-    after.store.commitBatch(lookback);
+    await after.store.commitBatch(lookback);
     // The bot was down at the summary time: the new store queues last week's summary again.
-    after.store.recordWeeklySummary(summary);
-    await sendUntil(after.sender, () => after.store.outboxCounts().pending === 0);
+    await after.store.recordWeeklySummary(summary);
+    await sendUntil(after.sender, async () => (await after.store.outboxCounts()).pending === 0);
 
     expect(accepted('chat.postMessage')).toEqual([]);
     expect(slack.state.messages).toHaveLength(5);
     const topLevel = slack.state.messages.filter((message) => message.threadTs === null).map((message) => message.ts);
-    expect(after.store.listAlerts({ from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' }).map((alert) => alert.post?.ts)).toEqual(topLevel.slice(0, 2));
-    expect(after.store.getWeeklySummary('2026-W44')?.post?.ts).toBe(topLevel[2]);
+    expect((await after.store.listAlerts({ from: '2026-11-01T00:00:00Z', to: '2026-11-03T00:00:00Z' })).map((alert) => alert.post?.ts)).toEqual(topLevel.slice(0, 2));
+    expect((await after.store.getWeeklySummary('2026-W44'))?.post?.ts).toBe(topLevel[2]);
     expect(slack.calls('conversations.history')).toHaveLength(3);
     expect(slack.calls('conversations.replies').map((call) => call.args.ts)).toEqual([topLevel[1], topLevel[2]]);
   });
 
   it('still posts an event no store alerted before', async () => {
     const { store, sender } = setup({ findPostsInHistory: true });
-    store.commitBatch(batch([rootEvent({ eventTime: '2026-11-02T03:10:00Z' })]));
-    await sendUntil(sender, () => store.outboxCounts().pending === 0);
+    await store.commitBatch(batch([rootEvent({ eventTime: '2026-11-02T03:10:00Z' })]));
+    await sendUntil(sender, async () => (await store.outboxCounts()).pending === 0);
     expect(accepted('chat.postMessage')).toHaveLength(1);
     expect(slack.calls('conversations.history')).toHaveLength(1);
   });
@@ -188,11 +188,11 @@ describe('a store rebuilt after the database was lost', () => {
 describe('outbox sender with the real WebClient against the fake Slack', () => {
   it('posts alerts with blocks and metadata, threads replies under the post, and chat.updates after an acknowledgment', async () => {
     const { store, sender } = setup();
-    commitAlerts(store, 2, 'session-1');
+    await commitAlerts(store, 2, 'session-1');
 
     await sender.sendDue();
-    const alert = store.listOpenAlerts()[0]!;
-    acknowledgeAlert(store, alert.id, 'U0ALICE01', 'expected');
+    const alert = (await store.listOpenAlerts())[0]!;
+    await acknowledgeAlert(store, alert.id, 'U0ALICE01', 'expected');
     await sender.sendDue();
 
     const posts = accepted('chat.postMessage');
@@ -201,7 +201,9 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
       [CHANNEL, alert.post?.ts, 'bot'],
     ]);
     expect(posts[0]?.args.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: `alert-post alert=${alert.id} state=open` } }]);
-    expect(posts.map(keyOf)).toEqual(store.listOutbox({ alertId: alert.id }).filter((row) => row.kind !== 'alert-update').map((row) => outboxKeyFor(row, { storeId: store.storeId, alert: row.alertId === null ? null : store.getAlert(row.alertId) })));
+    const keys: string[] = [];
+    for (const row of (await store.listOutbox({ alertId: alert.id })).filter((candidate) => candidate.kind !== 'alert-update')) keys.push(outboxKeyFor(row, { storeId: store.storeId, alert: row.alertId === null ? null : await store.getAlert(row.alertId) }));
+    expect(posts.map(keyOf)).toEqual(keys);
     const updates = accepted('chat.update');
     expect(updates.map((call) => [call.args.channel, call.args.ts, call.args.text])).toEqual([[CHANNEL, alert.post?.ts, `alert-update alert=${alert.id} state=acknowledged`]]);
     expect(slack.state.messages.find((message) => message.ts === alert.post?.ts)?.text).toBe(`alert-update alert=${alert.id} state=acknowledged`);
@@ -209,7 +211,7 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
 
   it('429 with Retry-After: nothing is sent before the delay, then the message goes once', async () => {
     const { store, sender, lines } = setup();
-    commitAlerts(store, 2);
+    await commitAlerts(store, 2);
     slack.faults.rateLimit('chat.postMessage', { retryAfterSeconds: 1 });
 
     await sendUntil(sender, () => accepted('chat.postMessage').length === 2);
@@ -223,19 +225,19 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
 
   it('HTTP 500 for a while, then success: one message in the channel', async () => {
     const { store, sender } = setup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     slack.faults.serverError('chat.postMessage', { status: 500, times: 3 });
 
     await sendUntil(sender, () => accepted('chat.postMessage').length === 1);
 
     expect(slack.calls('chat.postMessage').map((call) => call.status)).toEqual([500, 500, 500, 200]);
     expect(slack.state.messages).toHaveLength(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', attempts: 3 });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent', attempts: 3 });
   });
 
   it('channel_not_found: a clear error log, later retries with backoff and no crash, then delivery once the channel exists', async () => {
     const { store, sender, lines } = setup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     slack.state.missingChannels.add(CHANNEL);
 
     const first = await sender.sendDue();
@@ -249,12 +251,12 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
 
     slack.state.missingChannels.delete(CHANNEL);
     await sendUntil(sender, () => accepted('chat.postMessage').length === 1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent' });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent' });
   });
 
   it('thread replies wait for their parent: none is called before the alert post is accepted', async () => {
     const { store, sender } = setup();
-    commitAlerts(store, 3, 'session-1');
+    await commitAlerts(store, 3, 'session-1');
     slack.faults.serverError('chat.postMessage', { status: 503, times: 2 });
 
     await sendUntil(sender, () => accepted('chat.postMessage').length === 2);
@@ -264,7 +266,7 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
     const parentAccepted = calls.findIndex((call) => call.status === 200);
     expect(parentAccepted).toBeGreaterThanOrEqual(0);
     expect(firstReply).toBeGreaterThan(parentAccepted);
-    expect(calls[firstReply]?.args.thread_ts).toBe(store.listOpenAlerts()[0]?.post?.ts);
+    expect(calls[firstReply]?.args.thread_ts).toBe((await store.listOpenAlerts())[0]?.post?.ts);
   });
 
   it('restart safety: send half, close the store, reopen with a new client, send the rest: each message exactly once', async () => {
@@ -273,12 +275,12 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
     const path = join(dir.path, 'state.sqlite');
 
     const firstRun = setup({ path });
-    commitAlerts(firstRun.store, 3);
+    await commitAlerts(firstRun.store, 3);
     await firstRun.sender.sendDue();
-    commitAlerts(firstRun.store, 3);
+    await commitAlerts(firstRun.store, 3);
     slack.faults.serverError('chat.postMessage', { status: 502, times: Number.POSITIVE_INFINITY });
     await firstRun.sender.sendDue();
-    firstRun.store.close();
+    await firstRun.store.close();
     slack.faults.clear();
 
     const secondRun = setup({ path });
@@ -286,32 +288,32 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
 
     const keys = accepted('chat.postMessage').map(keyOf);
     expect(new Set(keys).size).toBe(6);
-    expect(secondRun.store.listOutbox().map((row) => row.state)).toEqual(Array(6).fill('sent'));
-    expect(secondRun.store.listOpenAlerts().every((alert) => alert.post !== null)).toBe(true);
+    expect((await secondRun.store.listOutbox()).map((row) => row.state)).toEqual(Array(6).fill('sent'));
+    expect((await secondRun.store.listOpenAlerts()).every((alert) => alert.post !== null)).toBe(true);
   });
 
   async function answerLost(findPostsInHistory: boolean) {
     const { store, sender, lines } = setup({ timeoutMs: 150, findPostsInHistory });
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     slack.faults.delay('chat.postMessage', 400, { times: 1 });
     expect((await sender.sendDue()).retried).toBe(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', uncertain: true });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'pending', uncertain: true });
     // The fake (like Slack) finished the post after the client gave up.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    await sendUntil(sender, () => store.listOutbox()[0]?.state === 'sent');
+    await sendUntil(sender, async () => (await store.listOutbox())[0]?.state === 'sent');
     return { store, lines };
   }
 
   it('Slack accepts a post but the answer is lost (client timeout): the retry finds it in conversations.history by its outbox key and records it, posting nothing twice', async () => {
     const { store, lines } = await answerLost(true);
     expect(slack.state.messages).toHaveLength(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', result: { channel: CHANNEL, ts: slack.state.messages[0]!.ts }, uncertain: false });
-    expect(store.listOpenAlerts()[0]!.post).toEqual({ channel: CHANNEL, ts: slack.state.messages[0]!.ts });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent', result: { channel: CHANNEL, ts: slack.state.messages[0]!.ts }, uncertain: false });
+    expect((await store.listOpenAlerts())[0]!.post).toEqual({ channel: CHANNEL, ts: slack.state.messages[0]!.ts });
     const [lookup] = slack.calls('conversations.history');
     expect(lookup?.args).toMatchObject({ channel: CHANNEL, include_all_metadata: 'true', limit: '200' });
     // Bounded, not the whole channel: from the row's creation, or from its event when that is older than the store
     // (as here), minus a minute for clock skew.
-    const since = Math.min(Date.parse(store.listOutbox()[0]!.createdAt), Date.parse(store.listOpenAlerts()[0]!.firstEventTime));
+    const since = Math.min(Date.parse((await store.listOutbox())[0]!.createdAt), Date.parse((await store.listOpenAlerts())[0]!.firstEventTime));
     expect(Number(lookup?.args.oldest)).toBeCloseTo(since / 1000 - 60, 0);
     expect(lines.some((line) => line.msg.includes('was already in Slack'))).toBe(true);
   });
@@ -325,17 +327,17 @@ describe('outbox sender with the real WebClient against the fake Slack', () => {
 
   it('the window without a history lookup: Slack accepts a post but the answer is lost (client timeout); the row is flagged uncertain and posted again with the same outbox key', async () => {
     const { store, sender, lines } = setup({ timeoutMs: 150 });
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     slack.faults.delay('chat.postMessage', 400, { times: 1 });
 
     const first = await sender.sendDue();
     expect(first.retried).toBe(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', uncertain: true, lastError: expect.stringMatching(/network error/) });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'pending', uncertain: true, lastError: expect.stringMatching(/network error/) });
     expect(lines.some((line) => line.msg.includes('network error'))).toBe(true);
 
     // The fake (like Slack) finished the post after the client gave up.
     await new Promise((resolve) => setTimeout(resolve, 400));
-    await sendUntil(sender, () => store.listOutbox()[0]?.state === 'sent');
+    await sendUntil(sender, async () => (await store.listOutbox())[0]?.state === 'sent');
 
     // Without the history scopes the sender cannot tell: at-least-once for this window, and the
     // duplicate carries the same outbox key, so the crash test (or a reader) can see it for what it is.

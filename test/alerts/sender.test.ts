@@ -8,8 +8,8 @@ import { RecordingMessenger } from './support/recording-messenger.js';
 const CHANNEL = 'C0ALERTS1';
 
 /** Renders from the store at send time: the text shows the alert's state when it is sent. */
-const render: OutboxRenderer = (row, store) => {
-  const alert = row.alertId === null ? null : store.getAlert(row.alertId);
+const render: OutboxRenderer = async (row, store) => {
+  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
   const text = `${row.kind} alert=${row.alertId ?? '-'} state=${alert?.state ?? '-'} events=${alert?.eventCount ?? '-'}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 };
@@ -44,16 +44,16 @@ function setup(options: { path?: string; senderOptions?: Partial<OutboxSenderOpt
   return { clock, store, messenger, sender, lines, sleeps };
 }
 
-function commitAlerts(store: SqliteStore, count: number, sessionKey: string | null = null): void {
-  store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
+async function commitAlerts(store: SqliteStore, count: number, sessionKey: string | null = null): Promise<void> {
+  await store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ sessionKey, eventTime: `2026-11-02T03:${String(10 + index).padStart(2, '0')}:00Z` }))));
 }
 
 describe('outbox sender: order, threading and pace', () => {
   it('posts new alerts first, then thread replies under their own parent, each marked sent with channel and ts', async () => {
     const { store, messenger, sender } = setup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     // A session of three calls: one alert and one reply listing the other two.
-    commitAlerts(store, 3, 'session-1');
+    await commitAlerts(store, 3, 'session-1');
 
     const pass = await sender.sendDue();
 
@@ -63,24 +63,25 @@ describe('outbox sender: order, threading and pace', () => {
       ['alert-post', null],
       ['alert-reply', messenger.posts[1]?.ts],
     ]);
-    for (const row of store.listOutbox()) {
+    for (const row of await store.listOutbox()) {
       expect(row.state).toBe('sent');
-      const post = messenger.posts.find((candidate) => candidate.metadata?.event_payload?.outbox_key === outboxKeyFor(row, { storeId: store.storeId, alert: row.alertId === null ? null : store.getAlert(row.alertId) }));
+      const key = outboxKeyFor(row, { storeId: store.storeId, alert: row.alertId === null ? null : await store.getAlert(row.alertId) });
+      const post = messenger.posts.find((candidate) => candidate.metadata?.event_payload?.outbox_key === key);
       expect(row.result).toEqual({ channel: CHANNEL, ts: post?.ts });
     }
-    const alerts = store.listOpenAlerts();
+    const alerts = await store.listOpenAlerts();
     expect(alerts.map((alert) => alert.post)).toEqual([
       { channel: CHANNEL, ts: messenger.posts[0]?.ts },
       { channel: CHANNEL, ts: messenger.posts[1]?.ts },
     ]);
-    expect(store.findAlertByMessage(CHANNEL, messenger.posts[1]!.ts)?.id).toBe(alerts[1]?.id);
+    expect((await store.findAlertByMessage(CHANNEL, messenger.posts[1]!.ts))?.id).toBe(alerts[1]?.id);
     expect(await sender.sendDue()).toMatchObject({ sent: 0, nextWakeAt: null });
   });
 
   it('spaces posts to one channel by the channel interval; other channels and updates do not wait', async () => {
     const { store, messenger, sender, sleeps } = setup();
-    commitAlerts(store, 3);
-    store.recordWeeklySummary({ weekKey: '2026-W45', summary: { score: '7/9' }, channel: 'C0SUMMARY' });
+    await commitAlerts(store, 3);
+    await store.recordWeeklySummary({ weekKey: '2026-W45', summary: { score: '7/9' }, channel: 'C0SUMMARY' });
 
     await sender.sendDue();
 
@@ -93,7 +94,7 @@ describe('outbox sender: order, threading and pace', () => {
     expect(sleeps).toEqual([1100, 1100]);
 
     // An acknowledgment's chat.update goes out at once.
-    acknowledgeAlert(store, store.listOpenAlerts()[0]!.id, 'U0ALICE01');
+    await acknowledgeAlert(store, (await store.listOpenAlerts())[0]!.id, 'U0ALICE01');
     const before = sleeps.length;
     await sender.sendDue();
     expect(sleeps.length).toBe(before);
@@ -102,8 +103,8 @@ describe('outbox sender: order, threading and pace', () => {
 
   it('renders at send time: a post delayed until after an acknowledgment shows the acknowledged state, with no extra update', async () => {
     const { store, messenger, sender } = setup();
-    commitAlerts(store, 1);
-    acknowledgeAlert(store, store.listOpenAlerts()[0]!.id, 'U0ALICE01', 'expected');
+    await commitAlerts(store, 1);
+    await acknowledgeAlert(store, (await store.listOpenAlerts())[0]!.id, 'U0ALICE01', 'expected');
     await sender.sendDue();
     expect(messenger.posts.map((post) => post.text)).toEqual([expect.stringContaining('state=acknowledged')]);
     expect(messenger.updates).toHaveLength(0);
@@ -111,11 +112,11 @@ describe('outbox sender: order, threading and pace', () => {
 
   it('a thread reply and an update wait until their parent alert has a ts', async () => {
     const { store, messenger, sender, clock } = setup();
-    commitAlerts(store, 1, 'session-1');
+    await commitAlerts(store, 1, 'session-1');
     messenger.fail('postMessage', { kind: 'http', status: 500 });
     await sender.sendDue();
-    commitAlerts(store, 1, 'session-1'); // a later call: a reply
-    store.enqueueAlertThreadMessage(store.listOpenAlerts()[0]!.id, 'event-record', { eventId: 'x', requestedBy: 'U0ALICE01' });
+    await commitAlerts(store, 1, 'session-1'); // a later call: a reply
+    await store.enqueueAlertThreadMessage((await store.listOpenAlerts())[0]!.id, 'event-record', { eventId: 'x', requestedBy: 'U0ALICE01' });
 
     clock.advance(1000);
     expect((await sender.sendDue()).sent).toBe(0);
@@ -132,26 +133,26 @@ describe('outbox sender: order, threading and pace', () => {
 
   it('reminders go out as thread replies with the responder mention in their payload', async () => {
     const { store, messenger, sender, clock } = setup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     await sender.sendDue();
     clock.advance(61 * 60_000);
-    expect(enqueueDueReminders(store, clock.now(), { reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: 'S0ONCALL01' })).toHaveLength(1);
+    expect(await enqueueDueReminders(store, clock.now(), { reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: 'S0ONCALL01' })).toHaveLength(1);
     await sender.sendDue();
     expect(messenger.posts[1]).toMatchObject({ thread_ts: messenger.posts[0]?.ts, text: expect.stringMatching(/^reminder/) });
-    expect(store.listOutbox().find((row) => row.kind === 'reminder')?.payload).toMatchObject({ mention: '<!subteam^S0ONCALL01>' });
+    expect((await store.listOutbox()).find((row) => row.kind === 'reminder')?.payload).toMatchObject({ mention: '<!subteam^S0ONCALL01>' });
   });
 });
 
 describe('outbox sender: failures', () => {
   it('429: waits the Retry-After before any further call, then sends', async () => {
     const { store, messenger, sender, clock } = setup();
-    commitAlerts(store, 2);
+    await commitAlerts(store, 2);
     messenger.fail('postMessage', { kind: 'rate-limit', retryAfterSeconds: 30 });
 
     const first = await sender.sendDue();
     expect(first).toMatchObject({ sent: 0, retried: 1 });
     expect(first.nextWakeAt?.toISOString()).toBe('2026-11-02T04:00:30.000Z');
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: '2026-11-02T04:00:30.000Z', lastError: expect.stringMatching(/retry after 30 s/) });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'pending', attempts: 1, nextAttemptAt: '2026-11-02T04:00:30.000Z', lastError: expect.stringMatching(/retry after 30 s/) });
 
     clock.advance(29_000);
     expect((await sender.sendDue()).sent).toBe(0);
@@ -164,7 +165,7 @@ describe('outbox sender: failures', () => {
 
   it('5xx for a while: exponential backoff, then one successful post', async () => {
     const { store, messenger, sender, clock, lines } = setup({ senderOptions: { transientBackoff: { baseMs: 1000, capMs: 60_000 } } });
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     messenger.fail('postMessage', { kind: 'http', status: 503 }, 4);
 
     const waits: number[] = [];
@@ -178,14 +179,14 @@ describe('outbox sender: failures', () => {
     expect(waits).toEqual([1000, 2000, 4000, 8000]);
     expect(await sender.sendDue()).toMatchObject({ sent: 1 });
     expect(messenger.posts).toHaveLength(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', attempts: 4 });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent', attempts: 4 });
     expect(lines.filter((line) => line.msg.includes('HTTP 503 from Slack; pausing all sends'))).toHaveLength(4);
   });
 
   it('channel_not_found: a clear error, the channel waits with a long backoff, other channels go on, and it recovers', async () => {
     const { store, messenger, sender, clock, lines } = setup();
-    commitAlerts(store, 2);
-    store.recordWeeklySummary({ weekKey: '2026-W45', summary: {}, channel: 'C0SUMMARY' });
+    await commitAlerts(store, 2);
+    await store.recordWeeklySummary({ weekKey: '2026-W45', summary: {}, channel: 'C0SUMMARY' });
     messenger.fail('postMessage', { kind: 'platform', code: 'channel_not_found' }, 100, (message) => 'channel' in message && message.channel === CHANNEL);
 
     const pass = await sender.sendDue();
@@ -197,7 +198,7 @@ describe('outbox sender: failures', () => {
     expect(error?.msg).toMatch(/Slack answered channel_not_found: the channel id is wrong.*ALERT_CHANNEL.*retried in 60 s/);
     expect(error).toMatchObject({ code: 'channel_not_found', channel: CHANNEL });
     // Both alert posts now wait a minute: no crash loop.
-    expect(store.listOutbox({ state: 'pending' }).map((row) => row.nextAttemptAt)).toEqual(['2026-11-02T04:01:00.000Z', '2026-11-02T04:01:00.000Z']);
+    expect((await store.listOutbox({ state: 'pending' })).map((row) => row.nextAttemptAt)).toEqual(['2026-11-02T04:01:00.000Z', '2026-11-02T04:01:00.000Z']);
 
     clock.advance(30_000);
     expect((await sender.sendDue()).sent).toBe(0);
@@ -211,8 +212,8 @@ describe('outbox sender: failures', () => {
 
   it('invalid_auth pauses every channel, not just one', async () => {
     const { store, messenger, sender } = setup();
-    commitAlerts(store, 1);
-    store.recordWeeklySummary({ weekKey: '2026-W45', summary: {}, channel: 'C0SUMMARY' });
+    await commitAlerts(store, 1);
+    await store.recordWeeklySummary({ weekKey: '2026-W45', summary: {}, channel: 'C0SUMMARY' });
     messenger.fail('*', { kind: 'platform', code: 'invalid_auth' }, 100);
     const pass = await sender.sendDue();
     expect(pass).toMatchObject({ sent: 0, retried: 1 });
@@ -222,7 +223,7 @@ describe('outbox sender: failures', () => {
 
   it('blocks Slack refuses: the alert still goes out as plain text', async () => {
     const { store, messenger, sender, lines } = setup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     messenger.fail('postMessage', { kind: 'platform', code: 'invalid_blocks' }, 1, (message) => 'blocks' in message && message.blocks !== undefined);
     expect((await sender.sendDue()).sent).toBe(1);
     expect(messenger.posts).toHaveLength(1);
@@ -233,14 +234,14 @@ describe('outbox sender: failures', () => {
 
   it('an update of a deleted message is dropped as failed, with an error log, and does not block the rest', async () => {
     const { store, messenger, sender } = setup();
-    commitAlerts(store, 2);
+    await commitAlerts(store, 2);
     await sender.sendDue();
     messenger.fail('updateMessage', { kind: 'platform', code: 'message_not_found' });
-    const [first, second] = store.listOpenAlerts();
-    acknowledgeAlert(store, first!.id, 'U0ALICE01');
-    acknowledgeAlert(store, second!.id, 'U0ALICE01');
+    const [first, second] = await store.listOpenAlerts();
+    await acknowledgeAlert(store, first!.id, 'U0ALICE01');
+    await acknowledgeAlert(store, second!.id, 'U0ALICE01');
     expect(await sender.sendDue()).toMatchObject({ sent: 1, failed: 1 });
-    expect(store.listOutbox({ state: 'failed' }).map((row) => [row.kind, row.lastError])).toEqual([['alert-update', 'Slack refused the message: message_not_found']]);
+    expect((await store.listOutbox({ state: 'failed' })).map((row) => [row.kind, row.lastError])).toEqual([['alert-update', 'Slack refused the message: message_not_found']]);
   });
 
   it('a renderer that throws is logged and retried later; the sender keeps going', async () => {
@@ -253,7 +254,7 @@ describe('outbox sender: failures', () => {
         },
       },
     });
-    commitAlerts(store, 2);
+    await commitAlerts(store, 2);
     expect(await sender.sendDue()).toMatchObject({ sent: 1, retried: 1 });
     expect(lines.some((line) => line.msg.includes('rendering the message failed'))).toBe(true);
     broken = false;
@@ -270,7 +271,7 @@ describe('outbox sender: restarts', () => {
     const path = join(dir.path, 'state.sqlite');
 
     const firstRun = setup({ path });
-    commitAlerts(firstRun.store, 6);
+    await commitAlerts(firstRun.store, 6);
     // Slack goes away after three posts.
     const messenger = firstRun.messenger;
     let posted = 0;
@@ -281,7 +282,7 @@ describe('outbox sender: restarts', () => {
       return original(message);
     };
     await firstRun.sender.sendDue();
-    firstRun.store.close();
+    await firstRun.store.close();
 
     const secondRun = setup({ path });
     // The restarted bot talks to the same workspace: share the channel's history.
@@ -292,22 +293,22 @@ describe('outbox sender: restarts', () => {
     const keys = secondRun.messenger.posts.map((post) => post.metadata?.event_payload?.outbox_key);
     expect(keys).toHaveLength(6);
     expect(new Set(keys).size).toBe(6);
-    expect(secondRun.store.listOutbox().every((row) => row.state === 'sent')).toBe(true);
+    expect((await secondRun.store.listOutbox()).every((row) => row.state === 'sent')).toBe(true);
   });
 
   it('a crash after Slack accepted a post but before it was recorded: found in the history, not posted again', async () => {
     const { store, messenger, sender, lines, clock } = setup();
     messenger.enableHistoryLookup();
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     // Slack accepts the post, then the answer is lost (the same state a crash at that moment leaves).
     messenger.fail('postMessage', { kind: 'accepted-then-network' });
     expect((await sender.sendDue()).retried).toBe(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'pending', uncertain: true });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'pending', uncertain: true });
 
     clock.advance(2_000);
     await sender.sendDue();
     expect(messenger.posts).toHaveLength(1);
-    expect(store.listOutbox()[0]).toMatchObject({ state: 'sent', result: { channel: CHANNEL, ts: messenger.posts[0]?.ts }, uncertain: false });
+    expect((await store.listOutbox())[0]).toMatchObject({ state: 'sent', result: { channel: CHANNEL, ts: messenger.posts[0]?.ts }, uncertain: false });
     expect(lines.some((line) => line.msg.includes('was already in Slack'))).toBe(true);
   });
 
@@ -316,20 +317,20 @@ describe('outbox sender: restarts', () => {
     cleanups.push(() => dir.remove());
     const path = join(dir.path, 'state.sqlite');
     const killed = setup({ path });
-    commitAlerts(killed.store, 1);
-    const row = killed.store.listOutbox()[0]!;
+    await commitAlerts(killed.store, 1);
+    const row = (await killed.store.listOutbox())[0]!;
     // The killed process had marked the row "sending" (and maybe Slack had accepted it) when it died.
-    killed.store.markOutboxSending(row.id);
-    killed.store.close();
+    await killed.store.markOutboxSending(row.id);
+    await killed.store.close();
 
     const restarted = setup({ path });
     if (options.reachedSlack) {
-      restarted.messenger.posts.push({ channel: CHANNEL, text: 'alert-post', ts: '1766999999.000001', at: 0, metadata: { event_type: 'aws_root_guard_outbox', event_payload: { outbox_key: outboxKeyFor(row, { storeId: restarted.store.storeId, alert: restarted.store.getAlert(row.alertId!) }) } } });
+      restarted.messenger.posts.push({ channel: CHANNEL, text: 'alert-post', ts: '1766999999.000001', at: 0, metadata: { event_type: 'aws_root_guard_outbox', event_payload: { outbox_key: outboxKeyFor(row, { storeId: restarted.store.storeId, alert: await restarted.store.getAlert(row.alertId!) }) } } });
     }
     if (options.historyLookup) restarted.messenger.enableHistoryLookup();
     await restarted.sender.sendDue();
     expect(restarted.lines.some((line) => line.msg.includes('a send was interrupted'))).toBe(true);
-    expect(restarted.store.listOutbox()[0]).toMatchObject({ state: 'sent' });
+    expect((await restarted.store.listOutbox())[0]).toMatchObject({ state: 'sent' });
     return restarted.messenger.posts.length;
   }
 
@@ -350,16 +351,16 @@ describe('outbox sender: run loop', () => {
     cleanups.push(() => store.close());
     const messenger = new RecordingMessenger();
     const sender = createOutboxSender({ store, messenger, render, defaultChannel: CHANNEL, logger: capturingLogger().logger, channelIntervalMs: 0, idlePollMs: 60_000 });
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     sender.start();
     await expect.poll(() => messenger.posts.length, { timeout: 2000, interval: 5 }).toBe(1);
 
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     sender.wake();
     await expect.poll(() => messenger.posts.length, { timeout: 2000, interval: 5 }).toBe(2);
     await sender.stop();
 
-    commitAlerts(store, 1);
+    await commitAlerts(store, 1);
     sender.wake();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(messenger.posts).toHaveLength(2);

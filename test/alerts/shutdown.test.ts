@@ -38,7 +38,7 @@ async function botWithBacklog(configureSlack: (slack: FakeSlack) => void) {
   await waitFor(() => posts().length > 0, 'the first post request', 120_000);
   const store = openSqliteStore({ dataDir });
   cleanups.push(() => store.close());
-  await waitFor(() => store.listOutbox().filter((row) => row.kind === 'alert-post').length === BACKLOG, 'the backlog of alerts stored', 30_000);
+  await waitFor(async () => (await store.listOutbox()).filter((row) => row.kind === 'alert-post').length === BACKLOG, 'the backlog of alerts stored', 30_000);
 
   const terminatedAt = Date.now();
   child.kill('SIGTERM');
@@ -54,7 +54,7 @@ describe('SIGTERM during a backlog', () => {
     expect(exitMs).toBeLessThan(EXIT_WITHIN_MS);
     expect(child.exitCode).toBe(0);
     expect(slack.calls('chat.postMessage')).toHaveLength(1);
-    const rows = store.listOutbox();
+    const rows = await store.listOutbox();
     expect(rows.filter((row) => row.kind === 'alert-post')).toHaveLength(BACKLOG);
     expect(rows.filter((row) => row.state !== 'pending')).toEqual([]);
     // The aborted request may have reached Slack: the next start looks for it before posting.
@@ -68,7 +68,7 @@ describe('SIGTERM during a backlog', () => {
     expect(child.exitCode).toBe(0);
     // Only what was on the wire at SIGTERM went out, and each was recorded.
     expect(slack.calls('chat.postMessage')).toHaveLength(postsAtTerm);
-    const rows = store.listOutbox();
+    const rows = await store.listOutbox();
     expect(rows.filter((row) => row.state === 'sent')).toHaveLength(postsAtTerm);
     expect(rows.filter((row) => row.state === 'pending')).toHaveLength(rows.length - postsAtTerm);
     expect(rows.filter((row) => row.kind === 'alert-post' && row.state === 'pending').length).toBeGreaterThanOrEqual(BACKLOG - postsAtTerm);

@@ -11,16 +11,16 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-function storeWithPostedAlerts(count: number, options: { path?: string } = {}): { store: SqliteStore; alertIds: number[]; clock: ReturnType<typeof manualClock> } {
+async function storeWithPostedAlerts(count: number, options: { path?: string } = {}): Promise<{ store: SqliteStore; alertIds: number[]; clock: ReturnType<typeof manualClock> }> {
   const clock = manualClock('2026-11-02T04:00:00.000Z');
   const store = openSqliteStore(options.path ? { path: options.path } : { path: ':memory:' }, { clock: clock.now });
   cleanups.push(() => store.close());
-  store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ eventTime: `2026-11-02T03:${String(index % 60).padStart(2, '0')}:00Z` }))));
-  const alertIds = store.listOpenAlerts().map((alert) => alert.id);
-  store.listOutbox({ state: 'pending' }).forEach((row, index) => {
-    store.markOutboxSending(row.id);
-    store.markOutboxSent(row.id, { channel: 'C0ALERTS1', ts: `1767000000.${String(index + 1).padStart(6, '0')}` });
-  });
+  await store.commitBatch(batch(Array.from({ length: count }, (_unused, index) => rootEvent({ eventTime: `2026-11-02T03:${String(index % 60).padStart(2, '0')}:00Z` }))));
+  const alertIds = (await store.listOpenAlerts()).map((alert) => alert.id);
+  for (const [index, row] of (await store.listOutbox({ state: 'pending' })).entries()) {
+    await store.markOutboxSending(row.id);
+    await store.markOutboxSent(row.id, { channel: 'C0ALERTS1', ts: `1767000000.${String(index + 1).padStart(6, '0')}` });
+  }
   return { store, alertIds, clock };
 }
 
@@ -38,59 +38,59 @@ describe('alert state rules (pure)', () => {
 });
 
 describe('setAlertState', () => {
-  it('records who, what, when and why, in the alert and in the audit log, and queues a chat.update of the post', () => {
-    const { store, alertIds, clock } = storeWithPostedAlerts(1);
+  it('records who, what, when and why, in the alert and in the audit log, and queues a chat.update of the post', async () => {
+    const { store, alertIds, clock } = await storeWithPostedAlerts(1);
     const alertId = alertIds[0]!;
     clock.set('2026-11-02T04:20:00.000Z');
 
-    const result = acknowledgeAlert(store, alertId, 'U0ALICE01', '  closing a test account  ');
+    const result = await acknowledgeAlert(store, alertId, 'U0ALICE01', '  closing a test account  ');
 
     expect(result.changed).toBe(true);
     if (!result.changed) return;
     expect(result.alert).toMatchObject({ state: 'acknowledged', stateBy: 'U0ALICE01', stateAt: '2026-11-02T04:20:00.000Z', stateReason: 'closing a test account' });
-    expect(store.listAudit(alertId)).toEqual([
+    expect(await store.listAudit(alertId)).toEqual([
       { id: result.audit.id, alertId, action: 'acknowledge', fromState: 'open', toState: 'acknowledged', userId: 'U0ALICE01', reason: 'closing a test account', at: '2026-11-02T04:20:00.000Z' },
     ]);
-    const updates = store.listOutbox({ alertId, state: 'pending' });
+    const updates = await store.listOutbox({ alertId, state: 'pending' });
     expect(updates.map((row) => [row.kind, row.parent])).toEqual([['alert-update', { channel: 'C0ALERTS1', ts: '1767000000.000001' }]]);
   });
 
-  it('a second press changes nothing and answers with the state that won', () => {
-    const { store, alertIds } = storeWithPostedAlerts(1);
+  it('a second press changes nothing and answers with the state that won', async () => {
+    const { store, alertIds } = await storeWithPostedAlerts(1);
     const alertId = alertIds[0]!;
-    expect(acknowledgeAlert(store, alertId, 'U0ALICE01').changed).toBe(true);
+    expect((await acknowledgeAlert(store, alertId, 'U0ALICE01')).changed).toBe(true);
 
-    const again = acknowledgeAlert(store, alertId, 'U0ALICE01');
-    const other = setAlertState(store, alertId, 'escalate', 'U0BOB0001', 'not me');
+    const again = await acknowledgeAlert(store, alertId, 'U0ALICE01');
+    const other = await setAlertState(store, alertId, 'escalate', 'U0BOB0001', 'not me');
 
     for (const result of [again, other]) {
       expect(result.changed).toBe(false);
       if (!result.changed) expect(result.current).toMatchObject({ state: 'acknowledged', stateBy: 'U0ALICE01' });
     }
-    expect(store.listAudit(alertId)).toHaveLength(1);
+    expect(await store.listAudit(alertId)).toHaveLength(1);
   });
 
-  it('an empty reason is stored as none; an unknown alert answers changed: false with no current state', () => {
-    const { store, alertIds } = storeWithPostedAlerts(1);
-    const result = setAlertState(store, alertIds[0]!, 'investigate', 'U0ALICE01', '   ');
+  it('an empty reason is stored as none; an unknown alert answers changed: false with no current state', async () => {
+    const { store, alertIds } = await storeWithPostedAlerts(1);
+    const result = await setAlertState(store, alertIds[0]!, 'investigate', 'U0ALICE01', '   ');
     expect(result.changed && result.alert.stateReason).toBeNull();
-    expect(setAlertState(store, 9999, 'acknowledge', 'U0ALICE01')).toEqual({ changed: false, current: null });
+    expect(await setAlertState(store, 9999, 'acknowledge', 'U0ALICE01')).toEqual({ changed: false, current: null });
     expect(() => setAlertState(store, alertIds[0]!, 'acknowledge', ' ')).toThrow(/Slack user id/);
   });
 
-  it('several changes before the update is sent share one chat.update (it renders the latest state when sent)', () => {
-    const { store, alertIds } = storeWithPostedAlerts(1);
+  it('several changes before the update is sent share one chat.update (it renders the latest state when sent)', async () => {
+    const { store, alertIds } = await storeWithPostedAlerts(1);
     const alertId = alertIds[0]!;
-    setAlertState(store, alertId, 'investigate', 'U0ALICE01');
-    setAlertState(store, alertId, 'escalate', 'U0BOB0001', 'this was not us');
-    expect(store.listOutbox({ alertId, state: 'pending' }).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
+    await setAlertState(store, alertId, 'investigate', 'U0ALICE01');
+    await setAlertState(store, alertId, 'escalate', 'U0BOB0001', 'this was not us');
+    expect((await store.listOutbox({ alertId, state: 'pending' })).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
 
     // Once the sender has taken the update (rendered with "escalated"), a new change needs its own.
-    const update = store.listOutbox({ alertId, state: 'pending' })[0]!;
-    store.markOutboxSending(update.id);
-    acknowledgeAlert(store, alertId, 'U0CAROL01', 'the audit team');
-    expect(store.listOutbox({ alertId }).filter((row) => row.kind === 'alert-update').map((row) => row.state)).toEqual(['sending', 'pending']);
-    expect(store.listAudit(alertId).map((entry) => [entry.fromState, entry.toState, entry.userId])).toEqual([
+    const update = (await store.listOutbox({ alertId, state: 'pending' }))[0]!;
+    await store.markOutboxSending(update.id);
+    await acknowledgeAlert(store, alertId, 'U0CAROL01', 'the audit team');
+    expect((await store.listOutbox({ alertId })).filter((row) => row.kind === 'alert-update').map((row) => row.state)).toEqual(['sending', 'pending']);
+    expect((await store.listAudit(alertId)).map((entry) => [entry.fromState, entry.toState, entry.userId])).toEqual([
       ['open', 'investigating', 'U0ALICE01'],
       ['investigating', 'escalated', 'U0BOB0001'],
       ['escalated', 'acknowledged', 'U0CAROL01'],
@@ -121,7 +121,7 @@ describe('concurrent presses from separate processes on one store file', () => {
     const dir = tempDir();
     cleanups.push(() => dir.remove());
     const path = join(dir.path, 'shared.sqlite');
-    const { store, alertIds } = storeWithPostedAlerts(40, { path });
+    const { store, alertIds } = await storeWithPostedAlerts(40, { path });
 
     const presses: Array<{ userId: string; action: AlertAction }> = [
       { userId: 'U0ALICE01', action: 'acknowledge' },
@@ -138,14 +138,14 @@ describe('concurrent presses from separate processes on one store file', () => {
     const allChanged = changedPerChild.flat().sort((left, right) => left - right);
     expect(allChanged).toEqual([...alertIds].sort((left, right) => left - right));
     for (const alertId of alertIds) {
-      const audit = store.listAudit(alertId);
+      const audit = await store.listAudit(alertId);
       expect(audit).toHaveLength(1);
-      const alert = store.getAlert(alertId)!;
+      const alert = (await store.getAlert(alertId))!;
       expect(alert.state).toBe('acknowledged');
       // The recorded outcome is the press that won, consistently in the alert and its audit row.
       expect(alert.stateBy).toBe(audit[0]?.userId);
       expect(changedPerChild[presses.findIndex((press) => press.userId === alert.stateBy)]).toContain(alertId);
-      expect(store.listOutbox({ alertId }).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
+      expect((await store.listOutbox({ alertId })).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
     }
   });
 });

@@ -83,13 +83,13 @@ describe('scan output', () => {
 });
 
 describe('collecting sink', () => {
-  it('keeps each event once and the cursor per Region', () => {
+  it('keeps each event once and the cursor per Region', async () => {
     const sink = new CollectingPollSink();
-    expect(sink.readCursor('123456789012', 'us-east-1')).toBeNull();
+    expect(await sink.readCursor('123456789012', 'us-east-1')).toBeNull();
     const later = { ...rootSignIn, eventId: 'b', eventTime: '2026-11-28T04:00:00Z' };
-    expect(sink.commitBatch({ accountId: '123456789012', region: 'us-east-1', cursor: '2026-11-28T05:00:00.000Z', events: [{ event: later, rawRecord: '{}' }, { event: rootSignIn, rawRecord: '{}' }], malformedCount: 1 })).toEqual({ inserted: 2, duplicates: 0 });
-    expect(sink.commitBatch({ accountId: '123456789012', region: 'us-east-1', cursor: '2026-11-28T05:01:00.000Z', events: [{ event: rootSignIn, rawRecord: '{}' }], malformedCount: 0 })).toEqual({ inserted: 0, duplicates: 1 });
-    expect(sink.readCursor('123456789012', 'us-east-1')).toBe('2026-11-28T05:01:00.000Z');
+    expect(await sink.commitBatch({ accountId: '123456789012', region: 'us-east-1', cursor: '2026-11-28T05:00:00.000Z', events: [{ event: later, rawRecord: '{}' }, { event: rootSignIn, rawRecord: '{}' }], malformedCount: 1 })).toEqual({ inserted: 2, duplicates: 0 });
+    expect(await sink.commitBatch({ accountId: '123456789012', region: 'us-east-1', cursor: '2026-11-28T05:01:00.000Z', events: [{ event: rootSignIn, rawRecord: '{}' }], malformedCount: 0 })).toEqual({ inserted: 0, duplicates: 1 });
+    expect(await sink.readCursor('123456789012', 'us-east-1')).toBe('2026-11-28T05:01:00.000Z');
     expect(sink.events().map((event) => event.eventId)).toEqual([rootSignIn.eventId, 'b']);
     expect(sink.malformedCount).toBe(1);
   });

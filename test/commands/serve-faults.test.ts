@@ -88,7 +88,7 @@ describe('serve with a read-only DATA_DIR', () => {
   it('exits non-zero at once, naming the directory, before it talks to Slack or AWS', async () => {
     const dir = dataDir();
     // A previous run left its database: SQLite would open it read-only and the bot would run on.
-    openSqliteStore({ dataDir: dir }).close();
+    await openSqliteStore({ dataDir: dir }).close();
     const readOnly = makeReadOnly([join(dir, STORE_FILE_NAME), dir]);
     const slackCalls = slack.requests.length;
     const awsCalls = fakeAws.requests.length;

@@ -16,8 +16,8 @@ import { sample } from '../support/metrics-sample.js';
 describe('metrics read from the store on scrape', () => {
   let dir: { path: string; remove(): void };
   let store: SqliteStore;
-  afterEach(() => {
-    store?.close();
+  afterEach(async () => {
+    await store?.close();
     dir?.remove();
   });
 
@@ -26,7 +26,7 @@ describe('metrics read from the store on scrape', () => {
     const clock = { now: new Date('2026-11-02T04:00:00Z') };
     store = openSqliteStore({ dataDir: dir.path }, { clock: () => clock.now });
     const events = [rootEvent({ severity: 'critical', kind: 'console-login-success', eventName: 'ConsoleLogin', accountId: ACCOUNT }), rootEvent({ severity: 'medium', accountId: '210987654321' })];
-    store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00Z', events: events.map((event) => ({ event, rawRecord: rawRecordFor(event) })), malformedCount: 0 });
+    await store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00Z', events: events.map((event) => ({ event, rawRecord: rawRecordFor(event) })), malformedCount: 0 });
     const metrics = createBotMetrics({ store, clock: () => new Date('2026-11-02T04:10:00Z'), processMetrics: false });
 
     const text = await metrics.registry.metrics();
@@ -37,8 +37,8 @@ describe('metrics read from the store on scrape', () => {
     expect(sample(text, 'aws_root_guard_outbox_oldest_pending_age_seconds')).toBe(600);
 
     // Posted: the row leaves the depth, and the gauge follows without anyone updating it.
-    const [first] = store.dueOutbox(clock.now, 1);
-    store.markOutboxSending(first!.id, clock.now);
+    const [first] = await store.dueOutbox(clock.now, 1);
+    await store.markOutboxSending(first!.id, clock.now);
     const during = await metrics.registry.metrics();
     expect(sample(during, 'aws_root_guard_outbox_depth', { state: 'sending' })).toBe(1);
     expect(sample(during, 'aws_root_guard_outbox_depth', { state: 'pending' })).toBe(1);
@@ -122,7 +122,7 @@ describe('metrics recorded where things happen', () => {
       expect(sample(text, 'aws_root_guard_poll_lag_seconds', { account_id: ACCOUNT, region: 'eu-west-1' })).toBe(90);
     } finally {
       aws.destroy();
-      store.close();
+      await store.close();
       dir.remove();
     }
   });
@@ -144,12 +144,12 @@ describe('what the outbox sender counts about crashes, outages and shutdowns', (
     slack = await startFakeSlack();
   });
   afterAll(() => slack.close());
-  afterEach(() => {
-    store?.close();
+  afterEach(async () => {
+    await store?.close();
     slack.faults.clear();
   });
 
-  function senderWithMetrics(timeoutMs = 15_000) {
+  async function senderWithMetrics(timeoutMs = 15_000) {
     store = openSqliteStore({ path: ':memory:' });
     const metrics = createBotMetrics({ store, processMetrics: false });
     const delivery = outboxDeliveryMetrics(metrics);
@@ -157,27 +157,27 @@ describe('what the outbox sender counts about crashes, outages and shutdowns', (
     const sender = createOutboxSender({
       store,
       messenger: webClientMessenger(client, { findPostsInHistory: true }),
-      render: (row) => ({ text: `${row.kind} ${row.id}` }),
+      render: async (row) => ({ text: `${row.kind} ${row.id}` }),
       defaultChannel: 'C0METRICS',
       logger: capturingLogger().logger,
       channelIntervalMs: 10,
       transientBackoff: { baseMs: 50, capMs: 200 },
       events: delivery.senderEvents,
     });
-    store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00Z', events: [rootEvent({ accountId: ACCOUNT })].map((event) => ({ event, rawRecord: rawRecordFor(event) })), malformedCount: 0 });
+    await store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00Z', events: [rootEvent({ accountId: ACCOUNT })].map((event) => ({ event, rawRecord: rawRecordFor(event) })), malformedCount: 0 });
     return { metrics, delivery, sender };
   }
 
   async function sendAll(sender: OutboxSender): Promise<void> {
     const deadline = Date.now() + 8_000;
-    while (store.outboxCounts().pending > 0 && Date.now() < deadline) {
+    while ((await store.outboxCounts()).pending > 0 && Date.now() < deadline) {
       await sender.sendDue();
       await new Promise((resolve) => setTimeout(resolve, 60));
     }
   }
 
   it('counts a post found in the channel history instead of posted again, by kind', async () => {
-    const { metrics, sender } = senderWithMetrics(150);
+    const { metrics, sender } = await senderWithMetrics(150);
     // Slack posts the message but the answer comes after the client gave up.
     slack.faults.holdAnswer('chat.postMessage', 400, { times: 1 });
     await sender.sendDue();
@@ -187,10 +187,10 @@ describe('what the outbox sender counts about crashes, outages and shutdowns', (
   });
 
   it('counts the rows that waited out an outage when sending resumes', async () => {
-    const { metrics, sender } = senderWithMetrics();
+    const { metrics, sender } = await senderWithMetrics();
     slack.faults.serverError('*', { forMs: 300 });
     await sendAll(sender);
-    expect(store.outboxCounts().pending).toBe(0);
+    expect((await store.outboxCounts()).pending).toBe(0);
     expect(sample(await metrics.registry.metrics(), 'aws_root_guard_outbox_rows_resumed_after_pause_total')).toBe(1);
   });
 

@@ -52,7 +52,7 @@ function accessFor(env: Record<string, string>, recorded: AuditSession[] = []): 
     self: aws.clients,
     clientOptions: { region: 'us-east-1', endpoint: aws.fake.url, credentials: FAKE_CREDENTIALS, maxAttempts: 3 },
     config,
-    recorder: { recordAuditSession: (session) => void recorded.push(session) },
+    recorder: { recordAuditSession: async (session) => void recorded.push(session) },
   });
 }
 

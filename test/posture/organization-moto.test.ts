@@ -22,7 +22,7 @@ let authority: RootSessionAuthority;
 async function scanOrganization(recorded: AuditSession[]) {
   const { config } = readAccountsConfig({ WATCH_ACCOUNTS: 'organization' });
   const self = createAwsClients({ region: 'us-east-1', endpoint: front.url, credentials: MOTO_CREDENTIALS });
-  const access = createAccountAccess({ self, clientOptions: { region: 'us-east-1', endpoint: front.url, credentials: MOTO_CREDENTIALS, maxAttempts: 2 }, config, recorder: { recordAuditSession: (session) => void recorded.push(session) } });
+  const access = createAccountAccess({ self, clientOptions: { region: 'us-east-1', endpoint: front.url, credentials: MOTO_CREDENTIALS, maxAttempts: 2 }, config, recorder: { recordAuditSession: async (session) => void recorded.push(session) } });
   const watched = await access.listWatchedAccounts();
   const results = new Map<string, AssessedAccount>();
   for await (const result of assessAccounts(watched.accounts, { access, posture: POSTURE, concurrency: 3, accountTimeoutMs: 60_000, managementAccountId: watched.managementAccountId, gather: { credentialReportPolling: { initialDelayMs: 20 } } })) {

@@ -46,25 +46,25 @@ describe('the organization scan', () => {
       assess: (accounts, managementAccountId) =>
         assessAccounts(accounts, { access, posture: POSTURE, concurrency: 2, accountTimeoutMs: 20_000, managementAccountId, gather: { credentialReportPolling: { initialDelayMs: 5 } } }),
       // As main.ts records: the snapshot and, when a check newly fails, its alert post in one transaction.
-      record: (report, previous) => {
+      record: async (report, previous) => {
         const worse = newlyFailingFindings(previous, report);
         if (worse) alerts.push(worse);
-        store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null);
+        await store.savePostureSnapshotWithAlert(report, worse ? { ...worse } : null);
       },
-      latestReports: () => store.latestPostureSnapshots(),
+      latestReports: async () => await store.latestPostureSnapshots(),
       logger: createLogger({ level: 'silent', secretValues: [] }),
     });
     try {
       const first = await results.scan();
       expect(first).toMatchObject({ accounts: 4, skipped: 1 });
-      expect(new Set(store.latestPostureSnapshots().map((snapshot) => snapshot.accountId))).toEqual(new Set([ACCOUNT_ID, HARDENED, ROOT_KEY, NO_ROLE]));
+      expect(new Set((await store.latestPostureSnapshots()).map((snapshot) => snapshot.accountId))).toEqual(new Set([ACCOUNT_ID, HARDENED, ROOT_KEY, NO_ROLE]));
       expect(alerts).toEqual([]);
       // Organizations has no aliases: each account's comes from its report, and a new listing keeps it from the store.
       expect(results.watchedAccounts().find((account) => account.id === HARDENED)?.alias).toBe('example-prod');
       await results.refreshAccounts();
       expect(results.watchedAccounts().find((account) => account.id === HARDENED)).toMatchObject({ alias: 'example-prod', name: 'prod-eu' });
 
-      const overview = buildOverview(results.latestResults());
+      const overview = buildOverview(await results.latestResults());
       expect(overview.totals.accounts).toBe(4);
       const legacy = overview.lines.find((line) => line.account.id === ROOT_KEY);
       expect(legacy?.standing).toBe('failing');
@@ -72,7 +72,7 @@ describe('the organization scan', () => {
       expect(overview.lines.find((line) => line.account.id === HARDENED)?.account).toMatchObject({ name: 'prod-eu', ouPath: 'Root/Prod' });
       // Nothing was checked to answer the overview: it came from the store.
       const callsBefore = aws.fake.requests.length;
-      results.latestResults();
+      await results.latestResults();
       expect(aws.fake.requests.length).toBe(callsBefore);
 
       // Someone creates an access key for prod-eu's root user; the next scan says so, with the evidence.
@@ -85,10 +85,10 @@ describe('the organization scan', () => {
       expect(alerts[0]?.accountId).toBe(HARDENED);
       expect(alerts[0]?.findings.map((finding) => finding.id)).toEqual(['root-no-access-keys']);
       expect(alerts[0]?.findings[0]?.evidence).toMatch(/access key/);
-      expect(store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId: HARDENED })).toHaveLength(2);
+      expect(await store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId: HARDENED })).toHaveLength(2);
 
       // The outbox posts it to the alert channel through the real WebClient, on the fake Slack.
-      const queued = store.listOutbox({ state: 'pending' }).filter((row) => row.kind === 'posture-alert');
+      const queued = (await store.listOutbox({ state: 'pending' })).filter((row) => row.kind === 'posture-alert');
       expect(queued).toHaveLength(1);
       const logger = createLogger({ level: 'silent', secretValues: [] });
       const sender = createOutboxSender({ store, messenger: webClientMessenger(createSenderWebClient({ token: slack.botToken, slackApiUrl: slack.apiUrl, logger })), render: createOutboxRenderer(), defaultChannel: 'C0ALERTS', logger, channelIntervalMs: 0 });
@@ -100,10 +100,10 @@ describe('the organization scan', () => {
       expect(checkBlockKitLimits({ text: String(post.args.text), blocks: blocks as never })).toEqual([]);
       expect(JSON.stringify(blocks)).toContain('OU Root/Prod');
       expect(JSON.stringify(blocks)).not.toContain('AKIANEWROOTKEY000001');
-      expect(store.getOutboxMessage(queued[0]!.id)?.state).toBe('sent');
+      expect((await store.getOutboxMessage(queued[0]!.id))?.state).toBe('sent');
     } finally {
       access.close();
-      store.close();
+      await store.close();
       dir.remove();
     }
   }, 60_000);
@@ -138,8 +138,8 @@ describe('the organization scan', () => {
           yield result;
         }
       },
-      record: (report) => void store.savePostureSnapshot(report),
-      latestReports: () => store.latestPostureSnapshots(),
+      record: async (report) => void (await store.savePostureSnapshot(report)),
+      latestReports: async () => await store.latestPostureSnapshots(),
       claimRun: (accountId) => runs.claim(accountId),
       logger: createLogger({ level: 'silent', secretValues: [] }),
     });
@@ -152,19 +152,19 @@ describe('the organization scan', () => {
       },
     });
     const passwordPolicyReads = (accountId: string) => aws.fake.requests.filter((request) => request.operation === 'GetAccountPasswordPolicy' && request.accountId === accountId).length;
-    const snapshotsOf = (accountId: string) => store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId }).length;
+    const snapshotsOf = async (accountId: string) => (await store.listPostureSnapshots({ from: new Date(0), to: new Date(Date.now() + 60_000), accountId })).length;
     try {
       await results.refreshAccounts();
       // A user asked first: the scan does not check that account again, it waits for the user's run.
       const asked = runs.request(ROOT_KEY, 'U1');
       const scanning = results.scan();
-      await vi.waitFor(() => expect(snapshotsOf(HARDENED) + snapshotsOf(NO_ROLE) + snapshotsOf(ACCOUNT_ID)).toBe(3), { timeout: 20_000 });
+      await vi.waitFor(async () => expect((await snapshotsOf(HARDENED)) + (await snapshotsOf(NO_ROLE)) + (await snapshotsOf(ACCOUNT_ID))).toBe(3), { timeout: 20_000 });
       expect(passwordPolicyReads(ROOT_KEY)).toBe(0);
       openUserGate();
       expect(await asked).toMatchObject({ kind: 'result', source: 'started' });
       expect(await scanning).toMatchObject({ accounts: 4, checked: 4, failed: 0, shared: 1 });
       expect(passwordPolicyReads(ROOT_KEY)).toBe(1);
-      expect(snapshotsOf(ROOT_KEY)).toBe(1);
+      expect(await snapshotsOf(ROOT_KEY)).toBe(1);
 
       // The scan first: a user asking for an account the scan is checking gets the scan's result, no run of its own.
       holdHardened = true;
@@ -182,7 +182,7 @@ describe('the organization scan', () => {
       expect(runs.counts()).toMatchObject({ inFlight: 0 });
     } finally {
       access.close();
-      store.close();
+      await store.close();
       dir.remove();
     }
   }, 60_000);

@@ -16,10 +16,10 @@ afterEach(() => {
 });
 
 describe('SQLite store: opening and migrations', () => {
-  it('creates DATA_DIR if missing and migrates an empty file to the newest version with WAL and synchronous=FULL', () => {
+  it('creates DATA_DIR if missing and migrates an empty file to the newest version with WAL and synchronous=FULL', async () => {
     const dataDir = join(freshDir(), 'nested', 'data');
     const store = openSqliteStore({ dataDir });
-    store.close();
+    await store.close();
     const file = join(dataDir, STORE_FILE_NAME);
     expect(existsSync(file)).toBe(true);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -35,31 +35,31 @@ describe('SQLite store: opening and migrations', () => {
     const reopened = openSqliteStore({ dataDir });
     const connection = (reopened as unknown as { db: InstanceType<typeof DatabaseConstructor> }).db;
     expect(connection.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
-    reopened.close();
+    await reopened.close();
   });
 
-  it('keeps its data and its store id across a close and re-open, and re-running migrations is a no-op', () => {
+  it('keeps its data and its store id across a close and re-open, and re-running migrations is a no-op', async () => {
     const dataDir = freshDir();
     const first = openSqliteStore({ dataDir });
     const event = rootEvent({ kind: 'console-login-success', severity: 'critical', mfaUsed: false, eventName: 'ConsoleLogin' });
-    first.commitBatch(batch([event], { cursor: '2026-11-02T04:00:00.000Z' }));
+    await first.commitBatch(batch([event], { cursor: '2026-11-02T04:00:00.000Z' }));
     const storeId = first.storeId;
-    first.close();
+    await first.close();
 
     const second = openSqliteStore({ dataDir });
     expect(second.storeId).toBe(storeId);
-    expect(second.readCursor('123456789012', 'us-east-1')).toBe('2026-11-02T04:00:00.000Z');
-    expect(second.getEvent(event.eventId)?.event).toEqual(event);
-    expect(second.listOpenAlerts()).toHaveLength(1);
-    expect(second.listOutbox({ state: 'pending' }).map((row) => row.kind)).toEqual(['alert-post']);
-    second.close();
+    expect(await second.readCursor('123456789012', 'us-east-1')).toBe('2026-11-02T04:00:00.000Z');
+    expect((await second.getEvent(event.eventId))?.event).toEqual(event);
+    expect(await second.listOpenAlerts()).toHaveLength(1);
+    expect((await second.listOutbox({ state: 'pending' })).map((row) => row.kind)).toEqual(['alert-post']);
+    await second.close();
 
     const db = new DatabaseConstructor(join(dataDir, STORE_FILE_NAME));
     expect(migrate(db, 'test')).toEqual([]);
     db.close();
   });
 
-  it('migration 5 lets root events of the new kinds in, keeping the rows, indexes and the kind check', () => {
+  it('migration 5 lets root events of the new kinds in, keeping the rows, indexes and the kind check', async () => {
     const dataDir = freshDir();
     const file = join(dataDir, STORE_FILE_NAME);
     const old = new DatabaseConstructor(file);
@@ -72,12 +72,12 @@ describe('SQLite store: opening and migrations', () => {
     old.close();
 
     const store = openSqliteStore({ dataDir });
-    expect(store.getEvent(kept.eventId)?.event).toEqual(kept);
+    expect((await store.getEvent(kept.eventId))?.event).toEqual(kept);
     const logging = rootEvent({ kind: 'root-logging-disabled', severity: 'critical', eventName: 'StopLogging', action: 'stopped logging on CloudTrail trail main' });
     const access = rootEvent({ kind: 'root-access-change', severity: 'critical', eventName: 'AttachUserPolicy' });
-    expect(store.commitBatch(batch([logging, access]))).toEqual({ inserted: 2, duplicates: 0 });
-    expect(store.getEvent(logging.eventId)?.event).toEqual(logging);
-    store.close();
+    expect(await store.commitBatch(batch([logging, access]))).toEqual({ inserted: 2, duplicates: 0 });
+    expect((await store.getEvent(logging.eventId))?.event).toEqual(logging);
+    await store.close();
     const db = new DatabaseConstructor(file, { readonly: true });
     const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'root_events' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ name: string }>).map((row) => row.name);
     expect(indexes).toEqual(['root_events_alert', 'root_events_time']);
@@ -112,10 +112,10 @@ describe('SQLite store: opening and migrations', () => {
     db.close();
   });
 
-  it('opens in memory for tests and terminal commands', () => {
+  it('opens in memory for tests and terminal commands', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     expect(store.location).toBe(':memory:');
-    expect(store.readCursor('123456789012', 'eu-west-1')).toBeNull();
-    store.close();
+    expect(await store.readCursor('123456789012', 'eu-west-1')).toBeNull();
+    await store.close();
   });
 });

@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 describe('posture alerts in the outbox', () => {
-  it('migrates a version 6 database with alerts and a weekly summary in its outbox, keeping every row and reference', () => {
+  it('migrates a version 6 database with alerts and a weekly summary in its outbox, keeping every row and reference', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const file = join(dir.path, STORE_FILE_NAME);
@@ -30,21 +30,21 @@ describe('posture alerts in the outbox', () => {
     db.close();
 
     const store = openSqliteStore({ path: file });
-    expect(store.listOutbox().map((row) => [row.id, row.kind, row.parentId, row.weekKey])).toEqual([
+    expect((await store.listOutbox()).map((row) => [row.id, row.kind, row.parentId, row.weekKey])).toEqual([
       [1, 'summary-post', null, '2026-W48'],
       [2, 'summary-reply', 1, '2026-W48'],
     ]);
-    expect(store.getWeeklySummary('2026-W48')?.outboxId).toBe(1);
+    expect((await store.getWeeklySummary('2026-W48'))?.outboxId).toBe(1);
     const report = reportWith('210987654321', 'pass', { 'root-no-access-keys': 'fail' });
-    const { snapshotId, outboxId } = store.savePostureSnapshotWithAlert(report, { accountId: '210987654321', findings: [] });
+    const { snapshotId, outboxId } = await store.savePostureSnapshotWithAlert(report, { accountId: '210987654321', findings: [] });
     expect(snapshotId).toBeGreaterThan(0);
-    expect(store.getOutboxMessage(outboxId!)).toMatchObject({ kind: 'posture-alert', state: 'pending', payload: { accountId: '210987654321' } });
-    expect(store.savePostureSnapshotWithAlert(report, null).outboxId).toBeNull();
+    expect(await store.getOutboxMessage(outboxId!)).toMatchObject({ kind: 'posture-alert', state: 'pending', payload: { accountId: '210987654321' } });
+    expect((await store.savePostureSnapshotWithAlert(report, null)).outboxId).toBeNull();
     const connection = (store as unknown as { db: InstanceType<typeof DatabaseConstructor> }).db;
     expect(connection.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(connection.pragma('foreign_key_check')).toEqual([]);
     // Still enforced after the rebuild: a reply to a missing parent is refused.
     expect(() => connection.prepare(`INSERT INTO outbox (kind, priority, parent_id, next_attempt_at, created_at) VALUES ('alert-reply', 1, 99999, 'x', 'x')`).run()).toThrow(/FOREIGN KEY/);
-    store.close();
+    await store.close();
   });
 });

@@ -31,14 +31,14 @@ function rawRecordsInFile(file: string): string[] {
 }
 
 describe('SQLite store: records are redacted before they are kept', () => {
-  it('commitBatch writes the record without its session token or secret key, still as JSON', () => {
+  it('commitBatch writes the record without its session token or secret key, still as JSON', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const store = openSqliteStore({ dataDir: dir.path });
     const event = rootEvent({ eventName: 'GetSessionToken', eventSource: 'sts.amazonaws.com' });
-    store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00.000Z', events: [{ event, rawRecord: recordWithCredentials(event) }], malformedCount: 0 });
-    const stored = store.getEvent(event.eventId)?.rawRecord ?? '';
-    store.close();
+    await store.commitBatch({ accountId: ACCOUNT, region: 'us-east-1', cursor: '2026-11-02T04:00:00.000Z', events: [{ event, rawRecord: recordWithCredentials(event) }], malformedCount: 0 });
+    const stored = (await store.getEvent(event.eventId))?.rawRecord ?? '';
+    await store.close();
 
     expect(JSON.parse(stored)).toMatchObject({ eventID: event.eventId, responseElements: { credentials: { secretAccessKey: '[REDACTED]', sessionToken: '[REDACTED]', expiration: 'Jun 3, 2024, 4:12:07 PM' } } });
     const onDisk = rawRecordsInFile(join(dir.path, STORE_FILE_NAME)).join('\n');
@@ -47,16 +47,16 @@ describe('SQLite store: records are redacted before they are kept', () => {
     expect(onDisk).not.toContain(SECRET_ACCESS_KEY);
   });
 
-  it('an unreadable record is kept masked too: a broken CloudTrailEvent can still hold a session token', () => {
+  it('an unreadable record is kept masked too: a broken CloudTrailEvent can still hold a session token', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const broken = `{"eventID":"e-cut","responseElements":{"credentials":{"sessionToken":"${SESSION_TOKEN}","secretAccessKey":"${SECRET_ACCESS_KEY}"`;
-    store.ingestEvents({ events: [], unreadable: [{ source: 'cloudtrail-poller', recordId: 'e-cut', reason: 'Unexpected end of JSON input', body: broken }] });
-    const [kept] = store.listUnreadableRecords();
-    store.close();
+    await store.ingestEvents({ events: [], unreadable: [{ source: 'cloudtrail-poller', recordId: 'e-cut', reason: 'Unexpected end of JSON input', body: broken }] });
+    const [kept] = await store.listUnreadableRecords();
+    await store.close();
     expect(kept?.body).toBe('{"eventID":"e-cut","responseElements":{"credentials":{"sessionToken":"[REDACTED]","secretAccessKey":"[REDACTED]"');
   });
 
-  it('migration 3 redacts the records a version-2 database kept raw', () => {
+  it('migration 3 redacts the records a version-2 database kept raw', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const file = join(dir.path, STORE_FILE_NAME);
@@ -72,9 +72,9 @@ describe('SQLite store: records are redacted before they are kept', () => {
     expect(rawRecordsInFile(file).join('\n')).toContain(SESSION_TOKEN);
 
     const store = openSqliteStore({ dataDir: dir.path });
-    expect(store.listUnreadableRecords().map((record) => record.body)).toEqual(['sessionToken=[REDACTED]']);
-    expect(JSON.parse(store.getEvent(event.eventId)?.rawRecord ?? '{}')).toMatchObject({ responseElements: { credentials: { sessionToken: '[REDACTED]', secretAccessKey: '[REDACTED]' } }, requestParameters: { note: 'x-amz-security-token=[REDACTED]' } });
-    store.close();
+    expect((await store.listUnreadableRecords()).map((record) => record.body)).toEqual(['sessionToken=[REDACTED]']);
+    expect(JSON.parse((await store.getEvent(event.eventId))?.rawRecord ?? '{}')).toMatchObject({ responseElements: { credentials: { sessionToken: '[REDACTED]', secretAccessKey: '[REDACTED]' } }, requestParameters: { note: 'x-amz-security-token=[REDACTED]' } });
+    await store.close();
     const onDisk = rawRecordsInFile(file).join('\n');
     expect(onDisk).not.toContain(SESSION_TOKEN.slice(0, 30));
     expect(onDisk).not.toContain(SECRET_ACCESS_KEY);

@@ -52,7 +52,7 @@ async function openSqlite(): Promise<SharedDatabase> {
       }
     },
     async close() {
-      for (const store of stores.splice(0)) store.close();
+      for (const store of stores.splice(0)) await store.close();
       dir.remove();
     },
   };

@@ -12,17 +12,17 @@ let dir: { path: string; remove(): void };
 let readOnly: ReadOnlyPaths | null = null;
 let store: SqliteStore | null = null;
 
-afterEach(() => {
+afterEach(async () => {
   readOnly?.undo();
   readOnly = null;
-  store?.close();
+  await store?.close();
   store = null;
   dir?.remove();
 });
 
-function openError(dataDir: string): unknown {
+async function openError(dataDir: string): Promise<unknown> {
   try {
-    openSqliteStore({ dataDir }).close();
+    await openSqliteStore({ dataDir }).close();
   } catch (error) {
     return error;
   }
@@ -30,30 +30,30 @@ function openError(dataDir: string): unknown {
 }
 
 describe('a data directory the bot cannot write', () => {
-  it('fails the open when the database file is read-only, where SQLite alone would open it read-only', () => {
+  it('fails the open when the database file is read-only, where SQLite alone would open it read-only', async () => {
     dir = tempDir();
-    openSqliteStore({ dataDir: dir.path }).close();
+    await openSqliteStore({ dataDir: dir.path }).close();
     const file = join(dir.path, STORE_FILE_NAME);
     readOnly = makeReadOnly([file]);
-    const error = openError(dir.path);
+    const error = await openError(dir.path);
     expect(error, readOnly.how).toBeInstanceOf(StoreNotWritableError);
     expect((error as Error).message).toMatch(new RegExp(`^cannot write the database file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\((EPERM|EACCES)\\): .*DATA_DIR`));
   });
 
-  it('fails the open when the directory is read-only (WAL could not create its files)', () => {
+  it('fails the open when the directory is read-only (WAL could not create its files)', async () => {
     dir = tempDir();
     const dataDir = join(dir.path, 'data');
     mkdirSync(dataDir);
     readOnly = makeReadOnly([dataDir]);
-    const error = openError(dataDir);
+    const error = await openError(dataDir);
     expect(error, readOnly.how).toBeInstanceOf(StoreNotWritableError);
     expect((error as Error).message).toContain(`cannot write in the data directory ${dataDir}`);
   });
 
-  it('fails the open, naming DATA_DIR, when the path goes through a file (ENOTDIR)', () => {
+  it('fails the open, naming DATA_DIR, when the path goes through a file (ENOTDIR)', async () => {
     dir = tempDir();
     writeFileSync(join(dir.path, 'a-file'), 'not a directory');
-    const error = openError(join(dir.path, 'a-file', 'data'));
+    const error = await openError(join(dir.path, 'a-file', 'data'));
     expect(error).toBeInstanceOf(StoreNotWritableError);
     expect((error as Error).message).toMatch(/^cannot create the data directory .*a-file\/data \(ENOTDIR\): .*Point DATA_DIR at a writable directory/);
   });
@@ -66,10 +66,10 @@ describe('a data directory the bot cannot write', () => {
 });
 
 describe('the database file changed under the open store', () => {
-  it('reports nothing while the file is the one opened, also after writes', () => {
+  it('reports nothing while the file is the one opened, also after writes', async () => {
     dir = tempDir();
     store = openSqliteStore({ dataDir: dir.path });
-    store.commitBatch(batch([rootEvent()]));
+    await store.commitBatch(batch([rootEvent()]));
     expect(store.fileProblem()).toBeNull();
   });
 
@@ -80,11 +80,11 @@ describe('the database file changed under the open store', () => {
     expect(store.fileProblem()).toBe(`the database file ${join(dir.path, STORE_FILE_NAME)} was deleted while the bot was running`);
   });
 
-  it('reports a file replaced by another one (a restore over it)', () => {
+  it('reports a file replaced by another one (a restore over it)', async () => {
     dir = tempDir();
     store = openSqliteStore({ dataDir: dir.path });
     const other = join(dir.path, 'restored.sqlite');
-    openSqliteStore({ path: other }).close();
+    await openSqliteStore({ path: other }).close();
     rmSync(join(dir.path, `${STORE_FILE_NAME}-wal`), { force: true });
     renameSync(other, join(dir.path, STORE_FILE_NAME));
     expect(store.fileProblem()).toBe(`the database file ${join(dir.path, STORE_FILE_NAME)} was replaced by another file while the bot was running`);

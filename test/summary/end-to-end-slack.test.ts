@@ -32,10 +32,10 @@ afterEach(() => {
 });
 
 // Alerts are not this test's subject: a plain line is enough for them. Summaries go through the real path.
-const render: OutboxRenderer = (row, store) => {
+const render: OutboxRenderer = async (row, store) => {
   if (row.kind === 'summary-post' || row.kind === 'summary-reply') {
     const weekKey = String(row.payload.weekKey);
-    const entry = store.getWeeklySummary(weekKey);
+    const entry = await store.getWeeklySummary(weekKey);
     if (!entry) throw new Error(`no ledger entry for ${weekKey}`);
     return messageFromLedger(entry, row.kind === 'summary-reply' ? Number(row.payload.part) : null);
   }
@@ -61,7 +61,7 @@ function blockText(blocks: KnownBlock[]): string {
 async function seed(store: SqliteStore, sender: OutboxSender, clock: ReturnType<typeof manualClock>, events: RootEvent[]): Promise<void> {
   for (const event of events) {
     clock.set(new Date(Date.parse(event.eventTime) + 5 * 60_000).toISOString());
-    store.commitBatch(batch([event], { accountId: event.accountId, cursor: clock.now().toISOString() }));
+    await store.commitBatch(batch([event], { accountId: event.accountId, cursor: clock.now().toISOString() }));
     await sender.sendDue();
   }
 }
@@ -76,8 +76,8 @@ describe('weekly summary end to end', () => {
     const sender = createOutboxSender({ store, messenger: webClientMessenger(client), render, defaultChannel: CHANNEL, logger, clock: clock.now, channelIntervalMs: 0 });
 
     // Posture: two earlier summaries left their snapshots; this week's checks find two more problems fixed.
-    store.savePostureSnapshot(report(ACCOUNT_ID, { 'root-no-access-keys': 'fail', 'root-hardware-mfa': 'fail', 'password-policy': 'warn', 'security-contact': 'fail', 'root-mfa-enabled': 'fail' }, 'prod'), new Date('2026-11-16T09:00:05Z'));
-    store.savePostureSnapshot(report(ACCOUNT_ID, { 'root-no-access-keys': 'fail', 'root-hardware-mfa': 'fail', 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod'), new Date('2026-11-23T09:00:05Z'));
+    await store.savePostureSnapshot(report(ACCOUNT_ID, { 'root-no-access-keys': 'fail', 'root-hardware-mfa': 'fail', 'password-policy': 'warn', 'security-contact': 'fail', 'root-mfa-enabled': 'fail' }, 'prod'), new Date('2026-11-16T09:00:05Z'));
+    await store.savePostureSnapshot(report(ACCOUNT_ID, { 'root-no-access-keys': 'fail', 'root-hardware-mfa': 'fail', 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod'), new Date('2026-11-23T09:00:05Z'));
 
     // Root activity: one call the week before, and a busy week 2026-W48.
     const consoleWithoutMfa = rootEvent({ kind: 'console-login-success', mfaUsed: false, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', severity: 'critical', eventTime: '2026-11-25T03:12:00Z' });
@@ -98,14 +98,14 @@ describe('weekly summary end to end', () => {
     ]);
 
     // Someone acknowledges the console sign-in 8 minutes after its alert was posted.
-    const signInAlert = store.listOpenAlerts().find((alert) => alert.firstEventId === consoleWithoutMfa.eventId)!;
+    const signInAlert = (await store.listOpenAlerts()).find((alert) => alert.firstEventId === consoleWithoutMfa.eventId)!;
     expect(signInAlert.post).not.toBeNull();
-    expect(acknowledgeAlert(store, signInAlert.id, 'U0ALICE', 'my own test login', new Date(Date.parse(signInAlert.postedAt!) + 8 * 60_000)).changed).toBe(true);
-    const openAlerts = store.listOpenAlerts();
+    expect((await acknowledgeAlert(store, signInAlert.id, 'U0ALICE', 'my own test login', new Date(Date.parse(signInAlert.postedAt!) + 8 * 60_000))).changed).toBe(true);
+    const openAlerts = await store.listOpenAlerts();
 
     // Monday 30 Nov, 06:00 UTC: the scheduled scan keeps a snapshot; 09:00: the run reads it, checking nothing.
     const scanAt = new Date('2026-11-30T06:00:00.000Z');
-    store.savePostureSnapshot(report(ACCOUNT_ID, { 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod', scanAt.toISOString()), scanAt);
+    await store.savePostureSnapshot(report(ACCOUNT_ID, { 'password-policy': 'warn', 'security-contact': 'fail' }, 'prod', scanAt.toISOString()), scanAt);
     clock.set('2026-11-30T09:00:00.000Z');
     const noFreshCheck = async (): Promise<AssessedAccount[]> => {
       throw new Error('the account has a snapshot: no fresh check expected');
@@ -145,7 +145,7 @@ describe('weekly summary end to end', () => {
     expect(blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ action_id: 'summary_run_checks', value: '2026-W48' }] });
 
     // What was posted is what the renderer makes of the stored summary.
-    const stored = store.getWeeklySummary('2026-W48')!;
+    const stored = (await store.getWeeklySummary('2026-W48'))!;
     expect(stored.post).toEqual({ channel: CHANNEL, ts: expect.any(String) });
     expect(post!.args.blocks).toEqual(renderWeeklySummary(outcome.status === 'posted' ? outcome.summary : (undefined as never)).blocks);
 
@@ -155,7 +155,7 @@ describe('weekly summary end to end', () => {
     await sender.sendDue();
     expect(summaryPosts()).toHaveLength(1);
     // And the scan's snapshot is next week's baseline; the summary added none.
-    expect(store.listPostureSnapshots({ from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z' }).map((snapshot) => snapshot.passed)).toEqual([7]);
+    expect((await store.listPostureSnapshots({ from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z' })).map((snapshot) => snapshot.passed)).toEqual([7]);
   });
 
   it('details that do not fit go out as replies in the summary\'s thread', async () => {

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe('storeSummaryLedger on SQLite', () => {
-  it('records a week once, even from two handles on the same file (two processes, or a restart mid-run)', () => {
+  it('records a week once, even from two handles on the same file (two processes, or a restart mid-run)', async () => {
     const dir = tempDir('arg-summary-');
     cleanups.push(() => dir.remove());
     const first = openSqliteStore({ dataDir: dir.path });
@@ -25,25 +25,25 @@ describe('storeSummaryLedger on SQLite', () => {
     const ledgerB = storeSummaryLedger(second, { record: ledgerRecord });
     const summary = buildWeeklySummary(input());
 
-    expect(ledgerA.isRecorded('2026-W48')).toBe(false);
-    expect(ledgerA.claimWeek('2026-W48', summary)).toBe(true);
-    expect(ledgerB.claimWeek('2026-W48', summary)).toBe(false);
-    expect(ledgerB.isRecorded('2026-W48')).toBe(true);
-    expect(second.listOutbox().filter((row) => row.kind === 'summary-post')).toHaveLength(1);
+    expect(await ledgerA.isRecorded('2026-W48')).toBe(false);
+    expect(await ledgerA.claimWeek('2026-W48', summary)).toBe(true);
+    expect(await ledgerB.claimWeek('2026-W48', summary)).toBe(false);
+    expect(await ledgerB.isRecorded('2026-W48')).toBe(true);
+    expect((await second.listOutbox()).filter((row) => row.kind === 'summary-post')).toHaveLength(1);
     // The start-up decision reads the same ledger.
-    const decision = shouldPostOnStartup(new Date('2026-11-30T10:00:00Z'), ledgerB.isRecorded('2026-W48') ? '2026-W48' : null, '0 9 * * 1', 'UTC');
+    const decision = shouldPostOnStartup(new Date('2026-11-30T10:00:00Z'), await ledgerB.isRecorded('2026-W48') ? '2026-W48' : null, '0 9 * * 1', 'UTC');
     expect(decision.reason).toBe('already-posted');
   });
 
-  it('queues one thread reply per detail message, under the post', () => {
+  it('queues one thread reply per detail message, under the post', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     cleanups.push(() => store.close());
     const accounts = Array.from({ length: 30 }, (_, index) => ({ account: { id: String(500000000000 + index), alias: null }, posture: { ok: false as const, error: { message: 'AccessDenied' } }, lastWeek: null, scoreHistory: [] }));
     const summary = buildWeeklySummary(input({ accounts }));
     const { threadParts } = ledgerRecord(summary);
     expect(threadParts.length).toBeGreaterThan(0);
-    expect(storeSummaryLedger(store, { record: ledgerRecord, channel: 'C0SUMMARY' }).claimWeek(summary.window.weekKey, summary)).toBe(true);
-    const rows = store.listOutbox();
+    expect(await storeSummaryLedger(store, { record: ledgerRecord, channel: 'C0SUMMARY' }).claimWeek(summary.window.weekKey, summary)).toBe(true);
+    const rows = await store.listOutbox();
     const post = rows.find((row) => row.kind === 'summary-post')!;
     expect(post.channel).toBe('C0SUMMARY');
     expect(rows.filter((row) => row.kind === 'summary-reply').map((row) => [row.parentId, row.payload.part])).toEqual(threadParts.map((_part, index) => [post.id, index]));
@@ -56,29 +56,29 @@ describe('storeSummarySources', () => {
     const store = openSqliteStore({ path: ':memory:' }, { clock: () => now });
     cleanups.push(() => store.close());
     const event = rootEvent({ kind: 'console-login-success', mfaUsed: false, eventName: 'ConsoleLogin', eventTime: '2026-11-25T03:12:00Z' });
-    store.commitBatch({ accountId: event.accountId, region: 'us-east-1', cursor: now.toISOString(), events: [{ event, rawRecord: '{}' }], malformedCount: 0 });
-    const [alert] = store.listOpenAlerts();
-    const [postRow] = store.listOutbox({ alertId: alert!.id });
-    store.markOutboxSending(postRow!.id, now);
-    store.markOutboxSent(postRow!.id, { channel: 'C0SECURITY', ts: '1764040620.000100' }, now);
+    await store.commitBatch({ accountId: event.accountId, region: 'us-east-1', cursor: now.toISOString(), events: [{ event, rawRecord: '{}' }], malformedCount: 0 });
+    const [alert] = await store.listOpenAlerts();
+    const [postRow] = await store.listOutbox({ alertId: alert!.id });
+    await store.markOutboxSending(postRow!.id, now);
+    await store.markOutboxSent(postRow!.id, { channel: 'C0SECURITY', ts: '1764040620.000100' }, now);
 
     const sources = storeSummarySources(store, { watchedAccounts: async () => [], assessFresh: async () => [], slackTeamUrl: 'https://acme.slack.com' });
     // The posture the summary shows: each account's newest snapshot, whole.
     const older = { account: { id: event.accountId, alias: 'prod' }, generatedAt: '2026-11-24T06:00:00.000Z', score: { passed: 1, total: 2 }, findings: [] };
-    store.savePostureSnapshot(older, new Date(older.generatedAt));
-    store.savePostureSnapshot({ ...older, generatedAt: '2026-11-25T06:00:00.000Z', score: { passed: 2, total: 2 } }, new Date('2026-11-25T06:00:00.000Z'));
+    await store.savePostureSnapshot(older, new Date(older.generatedAt));
+    await store.savePostureSnapshot({ ...older, generatedAt: '2026-11-25T06:00:00.000Z', score: { passed: 2, total: 2 } }, new Date('2026-11-25T06:00:00.000Z'));
     expect(await sources.latestSnapshots()).toEqual([{ accountId: event.accountId, takenAt: '2026-11-25T06:00:00.000Z', report: expect.objectContaining({ score: { passed: 2, total: 2 } }) }]);
     const week = { from: new Date('2026-11-23T00:00:00Z'), to: new Date('2026-11-30T00:00:00Z') };
-    expect(sources.eventCount(week)).toBe(1);
-    expect(sources.events(week)).toEqual([event]);
-    expect(sources.unacknowledgedAlerts()).toEqual([
+    expect(await sources.eventCount(week)).toBe(1);
+    expect(await sources.events(week)).toEqual([event]);
+    expect(await sources.unacknowledgedAlerts()).toEqual([
       { alertId: String(alert!.id), accountId: event.accountId, headline: 'Root console sign-in WITHOUT MFA', kind: 'console-login-success', state: 'open', createdAt: '2026-11-25T03:17:00.000Z', message: { permalink: 'https://acme.slack.com/archives/C0SECURITY/p1764040620000100' } },
     ]);
 
     now = new Date('2026-11-25T03:29:00Z');
-    store.transitionAlert({ alertId: alert!.id, action: 'acknowledge', toState: 'acknowledged', allowedFrom: ['open', 'investigating', 'escalated'], userId: 'U0ALICE', reason: null, at: now });
-    expect(sources.unacknowledgedAlerts()).toEqual([]);
-    expect(sources.acknowledgments(week)).toEqual([{ alertId: String(alert!.id), raisedAt: '2026-11-25T03:17:00.000Z', acknowledgedAt: '2026-11-25T03:29:00.000Z' }]);
+    await store.transitionAlert({ alertId: alert!.id, action: 'acknowledge', toState: 'acknowledged', allowedFrom: ['open', 'investigating', 'escalated'], userId: 'U0ALICE', reason: null, at: now });
+    expect(await sources.unacknowledgedAlerts()).toEqual([]);
+    expect(await sources.acknowledgments(week)).toEqual([{ alertId: String(alert!.id), raisedAt: '2026-11-25T03:17:00.000Z', acknowledgedAt: '2026-11-25T03:29:00.000Z' }]);
   });
 });
 

@@ -25,10 +25,11 @@ export function botEnvironment(options: { slack: FakeSlack; aws: FakeAws | { url
   };
 }
 
-export async function waitFor<T>(read: () => T | undefined | null | false, what = 'a condition', timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(read: () => T | undefined | null | false | Promise<T | undefined | null | false>, what = 'a condition', timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    // Awaited: a condition that reads the store is async.
+    const value = await read();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));

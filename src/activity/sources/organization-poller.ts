@@ -9,7 +9,7 @@
 // - The management account also looks up sts:AssumeRoot calls (activity/assume-root.ts).
 import type { Logger } from '../../log.js';
 import { AwsCallError, MemberAccessError, type AccountClients, type WatchedAccount, type WatchedAccountList } from '../../aws/index.js';
-import type { Classification } from '../model.js';
+import type { RecordClassifier } from '../model.js';
 import type { PollConfig } from '../poll-config.js';
 import type { PollSink } from '../poll-sink.js';
 import { createPoller, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
@@ -51,7 +51,7 @@ export interface OrganizationPollerOptions {
   onPass?: (pass: OrganizationPassResult) => void;
   /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
   coordination?: SchedulePollingOptions['coordination'];
-  classify?: (record: unknown) => Classification;
+  classify?: RecordClassifier;
   maxRequestsInFlight?: number;
   /** Regions of one account read at the same time. */
   regionConcurrency?: number;

@@ -12,7 +12,7 @@ import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCom
 import type { Logger } from '../../log.js';
 import { awsErrorCode } from '../../aws/index.js';
 import type { IngestedRootEvent, IngestSink, UnreadableRecord } from '../ingest.js';
-import type { Classification } from '../model.js';
+import type { RecordClassifier } from '../model.js';
 import { classifyActivityRecord } from '../assume-root.js';
 import { readEventBridgeMessage } from './eventbridge-envelope.js';
 import type { ActivitySource, OnIngested } from './source.js';
@@ -59,7 +59,7 @@ export interface SqsSourceOptions {
   sink: IngestSink;
   logger: Logger;
   onIngested: OnIngested;
-  classify?: (record: unknown) => Classification;
+  classify?: RecordClassifier;
   /** Long-poll wait (tests shorten it); 20 s, SQS's maximum, by default. */
   waitTimeSeconds?: number;
   /** Backoff after a ReceiveMessage error. */
@@ -91,11 +91,11 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
   let abort: AbortController | null = null;
   let loop: Promise<void> | null = null;
 
-  function read(message: Message): ReadMessage {
+  async function read(message: Message): Promise<ReadMessage> {
     const body = message.Body ?? '';
     const reading = readEventBridgeMessage(message.Body);
     if (!reading.readable) return { message, event: null, unreadable: { source: 'sqs', recordId: message.MessageId ?? reading.eventId, reason: reading.reason, body } };
-    const classification = classify(reading.record);
+    const classification = await classify(reading.record);
     if (classification.alert) return { message, event: { event: classification.event, rawRecord: JSON.stringify(reading.record) }, unreadable: null };
     if (classification.reason === 'malformed') return { message, event: null, unreadable: { source: 'sqs', recordId: message.MessageId ?? reading.eventId, reason: classification.error, body } };
     stats.notRoot += 1;
@@ -103,9 +103,9 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
   }
 
   /** Commits the messages together, or (if that fails) one by one; returns those committed. */
-  function commit(readMessages: readonly ReadMessage[]): ReadMessage[] {
-    const ingest = (group: readonly ReadMessage[]) => {
-      const result = sink.ingestEvents({
+  async function commit(readMessages: readonly ReadMessage[]): Promise<ReadMessage[]> {
+    const ingest = async (group: readonly ReadMessage[]) => {
+      const result = await sink.ingestEvents({
         events: group.flatMap((item) => (item.event ? [item.event] : [])),
         unreadable: group.flatMap((item) => (item.unreadable ? [item.unreadable] : [])),
       });
@@ -115,7 +115,7 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
       if (result.inserted > 0) options.onIngested(result.inserted);
     };
     try {
-      ingest(readMessages);
+      await ingest(readMessages);
       return [...readMessages];
     } catch (error) {
       if (readMessages.length === 1) {
@@ -124,7 +124,10 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
         return [];
       }
       logger.warn({ err: error }, 'events queue: could not store a batch; storing its messages one by one');
-      return readMessages.flatMap((item) => commit([item]));
+      const committed: ReadMessage[] = [];
+      // One by one, in order: the store commits them in the order they arrived.
+      for (const item of readMessages) committed.push(...(await commit([item])));
+      return committed;
     }
   }
 
@@ -156,9 +159,10 @@ export function createSqsSource(options: SqsSourceOptions): SqsSource {
     stats.lastMessageAt = new Date().toISOString();
     const sentAtMs = Math.max(...messages.map((item) => Number(item.Attributes?.SentTimestamp ?? Number.NaN)).filter(Number.isFinite));
     if (Number.isFinite(sentAtMs)) stats.lastMessageSentAt = new Date(sentAtMs).toISOString();
-    const readMessages = messages.map(read);
+    const readMessages: ReadMessage[] = [];
+    for (const message of messages) readMessages.push(await read(message));
     for (const item of readMessages) if (item.unreadable) logger.warn({ messageId: item.message.MessageId, reason: item.unreadable.reason }, 'events queue: kept and deleted a message that is not a readable EventBridge CloudTrail event');
-    await deleteMessages(commit(readMessages));
+    await deleteMessages(await commit(readMessages));
     return messages.length;
   }
 

@@ -18,14 +18,14 @@ export interface OverviewReply {
   now: Date;
 }
 
-export function overviewMessages(organization: OrganizationDeps, scope: OverviewScope, now: Date): { message: SlackMessage; pages: SlackMessage[]; accounts: number } {
-  const overview = buildOverview(organization.latestResults());
+export async function overviewMessages(organization: OrganizationDeps, scope: OverviewScope, now: Date): Promise<{ message: SlackMessage; pages: SlackMessage[]; accounts: number }> {
+  const overview = buildOverview(await organization.latestResults());
   const rendered = renderOrganizationOverview(scope === 'failing' ? failingOnly(overview) : overview, { now, scope });
   return { ...rendered, accounts: overview.totals.accounts };
 }
 
 export async function replyWithOverview(deps: Pick<ListenerDeps, 'secretValues'> & { organization: OrganizationDeps }, request: OverviewReply): Promise<{ accounts: number; pages: number }> {
-  const { message, pages, accounts } = overviewMessages(deps.organization, request.scope, request.now);
+  const { message, pages, accounts } = await overviewMessages(deps.organization, request.scope, request.now);
   const first: RespondArguments = request.replaceOriginal ? { replace_original: true, ...maskMessageSecrets(message, deps.secretValues) } : { response_type: request.visibility, ...maskMessageSecrets(message, deps.secretValues) };
   await request.reply(first);
   for (const page of pages.slice(0, MAX_FOLLOW_UP_PAGES)) {

@@ -10,8 +10,8 @@ import type { CloudTrailRecord } from '../../fakes/aws/index.js';
 
 const aws = useFakeAws({ clients: { maxAttempts: 1 } });
 const stores: SqliteStore[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
 });
 
 const waitFor = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
@@ -61,8 +61,8 @@ describe('createCloudTrailPollerSource', () => {
     expect(aws.fake.calls('GetCallerIdentity')).toBe(3);
     expect(lines.filter((line) => line.includes('root activity polling cannot start yet'))).toHaveLength(2);
     expect(ingested).toEqual([1]);
-    expect(store.getEvent(signIn.eventID as string)?.event.kind).toBe('console-login-success');
-    expect(store.readCursor(aws.fake.state.accountId, 'us-east-1')).not.toBeNull();
+    expect((await store.getEvent(signIn.eventID as string))?.event.kind).toBe('console-login-success');
+    expect(await store.readCursor(aws.fake.state.accountId, 'us-east-1')).not.toBeNull();
   });
 
   it('stop() during the start-up backoff ends the retries', async () => {

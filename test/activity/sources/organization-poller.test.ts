@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const { store, access, poller } of opened.splice(0)) {
     await poller.stop();
     access.close();
-    store.close();
+    await store.close();
   }
   lines.length = 0;
 });
@@ -91,8 +91,8 @@ describe('createOrganizationPoller', () => {
     expect(optedOut.find((region) => region.region === 'eu-west-1')?.error).toMatchObject({ kind: 'region-not-enabled', code: 'UnrecognizedClientException' });
     expect(pass.totals).toMatchObject({ accounts: 3, failedAccounts: 1, failedRegions: 1, inserted: 121 });
     expect(ingested).toEqual([121]);
-    expect(store.readCursor(MEMBERS.prod, 'eu-west-1')).not.toBeNull();
-    expect(store.readCursor(MEMBERS.optedOut, 'eu-west-1')).toBeNull();
+    expect(await store.readCursor(MEMBERS.prod, 'eu-west-1')).not.toBeNull();
+    expect(await store.readCursor(MEMBERS.optedOut, 'eu-west-1')).toBeNull();
     expect(lines.some((line) => line.includes(`account ${MEMBERS.denied} cannot be read`))).toBe(true);
 
     // Each call was signed into its own account (the member role), and no account-Region went past 2 requests/s.
@@ -127,8 +127,8 @@ describe('createOrganizationPoller', () => {
 
     expect(second.accountsLeft).toEqual([MEMBERS.prod]);
     expect(second.accounts.map((result) => result.accountId).sort()).toEqual([MEMBERS.denied, MEMBERS.optedOut, MEMBERS.joining].sort());
-    expect(store.getEvent(recent.eventID)).not.toBeNull();
-    expect(store.getEvent(tooOld.eventID)).toBeNull();
+    expect(await store.getEvent(recent.eventID)).not.toBeNull();
+    expect(await store.getEvent(tooOld.eventID)).toBeNull();
     expect(lookups().slice(before).some((request) => request.accountId === MEMBERS.prod)).toBe(false);
     expect(lines.some((line) => line.includes('no longer watched'))).toBe(true);
   });

@@ -57,7 +57,7 @@ function source(queueUrl: string, sink: IngestSink = store, ingested: number[] =
   return created;
 }
 
-const allAlerts = () => store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
+const allAlerts = async () => await store.listAlerts({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
 
 describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
   beforeEach(async () => {
@@ -68,7 +68,7 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
   });
   afterEach(async () => {
     for (const running of sources.splice(0)) await running.stop();
-    store.close();
+    await store.close();
     sqs.destroy();
   });
   afterAll(async () => {
@@ -86,13 +86,13 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
     await running.start();
     await waitFor(() => running.stats().deleted === 2);
 
-    expect(allAlerts().map((alert) => [alert.firstEventId, alert.kind, alert.severity]).sort()).toEqual(
+    expect((await allAlerts()).map((alert) => [alert.firstEventId, alert.kind, alert.severity]).sort()).toEqual(
       [
         [apiCall.detail.eventID, 'root-credential-change', expect.any(String)],
         [signIn.detail.eventID, 'console-login-success', 'critical'],
       ].sort(),
     );
-    expect(JSON.parse(store.getEvent(signIn.detail.eventID as string)!.rawRecord)).toMatchObject({ eventName: 'ConsoleLogin', userIdentity: { type: 'Root' } });
+    expect(JSON.parse((await store.getEvent(signIn.detail.eventID as string))!.rawRecord)).toMatchObject({ eventName: 'ConsoleLogin', userIdentity: { type: 'Root' } });
     expect(ingested.reduce((sum, count) => sum + count, 0)).toBe(2);
     expect(running.stats()).toMatchObject({ received: 2, inserted: 2, unreadable: 0, commitFailures: 0 });
     expect(await depth(queueUrl)).toBe(0);
@@ -112,11 +112,11 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
     await waitFor(() => running.stats().deleted === 3);
 
     expect(running.stats()).toMatchObject({ received: 3, unreadable: 2, notRoot: 1, inserted: 0 });
-    const kept = store.listUnreadableRecords();
+    const kept = await store.listUnreadableRecords();
     expect(kept.map((record) => record.source)).toEqual(['sqs', 'sqs']);
     expect(kept.map((record) => record.reason).sort()).toEqual([expect.stringMatching(/^not a CloudTrail event: detail-type "EC2 Instance State-change Notification"/), expect.stringMatching(/^the message body is not JSON/)].sort());
     expect(kept.find((record) => record.reason.startsWith('the message body is not JSON'))?.body).toContain('"detail": {"eventID": ');
-    expect(allAlerts()).toEqual([]);
+    expect(await allAlerts()).toEqual([]);
     expect(await depth(queueUrl)).toBe(0);
   });
 
@@ -129,11 +129,11 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
     let flakyFailuresLeft = 1;
     // The store refuses the poison event always and the flaky one once (as a full disk or a locked file would).
     const failingSink: IngestSink = {
-      ingestEvents(batch: IngestBatch): IngestResult {
+      async ingestEvents(batch: IngestBatch): Promise<IngestResult> {
         const ids = batch.events.map((item) => item.event.eventId);
         if (ids.includes(poison.detail.eventID as string)) throw new Error('SQLITE_FULL: database or disk is full');
         if (ids.includes('flaky-event-1') && flakyFailuresLeft-- > 0) throw new Error('SQLITE_BUSY: database is locked');
-        return store.ingestEvents(batch);
+        return await store.ingestEvents(batch);
       },
     };
     await send(queueUrl, good);
@@ -143,12 +143,12 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
     await running.start();
 
     // The good message was stored and deleted in the first round although its batch failed (one by one).
-    await waitFor(() => store.getEvent(good.detail.eventID as string) !== null);
+    await waitFor(async () => await store.getEvent(good.detail.eventID as string) !== null);
     // The flaky one came back after its visibility timeout and was stored then.
-    await waitFor(() => store.getEvent('flaky-event-1') !== null);
+    await waitFor(async () => await store.getEvent('flaky-event-1') !== null);
     // The poison one was received twice, never deleted, and moved to the dead-letter queue.
     await waitFor(async () => (await depth(dlqUrl)) === 1);
-    expect(store.getEvent(poison.detail.eventID as string)).toBeNull();
+    expect(await store.getEvent(poison.detail.eventID as string)).toBeNull();
     expect(await depth(queueUrl)).toBe(0);
     expect(running.stats().commitFailures).toBeGreaterThanOrEqual(3);
     expect(running.stats().deleted).toBe(2);
@@ -168,7 +168,7 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
     const signIn = eventBridgeFixture('console-sign-in-root-no-mfa');
     await send(queueUrl, signIn);
     await waitFor(() => running.stats().deleted === 1);
-    expect(store.getEvent(signIn.detail.eventID as string)).not.toBeNull();
+    expect(await store.getEvent(signIn.detail.eventID as string)).not.toBeNull();
   });
 
   it('the same event from the poller and the queue makes one alert', async () => {
@@ -189,7 +189,7 @@ describe.skipIf(!moto)(`SQS source against moto ${motoSkipReason()}`, () => {
 
     expect(pass.totals).toMatchObject({ rootEvents: 1, inserted: 0, duplicates: 1 });
     expect(running.stats().inserted).toBe(1);
-    expect(allAlerts()).toHaveLength(1);
-    expect(store.listOutbox({ state: 'pending' }).filter((message) => message.kind === 'alert-post')).toHaveLength(1);
+    expect(await allAlerts()).toHaveLength(1);
+    expect((await store.listOutbox({ state: 'pending' })).filter((message) => message.kind === 'alert-post')).toHaveLength(1);
   });
 });

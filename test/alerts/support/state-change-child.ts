@@ -15,13 +15,13 @@ const send = (message: unknown) => process.send?.(message);
 process.once('message', (message: Job) => {
   const store = openSqliteStore({ path: message.path });
   send({ type: 'ready' });
-  process.once('message', () => {
+  process.once('message', async () => {
     const changed: number[] = [];
     for (const alertId of message.alertIds) {
-      const result = setAlertState(store, alertId, message.action, message.userId, `pressed by ${message.userId}`);
+      const result = await setAlertState(store, alertId, message.action, message.userId, `pressed by ${message.userId}`);
       if (result.changed) changed.push(alertId);
     }
-    store.close();
+    await store.close();
     send({ type: 'done', changed });
   });
 });

@@ -16,16 +16,16 @@ const allText = (message: { text: string; blocks: unknown }) => `${message.text}
 const buttonIds = (blocks: unknown): string[] => [...JSON.stringify(blocks).matchAll(/"action_id":"(alert_[a-z_]+)"/g)].map((match) => match[1]!);
 
 /** The store's alert for these events, and its events, as the outbox renderer would read them. */
-function stored(polled: ReturnType<typeof polledFixture>[]): { alert: AlertRecord; events: RootEvent[]; store: ReturnType<typeof openSqliteStore> } {
+async function stored(polled: ReturnType<typeof polledFixture>[]): Promise<{ alert: AlertRecord; events: RootEvent[]; store: ReturnType<typeof openSqliteStore> }> {
   const store = openSqliteStore({ path: ':memory:' });
-  commit(store, polled);
-  const alert = store.listOpenAlerts()[0]!;
-  return { alert, events: store.listAlertEvents(alert.id).map((row) => row.event), store };
+  await commit(store, polled);
+  const alert = (await store.listOpenAlerts())[0]!;
+  return { alert, events: (await store.listAlertEvents(alert.id)).map((row) => row.event), store };
 }
 
 describe('renderAlert: what responders ask for', () => {
-  it('a root console sign-in without MFA: headline, every field, the event linked in CloudTrail, the four buttons', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-console-login-success-no-mfa')]);
+  it('a root console sign-in without MFA: headline, every field, the event linked in CloudTrail, the four buttons', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-console-login-success-no-mfa')]);
     const message = renderAlert(alert, alertEvents, { accountAlias: 'prod' });
     const first = alertEvents[0]!;
     expect(message.text).toBe(`Root console sign-in WITHOUT MFA — account 111122223333 (prod) — from ${first.sourceIp}, Firefox on macOS — us-east-1`);
@@ -53,20 +53,20 @@ describe('renderAlert: what responders ask for', () => {
     expect(slackDate('not a time')).toBe('not a time');
   });
 
-  it('a failed sign-in at the MFA step says the password was accepted', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-console-login-failure-at-mfa-step')]);
+  it('a failed sign-in at the MFA step says the password was accepted', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-console-login-failure-at-mfa-step')]);
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toMatch(/^Failed root sign-in at the MFA step \(the password was accepted\) — account 111122223333 — from 198\.51\.100\.23, Chrome on Windows — us-east-1$/);
     expect(allText(message)).toContain('*The password was accepted*');
   });
 
-  it('a root-only task is marked expected root use', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-billing-close-account')]);
+  it('a root-only task is marked expected root use', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-billing-close-account')]);
     expect(allText(renderAlert(alert, alertEvents))).toContain('*expected root use*');
   });
 
-  it('root attaching AdministratorAccess to a user it just created: critical, its own kind, no green check, never "expected root use"', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-iam-attach-admin-to-created-user')]);
+  it('root attaching AdministratorAccess to a user it just created: critical, its own kind, no green check, never "expected root use"', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-iam-attach-admin-to-created-user')]);
     expect(alert).toMatchObject({ kind: 'root-access-change', severity: 'critical' });
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toMatch(/^Root changed IAM access: AttachUserPolicy \(attached AdministratorAccess to IAM user support-backup\) — account 111122223333 — /);
@@ -78,48 +78,48 @@ describe('renderAlert: what responders ask for', () => {
     expect(checkBlockKitLimits(message)).toEqual([]);
   });
 
-  it('root turning off the record is critical and named so in the headline; a denied attempt is titled as one', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-cloudtrail-stop-logging')]);
+  it('root turning off the record is critical and named so in the headline; a denied attempt is titled as one', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-cloudtrail-stop-logging')]);
     expect(alert).toMatchObject({ kind: 'root-logging-disabled', severity: 'critical' });
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toMatch(/^Root turned off security logging: StopLogging \(stopped logging on CloudTrail trail management-events\) — account 111122223333 — /);
     expect(allText(message)).toContain('*Root turned off security logging or monitoring*');
-    const denied = stored([polledFixture('root-api-call-access-denied')]);
+    const denied = await stored([polledFixture('root-api-call-access-denied')]);
     expect(renderAlert(denied.alert, denied.events).text).toMatch(/^Root tried to turn off security logging: StopLogging /);
   });
 
-  it('a failed root password change says it was tried and failed, not changed', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-password-updated-failure')]);
+  it('a failed root password change says it was tried and failed, not changed', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-password-updated-failure')]);
     expect(alert.severity).toBe('high');
     expect(renderAlert(alert, alertEvents).text).toMatch(/^Root credential change: PasswordUpdated \(tried to change the root password: failed\) — /);
   });
 
-  it('a contact change says IAM administrators can make it too, not that only root can', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-account-put-alternate-contact')]);
+  it('a contact change says IAM administrators can make it too, not that only root can', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-account-put-alternate-contact')]);
     const texts = allText(renderAlert(alert, alertEvents));
     expect(texts).toContain("changed the account's security alternate contact; IAM administrators can make this change too, so it need not be root");
     expect(texts).toContain('Root use an IAM role could have done.');
     expect(texts).not.toContain('A task only root can do');
   });
 
-  it('an action in a centralized root session is labelled apart from a person signed in as root', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('centralized-root-delete-bucket-policy')]);
+  it('an action in a centralized root session is labelled apart from a person signed in as root', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('centralized-root-delete-bucket-policy')]);
     expect(alertEvents[0]!.centralizedRootSession).toBe(true);
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toContain(', in a centralized root session — ');
     expect(allText(message)).toContain('*Centralized root session*');
   });
 
-  it('a root access key is shown masked, never whole', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-api-call-access-key')]);
+  it('a root access key is shown masked, never whole', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-api-call-access-key')]);
     const message = renderAlert(alert, alertEvents);
     expect(JSON.stringify(message)).not.toContain('AKIAIOSFODNN7EXAMPLE');
     expect(allText(message)).toContain('*Access key*\nAKIA…MPLE');
     expect(allText(message)).toContain('*User agent*\nAWS CLI 2.17.20 (ec2 run-instances)');
   });
 
-  it('escapes what the record says: a crafted user agent cannot mention @channel or break the message', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-console-login-success-no-mfa', { userAgent: '<!channel> *bold* <https://evil.example|click>', sourceIPAddress: '<@U0BOSS>' })]);
+  it('escapes what the record says: a crafted user agent cannot mention @channel or break the message', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-console-login-success-no-mfa', { userAgent: '<!channel> *bold* <https://evil.example|click>', sourceIPAddress: '<@U0BOSS>' })]);
     const message = renderAlert(alert, alertEvents);
     const everything = JSON.stringify(message);
     expect(everything).not.toContain('<!channel>');
@@ -130,8 +130,8 @@ describe('renderAlert: what responders ask for', () => {
 });
 
 describe('renderAlert: state changes', () => {
-  it('each state offers exactly the buttons the lifecycle allows, and Show event always', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-console-login-success-no-mfa')]);
+  it('each state offers exactly the buttons the lifecycle allows, and Show event always', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-console-login-success-no-mfa')]);
     for (const state of ['open', 'investigating', 'escalated', 'acknowledged'] as const) {
       const allowed = ALERT_ACTIONS.filter((action) => nextAlertState(state, action) !== null);
       expect(offeredAlertActions(state)).toEqual(allowed);
@@ -140,17 +140,17 @@ describe('renderAlert: state changes', () => {
     }
   });
 
-  it('acknowledged: who, when (reader\'s time zone) and why; only Show event is left', () => {
-    const { alert, store } = stored([polledFixture('root-console-login-success-no-mfa')]);
-    setAlertState(store, alert.id, 'acknowledge', 'U0ALICE', 'closing a test account', new Date('2026-11-02T03:20:00Z'));
-    const message = renderAlert(store.getAlert(alert.id)!, store.listAlertEvents(alert.id).map((row) => row.event), { audit: store.listAudit(alert.id) });
+  it('acknowledged: who, when (reader\'s time zone) and why; only Show event is left', async () => {
+    const { alert, store } = await stored([polledFixture('root-console-login-success-no-mfa')]);
+    await setAlertState(store, alert.id, 'acknowledge', 'U0ALICE', 'closing a test account', new Date('2026-11-02T03:20:00Z'));
+    const message = renderAlert((await store.getAlert(alert.id))!, (await store.listAlertEvents(alert.id)).map((row) => row.event), { audit: await store.listAudit(alert.id) });
     expect(allText(message)).toContain(':white_check_mark: *Acknowledged* by <@U0ALICE> at <!date^1793589600^{date_short_pretty} {time}|2026-11-02 03:20 UTC>: closing a test account');
     expect(message.text).toMatch(/ \[Acknowledged by <@U0ALICE>\]$/);
     expect(buttonIds(message.blocks)).toEqual([ALERT_SHOW_EVENT_ACTION_ID]);
   });
 
-  it('a long back-and-forth shows the last five changes and counts the rest; a 3000-character reason stays within limits', () => {
-    const { alert, events: alertEvents } = stored([polledFixture('root-console-login-success-no-mfa')]);
+  it('a long back-and-forth shows the last five changes and counts the rest; a 3000-character reason stays within limits', async () => {
+    const { alert, events: alertEvents } = await stored([polledFixture('root-console-login-success-no-mfa')]);
     const audit: AlertAuditEntry[] = Array.from({ length: 9 }, (_, index) => ({
       id: index + 1,
       alertId: alert.id,
@@ -169,7 +169,7 @@ describe('renderAlert: state changes', () => {
 });
 
 describe('renderAlert: grouped alerts', () => {
-  it('a burst of failed root sign-ins: count, span, addresses and clients summed up, the MFA-step failures called out', () => {
+  it('a burst of failed root sign-ins: count, span, addresses and clients summed up, the MFA-step failures called out', async () => {
     const failures = [0, 1, 2, 3].map((index) =>
       polledFixture(index === 3 ? 'root-console-login-failure-at-mfa-step' : 'root-console-login-failure', {
         eventID: `fa11ed00-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -177,7 +177,7 @@ describe('renderAlert: grouped alerts', () => {
         sourceIPAddress: index < 3 ? '203.0.113.7' : '198.51.100.23',
       }),
     );
-    const { alert, events: alertEvents } = stored(failures);
+    const { alert, events: alertEvents } = await stored(failures);
     expect(alert).toMatchObject({ groupKind: 'failed-logins', eventCount: 4 });
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toMatch(/^4 failed root sign-ins — account 111122223333 — from 2 addresses, /);
@@ -189,9 +189,9 @@ describe('renderAlert: grouped alerts', () => {
     expect(checkBlockKitLimits(message)).toEqual([]);
   });
 
-  it('a session of 500 root API calls: one alert, the calls summed up by name and failures, within limits, key masked', () => {
-    const { alert, events: alertEvents, store } = stored(sessionCalls(500));
-    expect(store.listOpenAlerts()).toHaveLength(1);
+  it('a session of 500 root API calls: one alert, the calls summed up by name and failures, within limits, key masked', async () => {
+    const { alert, events: alertEvents, store } = await stored(sessionCalls(500));
+    expect(await store.listOpenAlerts()).toHaveLength(1);
     expect(alert.eventCount).toBe(500);
     const message = renderAlert(alert, alertEvents);
     expect(message.text).toMatch(/^Root API call: RunInstances and 499 more in the same session — account 111122223333 — from 198\.51\.100\.77, AWS CLI 2\.17\.20 \(ec2 run-instances\) — eu-west-1$/);
@@ -203,13 +203,13 @@ describe('renderAlert: grouped alerts', () => {
     expect(checkBlockKitLimits(message)).toEqual([]);
   });
 
-  it('every outbox row of a 500-call session renders within limits (post, thread reply listing the calls)', () => {
-    const { store } = stored(sessionCalls(500));
+  it('every outbox row of a 500-call session renders within limits (post, thread reply listing the calls)', async () => {
+    const { store } = await stored(sessionCalls(500));
     const render = createOutboxRenderer();
-    const rows = store.listOutbox({ state: 'pending' });
+    const rows = await store.listOutbox({ state: 'pending' });
     expect(rows.map((row) => row.kind)).toEqual(['alert-post', 'alert-reply']);
     for (const row of rows) {
-      const message = render(row, store);
+      const message = await render(row, store);
       expect(checkBlockKitLimits(message as never)).toEqual([]);
       expect(JSON.stringify(message)).not.toContain('AKIAIOSFODNN7EXAMPLE');
     }

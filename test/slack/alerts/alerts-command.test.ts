@@ -16,20 +16,20 @@ async function listAlerts(userId = 'U0ALICE') {
   return { answer, responses: h.slack.responsesTo(responseUrl) };
 }
 
-function seedThree() {
-  commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
-  commit(h.store, [polledFixture('root-billing-close-account')]);
-  commit(h.store, sessionCalls(3));
-  return h.store.listOpenAlerts().map((alert) => alert.id);
+async function seedThree() {
+  await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+  await commit(h.store, [polledFixture('root-billing-close-account')]);
+  await commit(h.store, sessionCalls(3));
+  return (await h.store.listOpenAlerts()).map((alert) => alert.id);
 }
 
 describe('/aws-root-check alerts', () => {
   it('lists the unacknowledged alerts oldest first, with state, who acted, and links to the posted ones', async () => {
     h = await startAlertHarness({ accountAlias: (accountId) => (accountId === '111122223333' ? 'prod' : null) });
-    const [signIn, closeAccount, session] = seedThree();
+    const [signIn, closeAccount, session] = await seedThree();
     await h.flush();
-    setAlertState(h.store, closeAccount!, 'investigate', 'U0BOB');
-    setAlertState(h.store, signIn!, 'acknowledge', 'U0ALICE', 'expected');
+    await setAlertState(h.store, closeAccount!, 'investigate', 'U0BOB');
+    await setAlertState(h.store, signIn!, 'acknowledge', 'U0ALICE', 'expected');
 
     const { answer, responses } = await listAlerts();
     expect(answer.status).toBe(200);
@@ -41,7 +41,7 @@ describe('/aws-root-check alerts', () => {
     const sections = (body.blocks as Array<{ text?: { text: string } }>).map((block) => block.text?.text ?? '');
     expect(sections).toHaveLength(3);
     expect(sections[1]).toMatch(/^:warning: \*Root-only task: CloseAccount \(close the AWS account\) — account 111122223333 \(prod\) — from [^*]+\*\ninvestigating by <@U0BOB> · first event <!date\^/);
-    const closePost = h.store.getAlert(closeAccount!)!.post!;
+    const closePost = (await h.store.getAlert(closeAccount!))!.post!;
     expect(sections[1]).toContain(`<https://acme-sec.slack.com/archives/${closePost.channel}/p${closePost.ts.replace('.', '')}|open the alert>`);
     expect(sections[2]).toMatch(/Root API call: RunInstances and 2 more in the same session/);
     expect(sections[2]).toContain('nobody has acted');
@@ -52,15 +52,15 @@ describe('/aws-root-check alerts', () => {
 
   it('says so when every alert is acknowledged', async () => {
     h = await startAlertHarness();
-    commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
-    setAlertState(h.store, h.store.listOpenAlerts()[0]!.id, 'acknowledge', 'U0ALICE');
+    await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+    await setAlertState(h.store, (await h.store.listOpenAlerts())[0]!.id, 'acknowledge', 'U0ALICE');
     const { responses } = await listAlerts();
     expect(responses[0]!.body.text).toBe('No open root activity alerts: every alert has been acknowledged.');
   });
 
   it('with an allowlist that decides without Slack, the list still comes on the response_url; an alert not posted yet says so', async () => {
     h = await startAlertHarness({ authorizer: createAuthorizer({ allowedUserIds: ['U0ALICE'], allowedUsergroupIds: [] }) });
-    commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+    await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
     const { answer, responses } = await listAlerts();
     expect(answer.body).toBe('');
     expect(responses).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('/aws-root-check alerts', () => {
 
   it('refuses someone outside the allowlist without listing anything', async () => {
     h = await startAlertHarness();
-    commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+    await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
     const { responses } = await listAlerts('U0MALLORY');
     expect(String(responses[0]!.body.text)).toMatch(/^You are not allowed to use \/aws-root-check/);
     expect(JSON.stringify(responses[0]!.body)).not.toContain('Root console sign-in');
@@ -80,7 +80,7 @@ describe('/aws-root-check alerts', () => {
 
   it('folds alerts past the first twenty into a count', async () => {
     h = await startAlertHarness();
-    for (let index = 0; index < 23; index++) commit(h.store, [polledFixture('root-console-login-success-no-mfa', { eventID: `11111111-0000-4000-8000-${String(index).padStart(12, '0')}` })]);
+    for (let index = 0; index < 23; index++) await commit(h.store, [polledFixture('root-console-login-success-no-mfa', { eventID: `11111111-0000-4000-8000-${String(index).padStart(12, '0')}` })]);
     const { responses } = await listAlerts();
     const body = responses[0]!.body;
     expect(body.text).toBe('23 root activity alerts not acknowledged yet');

@@ -11,8 +11,8 @@ let alertId: number;
 
 beforeEach(async () => {
   h = await startAlertHarness();
-  commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
-  alertId = h.store.listOpenAlerts()[0]!.id;
+  await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+  alertId = (await h.store.listOpenAlerts())[0]!.id;
   await h.flush();
 });
 afterEach(() => h.close());
@@ -30,8 +30,8 @@ async function openModal(userId: string) {
 }
 
 describe('the alert as posted', () => {
-  it('is one message in the alert channel with the four buttons carrying the alert id', () => {
-    const post = h.alertPost(alertId);
+  it('is one message in the alert channel with the four buttons carrying the alert id', async () => {
+    const post = await h.alertPost(alertId);
     expect(post.channel).toBe(ALERT_CHANNEL);
     expect(post.text).toMatch(/^Root console sign-in WITHOUT MFA — account 111122223333 — from [\d.]+, Firefox on macOS — us-east-1$/);
     expect(buttonIds(post.blocks)).toEqual([ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID]);
@@ -45,11 +45,11 @@ describe('Acknowledge — expected', () => {
     const opened = await openModal('U0ALICE');
     expect(opened.triggerId).toBe('13345224609.738474920.8088930838d88f008e0');
     expect(opened.view.callback_id).toBe(ACKNOWLEDGE_REASON_CALLBACK_ID);
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     expect(JSON.parse(String(opened.view.private_metadata))).toEqual({ alertId, channel: ALERT_CHANNEL, messageTs: post.ts });
     // Opening the modal records nothing yet.
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
-    expect(h.store.listAudit(alertId)).toEqual([]);
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
+    expect(await h.store.listAudit(alertId)).toEqual([]);
   });
 
   it('submitting records the acknowledgment with its reason and audit row; the updated message says who and why, without buttons but Show event', async () => {
@@ -59,15 +59,15 @@ describe('Acknowledge — expected', () => {
     // The ack closes the modal: an empty body, no response_action.
     expect(answer.body).toBe('');
 
-    const alert = h.store.getAlert(alertId)!;
+    const alert = (await h.store.getAlert(alertId))!;
     expect(alert).toMatchObject({ state: 'acknowledged', stateBy: 'U0ALICE', stateReason: 'closing a test account' });
-    expect(h.store.listAudit(alertId)).toEqual([expect.objectContaining({ action: 'acknowledge', fromState: 'open', toState: 'acknowledged', userId: 'U0ALICE', reason: 'closing a test account' })]);
+    expect(await h.store.listAudit(alertId)).toEqual([expect.objectContaining({ action: 'acknowledge', fromState: 'open', toState: 'acknowledged', userId: 'U0ALICE', reason: 'closing a test account' })]);
     expect(h.wakes()).toBe(1);
 
     expect(h.slack.calls('chat.update')).toHaveLength(0);
     await h.flush();
     const update = lastUpdate()!;
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     expect(update.args).toMatchObject({ channel: ALERT_CHANNEL, ts: post.ts });
     expect(shown(post)).toMatch(/\*Acknowledged\* by <@U0ALICE> at <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+>: closing a test account/);
     expect(post.text).toContain('[Acknowledged by <@U0ALICE>]');
@@ -78,7 +78,7 @@ describe('Acknowledge — expected', () => {
   it('an empty reason is recorded as none', async () => {
     const opened = await openModal('U0BOB');
     await submitView(h.harness, viewSubmissionPayload(opened, 'U0BOB', reasonValues(null)));
-    expect(h.store.getAlert(alertId)).toMatchObject({ state: 'acknowledged', stateBy: 'U0BOB', stateReason: null });
+    expect(await h.store.getAlert(alertId)).toMatchObject({ state: 'acknowledged', stateBy: 'U0BOB', stateReason: null });
   });
 
   it('a second submission (the modal opened twice) records nothing and tells its author privately', async () => {
@@ -86,8 +86,8 @@ describe('Acknowledge — expected', () => {
     const second = await openModal('U0ALICE');
     await submitView(h.harness, viewSubmissionPayload(first, 'U0ALICE', reasonValues('planned')));
     await submitView(h.harness, viewSubmissionPayload(second, 'U0ALICE', reasonValues('planned, again')));
-    expect(h.store.listAudit(alertId)).toHaveLength(1);
-    expect(h.store.getAlert(alertId)!.stateReason).toBe('planned');
+    expect(await h.store.listAudit(alertId)).toHaveLength(1);
+    expect((await h.store.getAlert(alertId))!.stateReason).toBe('planned');
     expect(h.slack.state.ephemerals).toEqual([expect.objectContaining({ channel: ALERT_CHANNEL, user: 'U0ALICE', text: expect.stringMatching(/^You already acknowledged this alert at <!date\^/) })]);
     await h.flush();
     expect(h.slack.calls('chat.update')).toHaveLength(1);
@@ -117,17 +117,17 @@ describe('Acknowledge — expected', () => {
     const opened = await openModal('U0ALICE');
     const answer = await submitView(h.harness, viewSubmissionPayload({ ...opened, view: { ...opened.view, private_metadata: 'not ours' } }, 'U0ALICE', reasonValues('x')));
     expect(JSON.parse(answer.body)).toEqual({ response_action: 'errors', errors: { reason: expect.stringContaining('lost track of its alert') } });
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
   });
 });
 
 describe('Investigating', () => {
   it('records who is on it; the message keeps Acknowledge and Escalate, and reminders stop', async () => {
     await h.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0BOB');
-    expect(h.store.getAlert(alertId)).toMatchObject({ state: 'investigating', stateBy: 'U0BOB' });
-    expect(h.store.listAlertsAwaitingResponse()).toEqual([]);
+    expect(await h.store.getAlert(alertId)).toMatchObject({ state: 'investigating', stateBy: 'U0BOB' });
+    expect(await h.store.listAlertsAwaitingResponse()).toEqual([]);
     await h.flush();
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     expect(shown(post)).toMatch(/\*Investigating\* by <@U0BOB> at <!date\^/);
     expect(buttonIds(post.blocks)).toEqual([ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID]);
   });
@@ -137,19 +137,19 @@ describe('Investigating', () => {
     const opened = await openModal('U0ALICE');
     await submitView(h.harness, viewSubmissionPayload(opened, 'U0ALICE', reasonValues('it was Bob testing')));
     await h.flush();
-    const text = shown(h.alertPost(alertId));
+    const text = shown(await h.alertPost(alertId));
     expect(text.indexOf('*Investigating* by <@U0BOB>')).toBeGreaterThan(-1);
     expect(text.indexOf('*Acknowledged* by <@U0ALICE>')).toBeGreaterThan(text.indexOf('*Investigating* by <@U0BOB>'));
-    expect(h.store.listAudit(alertId).map((entry) => entry.toState)).toEqual(['investigating', 'acknowledged']);
+    expect((await h.store.listAudit(alertId)).map((entry) => entry.toState)).toEqual(['investigating', 'acknowledged']);
   });
 });
 
 describe('Not me — escalate', () => {
   it('records the escalation and pages the responder group in the alert thread', async () => {
     await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');
-    expect(h.store.getAlert(alertId)).toMatchObject({ state: 'escalated', stateBy: 'U0ALICE' });
+    expect(await h.store.getAlert(alertId)).toMatchObject({ state: 'escalated', stateBy: 'U0ALICE' });
     await h.flush();
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     const replies = h.slack.state.messages.filter((message) => message.threadTs === post.ts);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.text).toMatch(new RegExp(`^<!subteam\\^${RESPONDER_GROUP}> :sos: <@U0ALICE> says this root activity was \\*not\\* them`));
@@ -164,19 +164,19 @@ describe('Not me — escalate', () => {
       await h.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0BOB');
     }
     await h.flush();
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     const replies = h.slack.state.messages.filter((message) => message.threadTs === post.ts);
     expect(replies).toHaveLength(15);
     expect(replies.filter((reply) => (reply.text ?? '').includes(`<!subteam^${RESPONDER_GROUP}>`))).toHaveLength(1);
     expect(replies[0]!.text).toMatch(/^<!subteam\^S[A-Z0-9]+> :sos: <@U0ALICE> says/);
     expect(replies[1]!.text).toMatch(/^:sos: <@U0BOB> escalated this alert again\. The responders were paged .* when <@U0ALICE> escalated it/);
-    expect(h.store.listAudit(alertId).filter((entry) => entry.toState === 'escalated')).toHaveLength(15);
+    expect((await h.store.listAudit(alertId)).filter((entry) => entry.toState === 'escalated')).toHaveLength(15);
   });
 
   it('the escalation and its page are queued in the same transaction as the state change', async () => {
     await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');
-    const audit = h.store.listAudit(alertId).at(-1)!;
-    const reply = h.store.listOutbox({ alertId }).find((row) => row.kind === 'alert-reply')!;
+    const audit = (await h.store.listAudit(alertId)).at(-1)!;
+    const reply = (await h.store.listOutbox({ alertId })).find((row) => row.kind === 'alert-reply')!;
     expect(reply.payload).toMatchObject({ escalatedBy: 'U0ALICE', mention: `<!subteam^${RESPONDER_GROUP}>` });
     expect(reply.createdAt).toBe(audit.at);
   });
@@ -186,9 +186,9 @@ describe('Not me — escalate', () => {
     const { responseUrl } = await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0ALICE');
     expect(String(h.slack.responsesTo(responseUrl)[0]!.body.text)).toMatch(/^You already escalated this alert/);
     await h.flush();
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     expect(h.slack.state.messages.filter((message) => message.threadTs === post.ts)).toHaveLength(1);
-    expect(h.store.listAudit(alertId)).toHaveLength(1);
+    expect(await h.store.listAudit(alertId)).toHaveLength(1);
   });
 });
 
@@ -198,14 +198,14 @@ describe('Show event', () => {
     const { responseUrl } = await h.press(ALERT_SHOW_EVENT_ACTION_ID, alertId, 'U0ALICE');
     expect(String(h.slack.responsesTo(responseUrl)[0]!.body.text)).toMatch(/on its way to the alert's thread \(asked by <@U0BOB>\)/);
     await h.flush();
-    const post = h.alertPost(alertId);
+    const post = await h.alertPost(alertId);
     const replies = h.slack.state.messages.filter((message) => message.threadTs === post.ts);
     expect(replies).toHaveLength(1);
     const record = sectionTexts(replies[0]!.blocks);
     expect(replies[0]!.text).toMatch(/^CloudTrail record of event [\w-]+ \(asked by <@U0BOB>\)$/);
     for (const field of ['"eventName": "ConsoleLogin"', '"MFAUsed": "No"', '"type": "Root"']) expect(record).toContain(field);
     // Showing changes no state.
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
   });
 });
 
@@ -220,9 +220,9 @@ describe('who may press', () => {
       expect(String(replies[0]!.body.text)).toMatch(/^You are not allowed to use the alert buttons/);
     }
     expect(h.slack.state.views).toEqual([]);
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
-    expect(h.store.listAudit(alertId)).toEqual([]);
-    expect(h.store.listOutbox({ state: 'pending' })).toEqual([]);
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
+    expect(await h.store.listAudit(alertId)).toEqual([]);
+    expect(await h.store.listOutbox({ state: 'pending' })).toEqual([]);
     expect(h.wakes()).toBe(0);
   });
 
@@ -230,7 +230,7 @@ describe('who may press', () => {
     const opened = await openModal('U0ALICE');
     h.harness.allow(['U0BOB']);
     await submitView(h.harness, viewSubmissionPayload(opened, 'U0ALICE', reasonValues('x')));
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
     expect(h.slack.state.ephemerals).toEqual([expect.objectContaining({ user: 'U0ALICE', text: expect.stringMatching(/^You are not allowed to use the alert buttons/) })]);
   });
 });
@@ -240,20 +240,20 @@ describe('presses that race', () => {
     const presses = await Promise.all([h.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0ALICE'), h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0BOB')]);
     expect(presses.map((press) => press.status)).toEqual([200, 200]);
     // Investigate is allowed from escalated and escalate from investigating: whichever came second applies too.
-    const audit = h.store.listAudit(alertId);
+    const audit = await h.store.listAudit(alertId);
     expect(audit).toHaveLength(2);
     expect(audit[0]!.fromState).toBe('open');
     expect(audit[1]!.fromState).toBe(audit[0]!.toState);
-    expect(h.store.getAlert(alertId)!.state).toBe(audit[1]!.toState);
+    expect((await h.store.getAlert(alertId))!.state).toBe(audit[1]!.toState);
     await h.flush();
     expect(h.slack.calls('chat.update')).toHaveLength(1);
     const label = audit[1]!.toState === 'escalated' ? '*Escalated* by <@U0BOB>' : '*Investigating* by <@U0ALICE>';
-    expect(shown(h.alertPost(alertId))).toContain(label);
+    expect(shown(await h.alertPost(alertId))).toContain(label);
   });
 
   it('two people pressing the same button at once: exactly one is recorded', async () => {
     const presses = await Promise.all(['U0ALICE', 'U0BOB'].map((userId) => h.press(ALERT_INVESTIGATE_ACTION_ID, alertId, userId)));
-    const audit = h.store.listAudit(alertId);
+    const audit = await h.store.listAudit(alertId);
     expect(audit).toHaveLength(1);
     const winner = audit[0]!.userId;
     const loser = winner === 'U0ALICE' ? 'U0BOB' : 'U0ALICE';
@@ -271,12 +271,12 @@ describe('presses that race', () => {
       submitView(h.harness, viewSubmissionPayload(aliceModal, 'U0ALICE', reasonValues('Alice: expected'))),
       submitView(h.harness, viewSubmissionPayload(bobModal, 'U0BOB', reasonValues('Bob: expected'))),
     ]);
-    const audit = h.store.listAudit(alertId);
+    const audit = await h.store.listAudit(alertId);
     expect(audit).toHaveLength(1);
     const winner = audit[0]!.userId;
     expect(h.slack.state.ephemerals).toEqual([expect.objectContaining({ user: winner === 'U0ALICE' ? 'U0BOB' : 'U0ALICE', text: expect.stringMatching(new RegExp(`^This alert was already acknowledged by <@${winner}>`)) })]);
     await h.flush();
     expect(h.slack.calls('chat.update')).toHaveLength(1);
-    expect(shown(h.alertPost(alertId))).toContain(`*Acknowledged* by <@${winner}>`);
+    expect(shown(await h.alertPost(alertId))).toContain(`*Acknowledged* by <@${winner}>`);
   });
 });

@@ -12,115 +12,114 @@ import { commit, polledFixture, sessionCalls } from './support.js';
 const render = createOutboxRenderer({ accountAlias: (accountId) => (accountId === '111122223333' ? 'prod' : null) });
 const texts = (blocks: unknown): string[] => ((blocks ?? []) as Array<{ text?: { text: string }; elements?: Array<{ text?: string }> }>).flatMap((block) => [block.text?.text ?? '', ...(block.elements ?? []).map((element) => element.text ?? '')]);
 
-function rowsOf(store: SqliteStore, kind: OutboxMessage['kind']): OutboxMessage[] {
-  return store.listOutbox().filter((row) => row.kind === kind);
+async function rowsOf(store: SqliteStore, kind: OutboxMessage['kind']): Promise<OutboxMessage[]> {
+  return (await store.listOutbox()).filter((row) => row.kind === kind);
 }
 
 /** Marks every pending alert post as sent, as the sender would, so updates and thread replies can follow. */
-function postAll(store: SqliteStore, at?: Date): void {
-  rowsOf(store, 'alert-post')
-    .filter((row) => row.state === 'pending')
-    .forEach((row, index) => store.markOutboxSent(row.id, { channel: 'C0ALERTS01', ts: `1793589000.00000${index + 1}` }, at));
+async function postAll(store: SqliteStore, at?: Date): Promise<void> {
+  const pending = (await rowsOf(store, 'alert-post')).filter((row) => row.state === 'pending');
+  for (const [index, row] of pending.entries()) await store.markOutboxSent(row.id, { channel: 'C0ALERTS01', ts: `1793589000.00000${index + 1}` }, at);
 }
 
 describe('alert post and chat.update', () => {
-  it('the update after a state change renders the current state and the whole audit trail', () => {
+  it('the update after a state change renders the current state and the whole audit trail', async () => {
     const store = openSqliteStore({ path: ':memory:' });
-    commit(store, [polledFixture('root-console-login-success-no-mfa')]);
-    const alert = store.listOpenAlerts()[0]!;
-    const post = render(rowsOf(store, 'alert-post')[0]!, store);
+    await commit(store, [polledFixture('root-console-login-success-no-mfa')]);
+    const alert = (await store.listOpenAlerts())[0]!;
+    const post = await render((await rowsOf(store, 'alert-post'))[0]!, store);
     expect(post.text).toContain('account 111122223333 (prod)');
-    postAll(store);
-    setAlertState(store, alert.id, 'investigate', 'U0BOB');
-    setAlertState(store, alert.id, 'acknowledge', 'U0ALICE', 'it was Bob');
-    const updates = rowsOf(store, 'alert-update');
+    await postAll(store);
+    await setAlertState(store, alert.id, 'investigate', 'U0BOB');
+    await setAlertState(store, alert.id, 'acknowledge', 'U0ALICE', 'it was Bob');
+    const updates = await rowsOf(store, 'alert-update');
     expect(updates).toHaveLength(1);
-    const update = render(updates[0]!, store);
+    const update = await render(updates[0]!, store);
     const shown = texts(update.blocks).join('\n');
     expect(shown).toMatch(/\*Investigating\* by <@U0BOB>.*\n.*\*Acknowledged\* by <@U0ALICE> at <!date\^\d+\^[^>]+>: it was Bob/);
     expect(checkBlockKitLimits(update as never)).toEqual([]);
   });
 
-  it('a row whose alert is gone throws, so the sender retries instead of posting something wrong', () => {
+  it('a row whose alert is gone throws, so the sender retries instead of posting something wrong', async () => {
     const store = openSqliteStore({ path: ':memory:' });
-    commit(store, [polledFixture('root-console-login-success-no-mfa')]);
-    const row = { ...rowsOf(store, 'alert-post')[0]!, alertId: 999 };
-    expect(() => render(row, store)).toThrow(/alert 999 is not in the store/);
+    await commit(store, [polledFixture('root-console-login-success-no-mfa')]);
+    const row = { ...(await rowsOf(store, 'alert-post'))[0]!, alertId: 999 };
+    await expect(render(row, store)).rejects.toThrow(/alert 999 is not in the store/);
   });
 });
 
 describe('thread replies', () => {
-  it('calls that joined a posted session alert are listed, each with its time, name, Region and failure', () => {
+  it('calls that joined a posted session alert are listed, each with its time, name, Region and failure', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const calls = sessionCalls(60);
-    commit(store, calls.slice(0, 1));
-    postAll(store);
-    commit(store, calls.slice(1));
-    const [reply] = rowsOf(store, 'alert-reply');
-    const message = render(reply!, store);
+    await commit(store, calls.slice(0, 1));
+    await postAll(store);
+    await commit(store, calls.slice(1));
+    const [reply] = await rowsOf(store, 'alert-reply');
+    const message = await render(reply!, store);
     expect(message.text).toBe('59 more root events joined this alert');
     const shown = texts(message.blocks).join('\n');
     expect(shown).toContain('By name: DescribeInstances ×20, TerminateInstances ×20, RunInstances ×19');
     expect(shown.match(/^• <!date\^/gm)).toHaveLength(59);
     expect(shown).toMatch(/• <!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|2024-06-03 05:00:49 UTC> DescribeInstances \(ec2\.amazonaws\.com\) in eu-west-1 from 198\.51\.100\.77 — \*failed\*: Client\.UnauthorizedOperation/);
     // The grown alert's message is refreshed too.
-    expect(rowsOf(store, 'alert-update')).toHaveLength(1);
+    expect(await rowsOf(store, 'alert-update')).toHaveLength(1);
     expect(checkBlockKitLimits(message as never)).toEqual([]);
   });
 
-  it('500 calls joining at once: listed up to the cap, the rest counted, within limits', () => {
+  it('500 calls joining at once: listed up to the cap, the rest counted, within limits', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const calls = sessionCalls(501);
-    commit(store, calls.slice(0, 1));
-    postAll(store);
-    commit(store, calls.slice(1));
-    const message = render(rowsOf(store, 'alert-reply')[0]!, store);
+    await commit(store, calls.slice(0, 1));
+    await postAll(store);
+    await commit(store, calls.slice(1));
+    const message = await render((await rowsOf(store, 'alert-reply'))[0]!, store);
     const shown = texts(message.blocks).join('\n');
     expect(shown.match(/^• /gm)).toHaveLength(200);
     expect(shown).toContain('… and 300 more, each in CloudTrail event history.');
     expect(checkBlockKitLimits(message as never)).toEqual([]);
   });
 
-  it('an escalation pages the responder group; a payload mention that is not a user group is dropped', () => {
+  it('an escalation pages the responder group; a payload mention that is not a user group is dropped', async () => {
     const store = openSqliteStore({ path: ':memory:' });
-    commit(store, [polledFixture('root-console-login-success-no-mfa')]);
-    const alertId = store.listOpenAlerts()[0]!.id;
-    const id = store.enqueueAlertThreadMessage(alertId, 'alert-reply', { escalatedBy: 'U0ALICE', mention: '<!subteam^S0ONCALL01>' })!;
-    expect(render(store.getOutboxMessage(id)!, store).text).toMatch(/^<!subteam\^S0ONCALL01> :sos: <@U0ALICE> says this root activity was \*not\* them/);
-    const forged = store.enqueueAlertThreadMessage(alertId, 'alert-reply', { escalatedBy: 'U0ALICE', mention: '<!channel>' })!;
-    expect(render(store.getOutboxMessage(forged)!, store).text).toMatch(/^:sos: <@U0ALICE>/);
+    await commit(store, [polledFixture('root-console-login-success-no-mfa')]);
+    const alertId = (await store.listOpenAlerts())[0]!.id;
+    const id = (await store.enqueueAlertThreadMessage(alertId, 'alert-reply', { escalatedBy: 'U0ALICE', mention: '<!subteam^S0ONCALL01>' }))!;
+    expect((await render((await store.getOutboxMessage(id))!, store)).text).toMatch(/^<!subteam\^S0ONCALL01> :sos: <@U0ALICE> says this root activity was \*not\* them/);
+    const forged = (await store.enqueueAlertThreadMessage(alertId, 'alert-reply', { escalatedBy: 'U0ALICE', mention: '<!channel>' }))!;
+    expect((await render((await store.getOutboxMessage(forged))!, store)).text).toMatch(/^:sos: <@U0ALICE>/);
   });
 
-  it('a reminder mentions RESPONDER_GROUP while the alert is open, and is withdrawn without a mention if someone acted first', () => {
+  it('a reminder mentions RESPONDER_GROUP while the alert is open, and is withdrawn without a mention if someone acted first', async () => {
     const clock = manualClock('2026-11-02T04:00:00.000Z');
     const store = openSqliteStore({ path: ':memory:' }, { clock: clock.now });
-    commit(store, [polledFixture('root-console-login-success-no-mfa')]);
-    postAll(store, clock.now());
+    await commit(store, [polledFixture('root-console-login-success-no-mfa')]);
+    await postAll(store, clock.now());
     const policy = { reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: 'S0ONCALL01' };
-    expect(enqueueDueReminders(store, new Date(clock.now().getTime() + 61 * 60_000), policy)).toHaveLength(1);
-    const row = rowsOf(store, 'reminder')[0]!;
-    expect(render(row, store).text).toMatch(/^<!subteam\^S0ONCALL01> :alarm_clock: Reminder 1\/3: nobody has acted on this root activity alert since <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-02 04:00 UTC>/);
+    expect(await enqueueDueReminders(store, new Date(clock.now().getTime() + 61 * 60_000), policy)).toHaveLength(1);
+    const row = (await rowsOf(store, 'reminder'))[0]!;
+    expect((await render(row, store)).text).toMatch(/^<!subteam\^S0ONCALL01> :alarm_clock: Reminder 1\/3: nobody has acted on this root activity alert since <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-11-02 04:00 UTC>/);
 
-    setAlertState(store, store.listOpenAlerts()[0]!.id, 'investigate', 'U0BOB');
-    const withdrawn = render(row, store);
+    await setAlertState(store, (await store.listOpenAlerts())[0]!.id, 'investigate', 'U0BOB');
+    const withdrawn = await render(row, store);
     expect(withdrawn.text).toBe('Reminder 1/3 withdrawn: this alert was taken for investigation by <@U0BOB> meanwhile.');
     expect(JSON.stringify(withdrawn)).not.toContain('subteam');
   });
 });
 
 describe('Show event: the raw record', () => {
-  function recordRow(rawOverrides: Record<string, unknown>) {
+  async function recordRow(rawOverrides: Record<string, unknown>) {
     const store = openSqliteStore({ path: ':memory:' });
     const polled = polledFixture('root-api-call-access-key', rawOverrides);
-    commit(store, [polled]);
-    const alert = store.listOpenAlerts()[0]!;
-    const id = store.enqueueAlertThreadMessage(alert.id, 'event-record', { eventId: alert.firstEventId, requestedBy: 'U0BOB' })!;
-    return { message: render(store.getOutboxMessage(id)!, store), polled };
+    await commit(store, [polled]);
+    const alert = (await store.listOpenAlerts())[0]!;
+    const id = (await store.enqueueAlertThreadMessage(alert.id, 'event-record', { eventId: alert.firstEventId, requestedBy: 'U0BOB' }))!;
+    return { message: await render((await store.getOutboxMessage(id))!, store), polled };
   }
 
-  it('a 20 KB record: several code sections under 3000 characters, every line of it shown, the key masked', () => {
+  it('a 20 KB record: several code sections under 3000 characters, every line of it shown, the key masked', async () => {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 120 }, (_, index) => ({ Sid: `S${index}`, Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: `arn:aws:s3:::bucket-${index}/*`, Condition: { StringNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::111122223333:role/r${index}` } } })) });
-    const { message } = recordRow({ requestParameters: { bucketName: 'bucket', policy } });
+    const { message } = await recordRow({ requestParameters: { bucketName: 'bucket', policy } });
     expect(policy.length).toBeGreaterThan(20_000);
     expect(message.text).toMatch(/^CloudTrail record of event [\w-]+ \(asked by <@U0BOB>\)$/);
     const sections = texts(message.blocks).slice(1);
@@ -136,8 +135,8 @@ describe('Show event: the raw record', () => {
     expect(checkBlockKitLimits(message as never)).toEqual([]);
   });
 
-  it('credentials in the record (an AssumeRoot answer\'s sessionToken) are redacted; its own backticks cannot close the code block', () => {
-    const { message } = recordRow({ responseElements: { credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', expiration: 'Jun 3, 2024, 6:00:00 AM' } }, requestParameters: { note: 'see ```here```' } });
+  it('credentials in the record (an AssumeRoot answer\'s sessionToken) are redacted; its own backticks cannot close the code block', async () => {
+    const { message } = await recordRow({ responseElements: { credentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', expiration: 'Jun 3, 2024, 6:00:00 AM' } }, requestParameters: { note: 'see ```here```' } });
     const everything = JSON.stringify(message);
     expect(everything).not.toContain('IQoJb3JpZ2luX2VjEXAMPLETOKEN');
     expect(everything).not.toContain('ASIAIOSFODNN7EXAMPLE');
@@ -170,12 +169,12 @@ describe('Show event: the raw record', () => {
 });
 
 describe('weekly summary rows', () => {
-  it('post and thread parts are the messages the ledger recorded', () => {
+  it('post and thread parts are the messages the ledger recorded', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const message = { text: 'Weekly root hygiene summary 2026-W45', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*A quiet week.*' } }] };
     const part = { text: 'all accounts', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '• prod 9/10' } }] };
-    store.recordWeeklySummary({ weekKey: '2026-W45', summary: { weekKey: '2026-W45', summary: {}, message }, threadParts: [part] });
-    expect(render(rowsOf(store, 'summary-post')[0]!, store)).toEqual(message);
-    expect(render(rowsOf(store, 'summary-reply')[0]!, store)).toEqual(part);
+    await store.recordWeeklySummary({ weekKey: '2026-W45', summary: { weekKey: '2026-W45', summary: {}, message }, threadParts: [part] });
+    expect(await render((await rowsOf(store, 'summary-post'))[0]!, store)).toEqual(message);
+    expect(await render((await rowsOf(store, 'summary-reply'))[0]!, store)).toEqual(part);
   });
 });

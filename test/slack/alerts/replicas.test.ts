@@ -23,26 +23,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await replicaA.close();
   await replicaB.close();
-  storeA.close();
-  storeB.close();
+  await storeA.close();
+  await storeB.close();
   dir.remove();
 });
 
 it('one outcome when two replicas get a press for the same alert at once', async () => {
-  commit(storeA, [polledFixture('root-console-login-success-no-mfa')]);
-  const alertId = storeA.listOpenAlerts()[0]!.id;
+  await commit(storeA, [polledFixture('root-console-login-success-no-mfa')]);
+  const alertId = (await storeA.listOpenAlerts())[0]!.id;
   // Replica A's sender posts it; replica B knows the post through the shared file.
   await replicaA.flush();
-  const post = storeB.getAlert(alertId)!.post!;
-  replicaB.slack.state.messages.push({ ...replicaA.alertPost(alertId), channel: post.channel, ts: post.ts });
+  const post = (await storeB.getAlert(alertId))!.post!;
+  replicaB.slack.state.messages.push({ ...(await replicaA.alertPost(alertId)), channel: post.channel, ts: post.ts });
 
   const [fromA, fromB] = await Promise.all([replicaA.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0ALICE'), replicaB.press(ALERT_INVESTIGATE_ACTION_ID, alertId, 'U0BOB')]);
-  const audit = storeA.listAudit(alertId);
+  const audit = await storeA.listAudit(alertId);
   expect(audit).toHaveLength(1);
   const winner = audit[0]!.userId;
   const loserAnswer = winner === 'U0ALICE' ? replicaB.slack.responsesTo(fromB.responseUrl) : replicaA.slack.responsesTo(fromA.responseUrl);
   expect(String(loserAnswer[0]?.body.text)).toMatch(new RegExp(`^This alert was already taken for investigation by <@${winner}>`));
-  expect(storeB.getAlert(alertId)).toMatchObject({ state: 'investigating', stateBy: winner });
+  expect(await storeB.getAlert(alertId)).toMatchObject({ state: 'investigating', stateBy: winner });
   // One chat.update queued, whichever replica sends it.
-  expect(storeA.listOutbox({ alertId }).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
+  expect((await storeA.listOutbox({ alertId })).filter((row) => row.kind === 'alert-update')).toHaveLength(1);
 });

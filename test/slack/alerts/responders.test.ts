@@ -11,8 +11,8 @@ let alertId: number;
 beforeEach(async () => {
   // U0ALICE and U0BOB may use the bot (the harness's allowlist); only U0ALICE may close alerts.
   h = await startAlertHarness({ responderAuthorizer: createAuthorizer({ allowedUserIds: ['U0ALICE'], allowedUsergroupIds: [] }) });
-  commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
-  alertId = h.store.listOpenAlerts()[0]!.id;
+  await commit(h.store, [polledFixture('root-console-login-success-no-mfa')]);
+  alertId = (await h.store.listOpenAlerts())[0]!.id;
   await h.flush();
 });
 afterEach(() => h.close());
@@ -26,22 +26,22 @@ describe('ALLOWED_RESPONDERS', () => {
       expect(String(replies[0]!.body.text)).toBe("You are not allowed to acknowledge alerts or take them for investigation. The bot's admin can add you, or a user group of yours, to ALLOWED_RESPONDERS.");
     }
     expect(h.slack.state.views).toEqual([]);
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
     expect(h.logLines.some((line) => line.includes('"allowlist":"responders"') && line.includes('refused'))).toBe(true);
   });
 
   it('still lets them escalate: escalating only ever makes more noise', async () => {
     await h.press(ALERT_ESCALATE_ACTION_ID, alertId, 'U0BOB');
-    expect(h.store.getAlert(alertId)!.state).toBe('escalated');
+    expect((await h.store.getAlert(alertId))!.state).toBe('escalated');
   });
 
   it('refuses an acknowledge modal submitted by a non-responder (a modal opened by a responder, or forged)', async () => {
     await h.press(ALERT_ACKNOWLEDGE_ACTION_ID, alertId, 'U0ALICE');
     const opened = h.slack.state.views.at(-1)!;
     await submitView(h.harness, viewSubmissionPayload(opened, 'U0BOB', reasonValues('not mine to close')));
-    expect(h.store.getAlert(alertId)!.state).toBe('open');
+    expect((await h.store.getAlert(alertId))!.state).toBe('open');
     await submitView(h.harness, viewSubmissionPayload(opened, 'U0ALICE', reasonValues('expected')));
-    expect(h.store.getAlert(alertId)!).toMatchObject({ state: 'acknowledged', stateBy: 'U0ALICE' });
+    expect((await h.store.getAlert(alertId))!).toMatchObject({ state: 'acknowledged', stateBy: 'U0ALICE' });
   });
 });
 

@@ -24,10 +24,10 @@ export function polledFixture(name: string, overrides: Record<string, unknown> =
 }
 
 /** Commits events as one poll batch, as the poller does. */
-export function commit(store: SqliteStore, polled: readonly IngestedRootEvent[]): void {
+export async function commit(store: SqliteStore, polled: readonly IngestedRootEvent[]): Promise<void> {
   const first = polled[0];
   if (!first) return;
-  store.commitBatch({ accountId: first.event.accountId, region: first.event.region, cursor: new Date().toISOString(), events: [...polled], malformedCount: 0 });
+  await store.commitBatch({ accountId: first.event.accountId, region: first.event.region, cursor: new Date().toISOString(), events: [...polled], malformedCount: 0 });
 }
 
 /** `count` calls of one root session (same access key), a second apart, from one fixture. */
@@ -53,7 +53,7 @@ export interface AlertHarness {
   /** Sends everything the outbox holds (as the running sender would after a wake). */
   flush(): Promise<void>;
   /** The alert's top-level message in the fake Slack. */
-  alertPost(alertId: number): PostedMessage;
+  alertPost(alertId: number): Promise<PostedMessage>;
   /** A signed click on one of the alert message's buttons; resolves when Bolt answered (listener done). */
   press(actionId: string, alertId: number, userId: string, responseUrl?: string): Promise<{ status: number; responseUrl: string }>;
   close(): Promise<void>;
@@ -98,8 +98,8 @@ export async function startAlertHarness(options: AlertHarnessOptions = {}): Prom
     logger,
     channelIntervalMs: 0,
   });
-  const alertPost = (alertId: number): PostedMessage => {
-    const post = store.getAlert(alertId)?.post;
+  const alertPost = async (alertId: number): Promise<PostedMessage> => {
+    const post = (await store.getAlert(alertId))?.post;
     const message = post && harness.slack.state.messages.find((posted) => posted.channel === post.channel && posted.ts === post.ts);
     if (!message) throw new Error(`alert ${alertId} is not posted in the fake Slack`);
     return message;
@@ -119,7 +119,7 @@ export async function startAlertHarness(options: AlertHarnessOptions = {}): Prom
     },
     alertPost,
     async press(actionId, alertId, userId, responseUrl = harness.slack.newResponseUrl()) {
-      const post = alertPost(alertId);
+      const post = await alertPost(alertId);
       const payload = blockActionsPayload({
         responseUrl,
         actionId,
@@ -137,7 +137,7 @@ export async function startAlertHarness(options: AlertHarnessOptions = {}): Prom
     async close() {
       await sender.stop();
       await harness.close();
-      if (!options.store) store.close();
+      if (!options.store) await store.close();
     },
   };
 }

@@ -26,12 +26,12 @@ describe('stripInvisible', () => {
 });
 
 describe('renderers of untrusted text', () => {
-  it('show no control or format character from the user agent, source IP or request parameters', () => {
+  it('show no control or format character from the user agent, source IP or request parameters', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     const polled = polledFixture('root-console-login-success-no-mfa', overrides);
-    commit(store, [polled]);
-    const alert = store.listOpenAlerts()[0]!;
-    const alertEvents = store.listAlertEvents(alert.id).map((row) => row.event);
+    await commit(store, [polled]);
+    const alert = (await store.listOpenAlerts())[0]!;
+    const alertEvents = (await store.listAlertEvents(alert.id)).map((row) => row.event);
     expect(alertEvents[0]!.userAgent).toContain(BIDI);
 
     const message = renderAlert(alert, alertEvents, { accountAlias: 'prod' });
@@ -45,6 +45,6 @@ describe('renderers of untrusted text', () => {
     // Stripped, not dropped: the text around them is still shown.
     expect(JSON.stringify(message)).toContain('203.0.113.7');
     expect(JSON.stringify(record)).toContain('adminnimda');
-    store.close();
+    await store.close();
   });
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
     deps: {
       organization: {
         watchedAccounts: () => results.map((entry) => entry.account),
-        latestResults: () => results,
+        latestResults: async () => results,
         assessAccount: (accountId) => assessAccount(accountId),
       },
     },

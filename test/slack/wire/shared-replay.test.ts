@@ -13,7 +13,7 @@ let dir: ReturnType<typeof tempDir> | null = null;
 afterEach(async () => {
   // Newest first: the first replica owns the fake Slack and closes it last.
   for (const harness of started.splice(0)) await harness.close();
-  for (const store of stores.splice(0)) store.close();
+  for (const store of stores.splice(0)) await store.close();
   dir?.remove();
   dir = null;
 });

@@ -10,7 +10,7 @@ export { ALERT_ACKNOWLEDGE_ACTION_ID };
 
 export function alertAcknowledge(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
   return alertButtonListener(deps, alerts, ALERT_ACKNOWLEDGE_ACTION_ID, async ({ args, alertId, userId }) => {
-    const alert = alerts.store.getAlert(alertId);
+    const alert = await alerts.store.getAlert(alertId);
     if (!alert || nextAlertState(alert.state, 'acknowledge') === null) {
       await tellPresser(args, alreadyDoneText(alert, userId));
       return;
@@ -18,7 +18,7 @@ export function alertAcknowledge(deps: ListenerDeps, alerts: AlertDeps): (args: 
     const { body } = args;
     const channel = body.channel?.id ?? body.container?.channel_id ?? null;
     const messageTs = body.message?.ts ?? body.container?.message_ts ?? null;
-    const firstEvent = alerts.store.getEvent(alert.firstEventId)?.event ?? null;
+    const firstEvent = (await alerts.store.getEvent(alert.firstEventId))?.event ?? null;
     const headline = alertHeadline(alert, firstEvent ? [firstEvent] : [], alerts.accountAlias?.(alert.accountId) ?? null);
     await args.client.views.open({ trigger_id: body.trigger_id, view: acknowledgeModal({ alertId, channel, messageTs }, headline) });
   }, { stopsReminders: true });

@@ -59,7 +59,7 @@ export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: 
  * Not changed: the presser is told who was first.
  */
 export async function applyAlertAction(press: AlertButtonPress, action: AlertAction, reason: string | null = null, threadReply?: ThreadReplyOf): Promise<StateChangeResult> {
-  const result = setAlertState(press.alerts.store, press.alertId, action, press.userId, reason, undefined, threadReply);
+  const result = await setAlertState(press.alerts.store, press.alertId, action, press.userId, reason, undefined, threadReply);
   if (result.changed) {
     press.log.info({ state: result.alert.state, auditId: result.audit.id }, 'alert state changed');
     press.alerts.wakeSender();

@@ -10,19 +10,23 @@ export { ALERT_SHOW_EVENT_ACTION_ID };
 export function alertShowEvent(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
   return alertButtonListener(deps, alerts, ALERT_SHOW_EVENT_ACTION_ID, async ({ args, alertId, userId, log }) => {
     const { store } = alerts;
-    const alert = store.getAlert(alertId);
+    const alert = await store.getAlert(alertId);
     if (!alert) {
       await tellPresser(args, "This alert is no longer in the bot's store.");
       return;
     }
-    // Checked and queued in one synchronous step: two presses in this process cannot both pass the check.
-    const earlier = store.listOutbox({ alertId }).find((row) => row.kind === 'event-record' && row.state !== 'failed' && row.payload.eventId === alert.firstEventId);
+    // Checked and queued in one transaction: two presses cannot both pass the check.
+    const queued = await store.transaction(async (tx) => {
+      const found = (await tx.listOutbox({ alertId })).find((row) => row.kind === 'event-record' && row.state !== 'failed' && row.payload.eventId === alert.firstEventId);
+      if (found) return { earlier: found, outboxId: null };
+      return { earlier: null, outboxId: await tx.enqueueAlertThreadMessage(alertId, 'event-record', { eventId: alert.firstEventId, requestedBy: userId }) };
+    });
+    const { earlier, outboxId } = queued;
     if (earlier) {
       const askedBy = typeof earlier.payload.requestedBy === 'string' ? ` (asked by ${userMention(earlier.payload.requestedBy)})` : '';
       await tellPresser(args, `The record of this event is ${earlier.state === 'sent' ? 'already in the alert\'s thread' : 'on its way to the alert\'s thread'}${askedBy}.`);
       return;
     }
-    const outboxId = store.enqueueAlertThreadMessage(alertId, 'event-record', { eventId: alert.firstEventId, requestedBy: userId });
     log.info({ outboxId, eventId: alert.firstEventId }, 'event record queued for the alert thread');
     alerts.wakeSender();
   });

@@ -29,30 +29,31 @@ function notSetUp(text: string): SlackMessage {
  * The open alerts, linked to their messages. Links are built from the workspace's domain in the command
  * (https://<team_domain>.slack.com/archives/<channel>/p<ts>), so listing costs no Slack call.
  */
-function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined): SlackMessage {
+async function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined): Promise<SlackMessage> {
   if (!deps.alerts) return notSetUp(NOT_SET_UP);
   const { store, accountAlias } = deps.alerts;
   const teamUrl = teamDomain && /^[a-z0-9-]+$/i.test(teamDomain) ? `https://${teamDomain}.slack.com/` : null;
   // One read transaction: the count and the lines agree even while the poller writes.
-  const { lines, total } = store.read(() => {
-    const open = store.listOpenAlerts();
-    return {
-      total: open.length,
-      lines: open.slice(0, ALERT_LIST_MAX).map((alert) => ({
+  const { lines, total } = await store.transaction(async (tx) => {
+    const open = await tx.listOpenAlerts();
+    const shown = [];
+    for (const alert of open.slice(0, ALERT_LIST_MAX)) {
+      shown.push({
         alert,
         accountAlias: accountAlias?.(alert.accountId) ?? null,
-        firstEvent: store.getEvent(alert.firstEventId)?.event ?? null,
+        firstEvent: (await tx.getEvent(alert.firstEventId))?.event ?? null,
         permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
-      })),
-    };
+      });
+    }
+    return { total: open.length, lines: shown };
   });
   return maskMessageSecrets(renderOpenAlerts(lines, total), deps.secretValues);
 }
 
 /** The list, or a short apology when the store cannot be read: the user gets an answer either way. */
-function alertsOrApology(deps: ListenerDeps, teamDomain: string | undefined, log: ListenerDeps['logger']): SlackMessage {
+async function alertsOrApology(deps: ListenerDeps, teamDomain: string | undefined, log: ListenerDeps['logger']): Promise<SlackMessage> {
   try {
-    return listOpenAlerts(deps, teamDomain);
+    return await listOpenAlerts(deps, teamDomain);
   } catch (error) {
     log.error(errorDetails(error), 'could not list the open alerts');
     return notSetUp("The open alerts could not be read from the bot's store (the details are in its log). Try again in a moment.");
@@ -142,7 +143,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       if (!decision) return;
       const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
       if (subcommand.kind === 'alerts') {
-        await reply({ response_type: 'ephemeral', ...alertsOrApology(deps, command.team_domain, log) });
+        await reply({ response_type: 'ephemeral', ...(await alertsOrApology(deps, command.team_domain, log)) });
         return;
       }
       if (subcommand.kind === 'status') {

@@ -30,7 +30,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages. The
     // channel comes from the alert's stored post, never from the modal's private_metadata, which the submitter's
     // client sends back and could have changed.
-    const channel = alerts.store.getAlert(metadata.alertId)?.post?.channel ?? null;
+    const channel = (await alerts.store.getAlert(metadata.alertId))?.post?.channel ?? null;
     const tell = async (message: PrivateMessage): Promise<void> => {
       if (!channel) {
         log.warn({ text: message.text }, 'cannot answer the submitter: the alert has no stored post to reply beside');
@@ -41,7 +41,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     try {
       if (!(await authorizeOrRefuse(allowlist, userId, client, { use: allowlist.use, allowlist: allowlist.allowlist, log, tell }))) return;
       const reason = view.state.values[ACKNOWLEDGE_REASON_BLOCK_ID]?.[ACKNOWLEDGE_REASON_ACTION_ID]?.value ?? null;
-      const result = setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
+      const result = await setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
       if (result.changed) {
         log.info({ auditId: result.audit.id, withReason: result.audit.reason !== null }, 'alert acknowledged');
         alerts.wakeSender();
