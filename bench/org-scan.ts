@@ -5,10 +5,9 @@
 //   2. peak RSS of the 1,000-account scan divided by the 100-account scan's. Goal <= 1.2.
 //   3. with STS throttling above a rate (the fake answers Throttling past STS_RATE_LIMIT requests a second), the scan
 //      finishes with zero errors and without a retry storm: STS requests counted against the minimum it needs.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { ACCOUNTS_DEFAULTS } from '../src/aws/index.js';
 import { ACCOUNT_ID, addMember, createFakeOrganization, startFakeAws, type FakeAws } from '../test/fakes/aws/index.js';
+import { figuresFromChild } from './child-figures.js';
 import { median } from './stats.js';
 
 const LATENCY_MS = 50;
@@ -45,19 +44,7 @@ function organizationOf(fake: FakeAws, members: number): void {
 }
 
 function scanInChild(url: string, concurrency: number, ids?: string[]): Promise<ChildFigures> {
-  return new Promise((resolve, reject) => {
-    const args = ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('./org-scan-child.ts', import.meta.url)), url, String(concurrency), ...(ids ? [ids.join(',')] : [])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_NO_WARNINGS: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{')) reject(new Error(`scan child exited ${code}: ${err.slice(-2000)}`));
-      else resolve(JSON.parse(line) as ChildFigures);
-    });
-  });
+  return figuresFromChild<ChildFigures>('org-scan-child.ts', [url, String(concurrency), ...(ids ? [ids.join(',')] : [])], ['--expose-gc']);
 }
 
 const stsRequests = (fake: FakeAws) => fake.requests.filter((request) => request.service === 'sts');

@@ -5,6 +5,8 @@ import { benchAlertLatency } from './alert-latency.js';
 import { benchCatchUp } from './catch-up.js';
 import { benchClassifyThroughput } from './classify-throughput.js';
 import { benchOrgScan } from './org-scan.js';
+import { benchOrgPoll } from './org-poll.js';
+import { benchQueueLatency } from './queue-latency.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 import { benchHealthcheckProbe } from './healthcheck-probe.js';
 
@@ -17,6 +19,8 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['alert-latency', benchAlertLatency],
   ['healthcheck', benchHealthcheckProbe],
   ['org-scan', benchOrgScan],
+  ['org-poll', benchOrgPoll],
+  ['queue-latency', benchQueueLatency],
 ];
 
 const only = process.argv[2];

@@ -1,4 +1,5 @@
 // Small statistics for benchmarks: percentiles over measured samples.
+import { cpus, loadavg } from 'node:os';
 
 export function percentile(samples: readonly number[], fraction: number): number {
   if (samples.length === 0) return Number.NaN;
@@ -26,4 +27,10 @@ export async function runConcurrently(count: number, concurrency: number, task: 
     }
   });
   await Promise.all(workers);
+}
+
+/** The machine's load while the figures were taken (it is shared): "load 3.1 2.8 2.5 (1, 5, 15 min) on 2 CPUs". */
+export function loadLine(): string {
+  const [one, five, fifteen] = loadavg();
+  return `load ${one!.toFixed(1)} ${five!.toFixed(1)} ${fifteen!.toFixed(1)} (1, 5, 15 min, as uptime shows) on ${cpus().length} CPUs`;
 }

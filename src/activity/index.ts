@@ -2,7 +2,8 @@
 // into alerts (pure), and the sources (CloudTrail poller, SQS) that feed the one ingest path (the store).
 export type { AlertSeverity, Classification, RootEvent, RootEventKind, RootSessionOpened } from './model.js';
 export type { ActivitySourceName, IngestBatch, IngestedRootEvent, IngestResult, IngestSink, UnreadableRecord } from './ingest.js';
-export type { CommitResult, PollBatch, PollCursorAdvance, PollSink } from './poll-sink.js';
+export type { CommitResult, GroupCommitSink, PollBatch, PollCursorAdvance, PollSink } from './poll-sink.js';
+export { groupCommits } from './group-commit.js';
 
 export { classifyRecord, type ClassifyContext } from './classify.js';
 export { classifyReadItem, toClassifyLine, type ClassifyLine, type MalformedClassifyLine } from './classify-line.js';

@@ -23,3 +23,9 @@ export interface PollSink {
   /** The shared ingest (IngestSink.ingestEvents) of the batch and the cursor advance, in one transaction. */
   commitBatch(batch: PollBatch): Promise<CommitResult>;
 }
+
+/** A sink that can run several commits in ONE transaction (one fsync): the store; group-commit.ts uses it. */
+export interface GroupCommitSink extends PollSink {
+  /** Runs `work` in one transaction; the commits it makes through `tx` are stored together, or none are. */
+  transaction<T>(work: (tx: PollSink) => Promise<T>): Promise<T>;
+}

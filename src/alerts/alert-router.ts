@@ -1,6 +1,6 @@
 // The alert router the bot runs: ALERT_ROUTES (alerts/routes.ts) plus where each account sits, learnt from every
 // listing of the watched accounts (OUs move, accounts join), so each alert's channel is decided when it is queued.
-import type { IngestBatch, IngestSink, PollBatch, PollSink } from '../activity/index.js';
+import type { GroupCommitSink, IngestBatch, IngestSink, PollBatch, PollSink } from '../activity/index.js';
 import { alertChannelFor, type AlertRoutes } from './routes.js';
 
 export interface AlertRouter {
@@ -24,11 +24,18 @@ function routed<B extends IngestBatch>(batch: B, router: AlertRouter): B {
   return { ...batch, events: batch.events.map((ingested) => ({ ...ingested, alertChannel: router.channelFor(ingested.event.accountId) })) };
 }
 
-/** The store's ingest seams with each event's alert channel filled in, for every source alike. */
-export function routedSink<S extends IngestSink & PollSink>(sink: S, router: AlertRouter): IngestSink & PollSink {
+function routedPollSink(sink: PollSink, router: AlertRouter): PollSink {
   return {
-    ingestEvents: (batch) => sink.ingestEvents(routed(batch, router)),
     commitBatch: (batch: PollBatch) => sink.commitBatch(routed(batch, router)),
     readCursor: (accountId, region) => sink.readCursor(accountId, region),
+  };
+}
+
+/** The store's ingest seams with each event's alert channel filled in, for every source alike (in a transaction too). */
+export function routedSink<S extends IngestSink & GroupCommitSink>(sink: S, router: AlertRouter): IngestSink & GroupCommitSink {
+  return {
+    ...routedPollSink(sink, router),
+    ingestEvents: (batch) => sink.ingestEvents(routed(batch, router)),
+    transaction: (work) => sink.transaction((tx) => work(routedPollSink(tx, router))),
   };
 }

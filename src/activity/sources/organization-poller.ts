@@ -11,8 +11,9 @@ import type { Logger } from '../../log.js';
 import { AwsCallError, MemberAccessError, type AccountClients, type WatchedAccount, type WatchedAccountList } from '../../aws/index.js';
 import type { RecordClassifier } from '../model.js';
 import type { PollConfig } from '../poll-config.js';
-import type { PollSink } from '../poll-sink.js';
-import { createPoller, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
+import type { GroupCommitSink, PollSink } from '../poll-sink.js';
+import { groupCommits } from '../group-commit.js';
+import { createPoller, mapWithConcurrency, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type Timer } from '../rate-limiter.js';
 import { RegionListError, resolvePollRegions } from '../regions.js';
 import type { LookupEventsApi } from '../lookup.js';
@@ -20,6 +21,8 @@ import { createRequestGate } from '../request-gate.js';
 import type { ActivitySource, OnIngested } from './source.js';
 
 export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 32;
+/** Accounts in a pass at once, per request allowed in flight (each reads up to regionConcurrency Regions). */
+const ACCOUNTS_IN_FLIGHT_PER_REQUEST = 2;
 
 export interface AccountPassResult {
   accountId: string;
@@ -42,7 +45,8 @@ export interface OrganizationPassResult {
 
 export interface OrganizationPollerOptions {
   accounts: { listWatchedAccounts(): Promise<WatchedAccountList>; clientsFor(accountId: string): Promise<AccountClients> };
-  sink: PollSink;
+  /** A sink that can commit several batches in one transaction (the store) gets them grouped (group-commit.ts). */
+  sink: PollSink | GroupCommitSink;
   config: Pick<PollConfig, 'schedule' | 'regions' | 'overlapMinutes' | 'initialLookbackHours'>;
   logger: Logger;
   onIngested: OnIngested;
@@ -53,6 +57,8 @@ export interface OrganizationPollerOptions {
   coordination?: SchedulePollingOptions['coordination'];
   classify?: RecordClassifier;
   maxRequestsInFlight?: number;
+  /** Accounts read at the same time (default twice maxRequestsInFlight). */
+  accountsInFlight?: number;
   /** Regions of one account read at the same time. */
   regionConcurrency?: number;
   clock?: () => Date;
@@ -81,10 +87,15 @@ function failedAction(error: unknown): string | null {
 }
 
 export function createOrganizationPoller(options: OrganizationPollerOptions): OrganizationPoller {
-  const { config, logger, sink } = options;
+  const { config, logger } = options;
+  const sink = 'transaction' in options.sink ? groupCommits(options.sink) : options.sink;
+  const maxRequestsInFlight = options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+  // Accounts read at once: enough to keep every request slot busy, few enough that memory does not grow with the
+  // organization (each account in flight holds its SDK clients, released when its pass ends).
+  const accountsInFlight = options.accountsInFlight ?? ACCOUNTS_IN_FLIGHT_PER_REQUEST * maxRequestsInFlight;
   const timer = options.timer ?? realTimer;
   const clock = options.clock ?? (() => new Date());
-  const gate = createRequestGate(options.maxRequestsInFlight ?? DEFAULT_MAX_REQUESTS_IN_FLIGHT);
+  const gate = createRequestGate(maxRequestsInFlight);
   const limiters = new RateLimiterRegistry({ requestsPerSecond: LOOKUP_EVENTS_REQUESTS_PER_SECOND, timer });
   const entries = new Map<string, AccountEntry>();
   let running: Promise<OrganizationPassResult> | null = null;
@@ -133,6 +144,9 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
       ...(options.classify ? { classify: options.classify } : {}),
     });
     const pass = await poller.pollOnce();
+    // A member's SDK clients (one per Region) go: the next pass makes them again, and memory stays flat in the
+    // number of accounts; the role's credentials stay cached in its entry. The bot's own clients are shared: kept.
+    if (entry.clients.roleArn !== null) clients.destroy();
     options.onAccountPass?.(pass);
     return { accountId: account.id, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass };
   }
@@ -147,7 +161,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
       entries.delete(id);
       logger.info({ accountId: id }, 'poll: account no longer watched; stopped polling it');
     }
-    const accounts = await Promise.all(list.accounts.map(pollAccount));
+    const accounts = await mapWithConcurrency(list.accounts, accountsInFlight, pollAccount);
     const totals = { accounts: accounts.length, failedAccounts: 0, failedRegions: 0, inserted: 0, duplicates: 0 };
     for (const result of accounts) {
       if (result.pass === null) totals.failedAccounts += 1;
