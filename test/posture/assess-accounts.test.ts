@@ -98,6 +98,9 @@ describe('assessAccounts over an organization', () => {
     expect(key.evidence).toBe('root access key 1 active, last used 20 hours ago in us-east-1 (s3)');
     expect(key.evidence).not.toContain('AKIALEGACYROOTKEY123');
     expect(finding(results, MEMBERS.rootKey, 'root-not-used-recently').status).toBe('fail');
+    // The session answered for root, so no member's credential report was generated or read.
+    const reportCalls = aws.fake.requests.filter((request) => request.operation.endsWith('CredentialReport') && request.accountId !== ACCOUNT_ID);
+    expect(reportCalls).toEqual([]);
     access.close();
   });
 
@@ -179,6 +182,7 @@ describe('assessAccounts over an organization', () => {
     expect(aws.fake.requests.filter((request) => request.operation === 'AssumeRoot' && request.errorCode === 'AccessDenied').length).toBeGreaterThan(0);
     expect(finding(results, MEMBERS.rootKey, 'root-no-access-keys')).toMatchObject({ status: 'fail', evidence: expect.stringContaining('root access key 1 active') });
     expect(finding(results, MEMBERS.hardened, 'root-mfa-enabled')).toMatchObject({ status: 'pass', evidence: expect.stringContaining('credential report mfa_active=true') });
+    expect(aws.fake.requests.filter((request) => request.operation === 'GetCredentialReport' && request.accountId === MEMBERS.hardened).length).toBeGreaterThan(0);
     access.close();
   });
 
