@@ -9,6 +9,7 @@ import { benchOrgPoll } from './org-poll.js';
 import { benchQueueLatency } from './queue-latency.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 import { benchHealthcheckProbe } from './healthcheck-probe.js';
+import { benchStoreBackends } from './store-backends.js';
 
 const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['posture', benchPostureWallTime],
@@ -21,6 +22,7 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['org-scan', benchOrgScan],
   ['org-poll', benchOrgPoll],
   ['queue-latency', benchQueueLatency],
+  ['store-backends', benchStoreBackends],
 ];
 
 const only = process.argv[2];

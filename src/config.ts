@@ -5,6 +5,7 @@ import { readPollConfig, type PollConfig } from './activity/poll-config.js';
 import { parseSummaryConfig, type SummaryConfig } from './summary/config.js';
 import { parsePostureScanConfig, type PostureScanConfig } from './posture/scan-config.js';
 import { readAccountsConfig, type AccountsConfig } from './aws/accounts-config.js';
+import { readPostgresConfig, type PostgresConfig } from './store/postgres-config.js';
 
 export { ConfigError, type Env } from './config-reader.js';
 
@@ -54,6 +55,8 @@ export interface ServeConfig extends CheckCommandConfig {
   /** Where /healthz, /readyz and /metrics listen: PORT in HTTP mode, HEALTH_PORT (default PORT) in Socket Mode. */
   healthPort: number;
   dataDir: string;
+  /** DATABASE_URL: the store on PostgreSQL (several replicas); null: the SQLite file in dataDir. */
+  database: PostgresConfig | null;
   /** Where alerts go, reminders, escalation (src/alerts/config.ts). */
   alerts: AlertsConfig;
   /** The CloudTrail poller's schedule, regions and windows (src/activity/poll-config.ts). */
@@ -178,6 +181,8 @@ export function loadServeConfig(env: Env): ServeConfig {
   const poll = readPollConfig(env);
   const summary = parseSummaryConfig(env);
   const postureScan = parsePostureScanConfig(env);
+  const database = readPostgresConfig(env);
+  reader.problems.push(...database.problems);
   reader.problems.push(...alerts.problems, ...poll.problems, ...summary.problems, ...postureScan.problems);
   if (base.accounts.watch.kind === 'self' && alerts.config.routes.units.size > 0) {
     reader.problems.push(`ALERT_ROUTES names ${[...alerts.config.routes.units.keys()].join(', ')}, but WATCH_ACCOUNTS is self: OU routes need the organization (WATCH_ACCOUNTS=organization or a list of accounts); route account ids instead`);
@@ -191,6 +196,7 @@ export function loadServeConfig(env: Env): ServeConfig {
     summary: summary.config,
     postureScan: postureScan.config,
     dataDir: reader.optional('DATA_DIR') ?? './data',
+    database: database.config,
     healthPort: mode === 'http' ? port : healthPort,
     slack: {
       mode,

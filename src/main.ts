@@ -1,12 +1,13 @@
 // Composition root: config -> logger -> store -> AWS -> Slack app -> sender -> activity sources -> schedules, wired once;
 // graceful shutdown stops them in the reverse order, and so does a start-up that fails half-way.
+import { hostname } from 'node:os';
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
-import { openSqliteStore, replicaHolderId, scheduleCoordination, type SqliteStore } from './store/index.js';
+import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, postureRunFor, startSlackApp } from './slack/index.js';
@@ -74,8 +75,13 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const secretValues = secretValuesFromEnv(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
 
-  // Before anything starts: a data directory or database the bot cannot write stops it here (StoreNotWritableError).
-  const store = openSqliteStore({ dataDir: config.dataDir }, { grouping: groupingPolicyOf(config.alerts) });
+  // Before anything starts: a data directory or database the bot cannot write stops it here (StoreNotWritableError),
+  // and so does a PostgreSQL it cannot reach or migrate (PostgresUnavailableError).
+  const store = await openStore(config, {
+    grouping: groupingPolicyOf(config.alerts),
+    onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL: an idle connection failed; the pool reconnects at the next query'),
+  });
+  logger.info({ store: store.location }, 'store opened');
   const parts = new StartedParts(logger);
   parts.add('the store', () => store.close());
   try {
@@ -91,7 +97,7 @@ interface StartContext {
   config: ServeConfig;
   secretValues: string[];
   logger: Logger;
-  store: SqliteStore;
+  store: BotStore;
   /** Each part is added as it starts: a failure stops those, and stop() stops them all. */
   parts: StartedParts;
   options: StartBotOptions;
@@ -100,7 +106,10 @@ interface StartContext {
 async function startParts({ config, secretValues, logger, store, parts, options }: StartContext): Promise<RunningBot> {
   const alertChannel = config.alerts.alertChannel!;
   // Every schedule below runs once per occurrence across the processes sharing this store (store/run-leases.ts).
-  const coordination = scheduleCoordination(store.runLeases, replicaHolderId());
+  // The replica's name: its host and health port (replicas on one host listen on different ports). A restarted
+  // replica recognises its earlier runs' claims by it.
+  const replicaName = `${hostname()}:${config.healthPort}`;
+  const coordination = scheduleCoordination(store.runLeases, replicaHolderId(replicaName));
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
@@ -139,6 +148,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     logger,
     abortInFlight: () => senderRequests.abort(),
     events: delivery.senderEvents,
+    replicaName,
   });
 
   // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.

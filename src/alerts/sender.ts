@@ -28,9 +28,11 @@
 //
 // Stopping finishes the message in flight and leaves the rest pending; a request still hanging after
 // stopGraceMs is aborted (abortInFlight), and its row is checked in the history at the next start.
+import { hostname } from 'node:os';
 import type { AnyBlock } from '@slack/types';
 import type { Logger } from '../log.js';
 import type { Store, StoreOperations } from '../store/store.js';
+import { replicaHolderId } from '../store/index.js';
 import { OUTBOX_METADATA_EVENT_TYPE, type SlackMessenger } from './messenger.js';
 import type { AlertRecord, OutboxMessage, SlackMessageRef } from './model.js';
 import { outboxKeyFor } from './outbox-key.js';
@@ -61,8 +63,15 @@ export interface OutboxSenderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** 0..1, for backoff jitter. */
   random?: () => number;
-  /** Minimum gap between two posts to one channel. Default 1100 ms (Slack: 1 message per second per channel, plus a margin). */
+  /** Minimum gap between two posts to one channel, across replicas. Default 1100 ms (Slack: 1 message per second per channel, plus a margin). */
   channelIntervalMs?: number;
+  /**
+   * This replica's stable name (default the host name; main.ts adds the health port, so replicas on one host differ):
+   * a restarted replica takes back its earlier runs' claims at once instead of waiting for their lease.
+   */
+  replicaName?: string;
+  /** How long a claimed row is this replica's: after that another replica takes it back. Default 60 s. */
+  claimLeaseMs?: number;
   /** The pause of every send after a 5xx or network error, doubling while Slack keeps failing. Default 2 s doubling to 30 s. */
   transientBackoff?: BackoffPolicy;
   /** Setup problems and unknown errors. Default 1 min doubling to 1 h. */
@@ -104,6 +113,8 @@ export interface OutboxSender {
   stop(): Promise<void>;
 }
 
+// Far longer than one send (pacing wait, history lookup, the post); a replica that dies releases its rows after this.
+const DEFAULT_CLAIM_LEASE_MS = 60_000;
 const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 30_000 };
 // A week's summary goes out after the week, on schedule or at the next start: within 8 days of it.
 const SUMMARY_REPOST_WINDOW_MS = 8 * 24 * 60 * 60_000;
@@ -129,7 +140,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   const stopGraceMs = options.stopGraceMs ?? 2_000;
   const log = logger.child({ component: 'outbox-sender' });
 
-  const lastPostAtMs = new Map<string, number>();
+  const claimLeaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const replicaName = options.replicaName ?? hostname();
+  const replicaHolder = replicaHolderId(replicaName);
   const channelPausedUntilMs = new Map<string, number>();
   let workspacePausedUntilMs = 0;
   // Consecutive 5xx / network failures: the outage pause doubles with each, and a success resets it.
@@ -145,11 +158,15 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   let wakeLoop: (() => void) | null = null;
   let wakeRequested = false;
 
-  async function recoverOnce(): Promise<void> {
-    if (recovered) return;
+  /**
+   * Claims left by a replica that died: at this replica's start also its own earlier runs' (no need to wait for
+   * their lease), then at every pass those of any replica whose lease has ended.
+   */
+  async function recoverInterrupted(): Promise<void> {
+    const firstPass = !recovered;
     recovered = true;
-    for (const row of await store.recoverInterruptedSends()) {
-      log.warn({ outboxId: row.id, kind: row.kind, alertId: row.alertId, sendingSince: row.sendingSince }, 'outbox: a send was interrupted (the process stopped while Slack was answering); checking before sending it again');
+    for (const row of await store.recoverInterruptedSends({ now: clock(), ...(firstPass ? { previousRunsOf: replicaName } : {}) })) {
+      log.warn({ outboxId: row.id, kind: row.kind, alertId: row.alertId, sendingSince: row.sendingSince }, 'outbox: a send was interrupted (a replica stopped while Slack was answering, or its claim ran out); checking before sending it again');
     }
   }
 
@@ -178,7 +195,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     outageFailures = 0;
     if (!pausedForOutage) return;
     pausedForOutage = false;
-    const waiting = (await store.outboxCounts()).pending;
+    // The row in hand is claimed ("sending") by now: it waited too.
+    const counts = await store.outboxCounts();
+    const waiting = counts.pending + counts.sending;
     log.info({ waiting }, 'outbox: Slack answers again; sending what waited, oldest first');
     options.events?.resumedAfterPause?.(waiting);
   }
@@ -257,9 +276,13 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       return 'deferred';
     }
 
+    // The claim first: from here the row is this replica's until its lease ends, for the history check and the post.
+    if (!(await store.markOutboxSending(row.id, clock(), { holder: replicaHolder, leaseMs: claimLeaseMs }))) return 'skipped';
     if (isPost) {
-      const waitMs = (lastPostAtMs.get(channel) ?? Number.NEGATIVE_INFINITY) + channelIntervalMs - nowMs;
+      // The slot is reserved in the store, so replicas posting to one channel keep Slack's pace between them.
+      const waitMs = (await store.reserveChannelSlot(channel, channelIntervalMs, clock())).getTime() - clock().getTime();
       if (waitMs > 0) await sleep(waitMs);
+      // Left claimed: the next start of this replica takes it back at once (its earlier run's claim).
       if (stopping) return 'skipped';
     }
 
@@ -284,7 +307,6 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       }
     }
 
-    if (!(await store.markOutboxSending(row.id, clock()))) return 'skipped';
     // Rendered after the "sending" mark: a state change committed later enqueues its own chat.update.
     let content: RenderedMessage;
     try {
@@ -307,10 +329,8 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
         result = await deliver(row, key, channel, content, false);
       }
     } catch (error) {
-      if (isPost) lastPostAtMs.set(channel, clock().getTime());
       return handleFailure(row, channel, classifySlackError(error), isPost);
     }
-    if (isPost) lastPostAtMs.set(channel, clock().getTime());
     await slackAnswered();
     try {
       await store.markOutboxSent(row.id, result, clock());
@@ -324,7 +344,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   }
 
   async function runPass(): Promise<SendPassResult> {
-    await recoverOnce();
+    await recoverInterrupted();
     const result: SendPassResult = { sent: 0, retried: 0, failed: 0, deferred: 0, nextWakeAt: null };
     const seen = new Set<number>();
     for (;;) {

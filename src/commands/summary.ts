@@ -1,10 +1,10 @@
 // `aws-root-guard summary [--json] [--last-week]`: the hygiene summary in a terminal, from the bot's store
-// (DATA_DIR): the posture of its latest snapshots, a fresh check for accounts with none. Records nothing.
+// (DATA_DIR, or PostgreSQL when DATABASE_URL is set): the posture of its latest snapshots, a fresh check for accounts with none. Records nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCheckConfig, ConfigError, type Env } from '../config.js';
 import { createAwsClients } from '../aws/index.js';
-import { openSqliteStore, STORE_FILE_NAME } from '../store/index.js';
+import { openPostgresStore, openSqliteStore, readPostgresConfig, STORE_FILE_NAME, type Store } from '../store/index.js';
 import { buildSummaryOnDemand, parseSummaryConfig, renderWeeklySummaryText, storeSummarySources } from '../summary/index.js';
 import { watchedAccountsAssessment } from '../posture/index.js';
 import { coverageLine, readCoverage, readCoverageRecord } from '../activity/index.js';
@@ -19,14 +19,11 @@ export interface SummaryCommandOptions {
 export async function runSummaryCommand(env: Env, options: SummaryCommandOptions): Promise<number> {
   const config = loadCheckConfig(env);
   const { config: summaryConfig, problems } = parseSummaryConfig(env);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const database = readPostgresConfig(env);
+  if (problems.length + database.problems.length > 0) throw new ConfigError([...problems, ...database.problems]);
   const dataDir = env.DATA_DIR?.trim() || './data';
-  const hasState = existsSync(join(dataDir, STORE_FILE_NAME));
-  if (!hasState) {
-    process.stderr.write(`aws-root-guard summary: no bot state in ${dataDir} (set DATA_DIR to the bot's data directory); showing posture only.\n`);
-  }
-  // Without the bot's state an empty in-memory store stands in, so no data directory is created by a look.
-  const store = hasState ? openSqliteStore({ dataDir }) : openSqliteStore({ path: ':memory:' });
+  const hasState = database.config !== null || existsSync(join(dataDir, STORE_FILE_NAME));
+  const store = database.config ? await openPostgresStore(database.config) : openLocalState(dataDir);
   const aws = createAwsClients({ region: config.aws.region });
   const watched = watchedAccountsAssessment(aws, config);
   try {
@@ -44,4 +41,11 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
     aws.destroy();
     await store.close();
   }
+}
+
+/** The SQLite state in DATA_DIR; without it an empty in-memory store stands in, so no data directory is created by a look. */
+function openLocalState(dataDir: string): Store {
+  if (existsSync(join(dataDir, STORE_FILE_NAME))) return openSqliteStore({ dataDir });
+  process.stderr.write(`aws-root-guard summary: no bot state in ${dataDir} (set DATA_DIR to the bot's data directory, or DATABASE_URL); showing posture only.\n`);
+  return openSqliteStore({ path: ':memory:' });
 }

@@ -299,6 +299,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: "outbox claims with a lease (claimed_by, lease_until), and Slack's per-channel pacing shared by the replicas",
+    up(db) {
+      // Plain SQL that PostgreSQL's version 9 repeats (postgres-migrations.ts).
+      db.exec(`
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN lease_until TEXT;
+        CREATE INDEX outbox_claims ON outbox (state, lease_until);
+
+        CREATE TABLE slack_channel_pacing (
+          channel         TEXT PRIMARY KEY,
+          -- Unix milliseconds: the earliest moment the next post to the channel may go.
+          next_post_at_ms INTEGER NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

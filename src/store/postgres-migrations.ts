@@ -190,6 +190,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       await tx.run(SCHEMA_OF_SQLITE_VERSION_8);
     },
   },
+  {
+    version: 9,
+    description: "outbox claims with a lease (claimed_by, lease_until), and Slack's per-channel pacing shared by the replicas",
+    async up(tx) {
+      await tx.run(`
+        ALTER TABLE outbox ADD COLUMN claimed_by ${TEXT};
+        ALTER TABLE outbox ADD COLUMN lease_until ${TEXT};
+        CREATE INDEX outbox_claims ON outbox (state, lease_until);
+
+        CREATE TABLE slack_channel_pacing (
+          channel         ${TEXT} PRIMARY KEY,
+          next_post_at_ms BIGINT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** The schema version of the database (0: empty), read without taking the migration lock. */

@@ -92,9 +92,12 @@ export class SqlRunLeases implements RunLeases {
   }
 }
 
-/** Who holds a lease: host, pid and a random part, so a restarted process on the same pid is another holder. */
-export function replicaHolderId(): string {
-  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+/**
+ * Who holds a lease: the replica's name (default the host), pid and a random part, so a restarted process on the
+ * same pid is another holder; `<name>/` is what a restarted replica recognises as its earlier runs' claims.
+ */
+export function replicaHolderId(replicaName: string = hostname()): string {
+  return `${replicaName}/${process.pid}/${randomUUID().slice(0, 8)}`;
 }
 
 /** The node-cron options that make a task run once per occurrence across every replica sharing `leases`. */

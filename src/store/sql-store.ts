@@ -25,6 +25,7 @@ import type {
   AcknowledgmentDuration,
   AlertTransition,
   EventKindCount,
+  OutboxClaim,
   OutboxCounts,
   OutboxRetry,
   PostureSnapshot,
@@ -77,8 +78,13 @@ export const STORE_META_SQL = {
 
 /** Reads the store's identity (making it at the first open) and records the open, in one transaction. */
 export async function openSqlStore(executor: SqlExecutor, options: SqlStoreOptions = {}): Promise<SqlStore> {
-  const now = toIso((options.clock ?? (() => new Date()))(), 'now');
-  const identity = await executor.transaction(async (tx) => {
+  return new SqlStore(executor, await readSqlStoreIdentity(executor, options.clock), options);
+}
+
+/** openSqlStore's first step, for a backend whose store class extends SqlStore. */
+export async function readSqlStoreIdentity(executor: SqlExecutor, clock: () => Date = () => new Date()): Promise<StoreIdentity> {
+  const now = toIso(clock(), 'now');
+  return executor.transaction(async (tx) => {
     await tx.lock('store-meta');
     const meta = async (key: string, initial: string): Promise<string> => {
       await tx.run(STORE_META_SQL.insert, [key, initial]);
@@ -90,7 +96,6 @@ export async function openSqlStore(executor: SqlExecutor, options: SqlStoreOptio
     await tx.run(STORE_META_SQL.opened, [now]);
     return { storeId, createdAt };
   });
-  return new SqlStore(executor, identity, options);
 }
 
 const OUTBOX_SELECT = `SELECT o.*, p.result_channel AS parent_channel, p.result_ts AS parent_ts FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id`;
@@ -138,19 +143,34 @@ const SQL = {
     ORDER BY o.priority, a.first_event_time NULLS FIRST, o.id LIMIT ?`,
   nextDue: `SELECT MIN(o.next_attempt_at) AS next_due FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id
     WHERE o.state = 'pending' AND (o.parent_id IS NULL OR p.state = 'sent')`,
-  markSending: `UPDATE outbox SET state = 'sending', sending_since = ?, uncertain = 0 WHERE id = ? AND state = 'pending'`,
-  markSent: `UPDATE outbox SET state = 'sent', result_channel = ?, result_ts = ?, sent_at = ?, sending_since = NULL, last_error = NULL, uncertain = 0
+  // A claim: the row is this replica's until its lease ends (a replica that dies leaves it to the others after that).
+  markSending: `UPDATE outbox SET state = 'sending', sending_since = ?, uncertain = 0, claimed_by = ?, lease_until = ? WHERE id = ? AND state = 'pending'`,
+  // PostgreSQL: a row another replica is claiming this instant is skipped at once rather than waited for.
+  markSendingSkipLocked: `UPDATE outbox SET state = 'sending', sending_since = ?, uncertain = 0, claimed_by = ?, lease_until = ?
+    WHERE id = (SELECT id FROM outbox WHERE id = ? AND state = 'pending' FOR UPDATE SKIP LOCKED)`,
+  markSent: `UPDATE outbox SET state = 'sent', result_channel = ?, result_ts = ?, sent_at = ?, sending_since = NULL, last_error = NULL, uncertain = 0,
+      claimed_by = NULL, lease_until = NULL
     WHERE id = ? AND state IN ('pending', 'sending')`,
   recordAlertPost: `UPDATE alerts SET post_channel = ?, post_ts = ?, posted_at = ? WHERE post_outbox_id = ?`,
   // An uncertain send stays uncertain until it is sent: a later clean failure does not clear it.
   markRetry: `UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sending_since = NULL,
-      uncertain = CASE WHEN uncertain = 1 THEN 1 ELSE ? END
+      claimed_by = NULL, lease_until = NULL, uncertain = CASE WHEN uncertain = 1 THEN 1 ELSE ? END
     WHERE id = ? AND state IN ('pending', 'sending')`,
-  markFailed: `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_since = NULL
+  markFailed: `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_since = NULL, claimed_by = NULL, lease_until = NULL
     WHERE id = ? AND state IN ('pending', 'sending')`,
   // Only ever later: a row already due after `until` keeps its time.
   deferOutbox: `UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND state = 'pending' AND next_attempt_at < ?`,
-  recoverSending: `UPDATE outbox SET state = 'pending', uncertain = 1 WHERE state = 'sending' RETURNING id`,
+  // A claim whose lease ended (or made before claims had one): its replica died or hung mid-send. Flagged uncertain, so
+  // the history check runs before it is posted again.
+  recoverSending: `UPDATE outbox SET state = 'pending', uncertain = 1, claimed_by = NULL, lease_until = NULL
+    WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?) RETURNING id`,
+  // …and at a replica's start, also the claims of its previous run (same replica name, an earlier process).
+  recoverSendingOfReplica: `UPDATE outbox SET state = 'pending', uncertain = 1, claimed_by = NULL, lease_until = NULL
+    WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ? OR substr(claimed_by, 1, ?) = ?) RETURNING id`,
+  // One statement reserves a channel's next post slot: max(the channel's next slot, now), and moves the slot on.
+  reservePacing: `INSERT INTO slack_channel_pacing (channel, next_post_at_ms) VALUES (?, ?)
+    ON CONFLICT (channel) DO UPDATE SET next_post_at_ms = CASE WHEN slack_channel_pacing.next_post_at_ms > ? THEN slack_channel_pacing.next_post_at_ms ELSE ? END + ?
+    RETURNING next_post_at_ms`,
   countOutbox: `SELECT state, COUNT(*) AS count FROM outbox GROUP BY state`,
   waitingForParent: `SELECT SUM(CASE WHEN o.parent_id IS NOT NULL AND p.state != 'sent' THEN 1 ELSE 0 END) AS count, MIN(o.created_at) AS oldest
     FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id WHERE o.state = 'pending'`,
@@ -198,6 +218,7 @@ function normalizedEventTime(eventTime: string, now: string): string {
 }
 
 interface StoreSettings {
+  dialect: SqlExecutor['dialect'];
   clock: () => Date;
   grouping: GroupingPolicy;
   shouldAlert: (event: RootEvent) => boolean;
@@ -578,8 +599,17 @@ class SqlOperations implements StoreOperations {
     return row ? textOrNull(row, 'next_due') : null;
   }
 
-  async markOutboxSending(id: number, at?: Date): Promise<boolean> {
-    return (await this.q.run(SQL.markSending, [this.now(at), id])).changes === 1;
+  async markOutboxSending(id: number, at?: Date, claim?: OutboxClaim): Promise<boolean> {
+    const now = at ?? this.settings.clock();
+    const leaseUntil = claim ? toIso(new Date(now.getTime() + claim.leaseMs), 'lease end') : null;
+    const sql = this.settings.dialect === 'postgres' ? SQL.markSendingSkipLocked : SQL.markSending;
+    return (await this.q.run(sql, [this.now(now), claim?.holder ?? null, leaseUntil, id])).changes === 1;
+  }
+
+  async reserveChannelSlot(channel: string, intervalMs: number, now?: Date): Promise<Date> {
+    const nowMs = (now ?? this.settings.clock()).getTime();
+    const row = await this.q.get(SQL.reservePacing, [channel, nowMs + intervalMs, nowMs, nowMs, intervalMs]);
+    return new Date(int(row as SqlRow, 'next_post_at_ms') - intervalMs);
   }
 
   markOutboxSent(id: number, result: SlackMessageRef, at?: Date): Promise<void> {
@@ -605,9 +635,12 @@ class SqlOperations implements StoreOperations {
     await this.q.run(SQL.deferOutbox, [untilIso, id, untilIso]);
   }
 
-  recoverInterruptedSends(): Promise<OutboxMessage[]> {
+  recoverInterruptedSends(options: { now?: Date; previousRunsOf?: string } = {}): Promise<OutboxMessage[]> {
     return this.atomically('outbox', async (ops) => {
-      const ids = (await ops.q.all(SQL.recoverSending)).map((row) => int(row, 'id'));
+      const now = ops.now(options.now);
+      const prefix = options.previousRunsOf ? `${options.previousRunsOf}/` : null;
+      const rows = prefix === null ? await ops.q.all(SQL.recoverSending, [now]) : await ops.q.all(SQL.recoverSendingOfReplica, [now, prefix.length, prefix]);
+      const ids = rows.map((row) => int(row, 'id'));
       const recovered: OutboxMessage[] = [];
       for (const id of ids) recovered.push((await ops.getOutboxMessage(id)) as OutboxMessage);
       return recovered;
@@ -718,6 +751,7 @@ export class SqlStore extends SqlOperations implements Store {
   ) {
     super(
       {
+        dialect: executor.dialect,
         clock: options.clock ?? (() => new Date()),
         grouping: { ...DEFAULT_GROUPING_POLICY, ...options.grouping },
         // The bot's own AssumeRoot audits are recorded (seen, deduplicated, in the summary's counts) but never alerted.

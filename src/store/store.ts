@@ -81,6 +81,12 @@ export interface OutboxRetry {
   uncertain?: boolean;
 }
 
+/** Who claims an outbox row and for how long (the sender's replica holder id, its lease). */
+export interface OutboxClaim {
+  holder: string;
+  leaseMs: number;
+}
+
 export interface OutboxCounts {
   pending: number;
   sending: number;
@@ -146,16 +152,28 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   dueOutbox(now: Date, limit: number): Promise<OutboxMessage[]>;
   /** When the next pending row with a sent (or no) parent becomes due, or null. */
   nextOutboxDueAt(): Promise<string | null>;
-  /** Claims a pending row for sending; false if it is no longer pending. */
-  markOutboxSending(id: number, at?: Date): Promise<boolean>;
+  /**
+   * Claims a pending row for sending, for `claim.holder` until `claim.leaseMs` from `at`; false if it is no longer
+   * pending (another replica claimed it first). Without a claim the row has no lease: any recovery takes it back.
+   */
+  markOutboxSending(id: number, at?: Date, claim?: OutboxClaim): Promise<boolean>;
+  /**
+   * Reserves the next post to `channel` across every replica: the moment it may go, at least `intervalMs` after the
+   * previous reservation (Slack allows about one message a second per channel for an app).
+   */
+  reserveChannelSlot(channel: string, intervalMs: number, now?: Date): Promise<Date>;
   /** Records Slack's answer; for an alert post also the alert's channel and ts, in the same transaction. */
   markOutboxSent(id: number, result: SlackMessageRef, at?: Date): Promise<void>;
   markOutboxRetry(id: number, retry: OutboxRetry): Promise<void>;
   markOutboxFailed(id: number, error: string, at?: Date): Promise<void>;
   /** Moves a pending row's next attempt later without counting an attempt (its channel is paused). */
   deferOutbox(id: number, until: Date): Promise<void>;
-  /** Rows left "sending" by a process that died: back to pending, flagged uncertain. Call once at sender start. */
-  recoverInterruptedSends(): Promise<OutboxMessage[]>;
+  /**
+   * Rows left "sending" by a replica that died or hung: those whose claim's lease ended by `now` (and, with
+   * `previousRunsOf`, those claimed by earlier runs of that replica, i.e. holders `<name>/…`), back to pending and
+   * flagged uncertain so the history check runs before they are posted again.
+   */
+  recoverInterruptedSends(options?: { now?: Date; previousRunsOf?: string }): Promise<OutboxMessage[]>;
   outboxCounts(): Promise<OutboxCounts>;
 
   // --- root audit sessions (sts:AssumeRoot by the bot) ---

@@ -9,6 +9,8 @@ import { migratePostgres, POSTGRES_MIGRATIONS, postgresSchemaVersion, type Postg
 import { freshSchema, testDatabaseUrl } from './postgres-database.js';
 
 const url = testDatabaseUrl();
+const NEWEST = POSTGRES_MIGRATIONS.at(-1)!.version;
+const ALL_VERSIONS = POSTGRES_MIGRATIONS.map((migration) => migration.version);
 
 interface ColumnShape {
   table: string;
@@ -62,9 +64,9 @@ describe.skipIf(url === null)('PostgreSQL migrations', () => {
   it("creates from empty the tables and columns of SQLite's schema at the same version", async () => {
     const db = open();
     expect(await postgresSchemaVersion(db)).toBe(0);
-    expect(await migratePostgres(db, 'test')).toEqual([8]);
+    expect(await migratePostgres(db, 'test')).toEqual(ALL_VERSIONS);
     const version = await postgresSchemaVersion(db);
-    expect(version).toBe(POSTGRES_MIGRATIONS.at(-1)!.version);
+    expect(version).toBe(NEWEST);
 
     const columns = await db.all<{ table_name: string; column_name: string; data_type: string; is_nullable: string; column_default: string | null; is_identity: string; primary_key: number }>(
       `SELECT c.table_name, c.column_name, c.data_type, c.is_nullable, c.column_default, c.is_identity,
@@ -108,24 +110,24 @@ describe.skipIf(url === null)('PostgreSQL migrations', () => {
   it('two replicas starting together on an empty database: one migrates, the other waits and applies nothing, both at the newest version', async () => {
     const [a, b] = [open(), open()];
     const results = await Promise.all([migratePostgres(a, 'test'), migratePostgres(b, 'test')]);
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, 1]);
-    expect(await postgresSchemaVersion(a)).toBe(8);
-    expect(await postgresSchemaVersion(b)).toBe(8);
-    expect(await a.get<{ n: number }>(`SELECT count(*) AS n FROM schema_migrations`)).toEqual({ n: 1 });
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, ALL_VERSIONS.length]);
+    expect(await postgresSchemaVersion(a)).toBe(NEWEST);
+    expect(await postgresSchemaVersion(b)).toBe(NEWEST);
+    expect(await a.get<{ n: number }>(`SELECT count(*) AS n FROM schema_migrations`)).toEqual({ n: ALL_VERSIONS.length });
     // Run again at the next start: nothing to do.
     expect(await migratePostgres(a, 'test')).toEqual([]);
   });
 
   it('migrates from the previous version; a failing step leaves the previous version whole', async () => {
     const db = open();
-    expect(await migratePostgres(db, 'test', POSTGRES_MIGRATIONS)).toEqual([8]);
+    expect(await migratePostgres(db, 'test', POSTGRES_MIGRATIONS)).toEqual(ALL_VERSIONS);
     const next: PostgresMigration = {
-      version: 9,
+      version: NEWEST + 1,
       description: 'a test step',
       up: (tx) => tx.run(`ALTER TABLE outbox ADD COLUMN test_column ${'TEXT'}`).then(() => undefined),
     };
     const broken: PostgresMigration = {
-      version: 9,
+      version: NEWEST + 1,
       description: 'a step that fails half-way',
       async up(tx) {
         await tx.run(`CREATE TABLE half_made (id INTEGER)`);
@@ -133,9 +135,9 @@ describe.skipIf(url === null)('PostgreSQL migrations', () => {
       },
     };
     await expect(migratePostgres(db, 'test', [...POSTGRES_MIGRATIONS, broken])).rejects.toThrow(/no_such_column/);
-    expect(await postgresSchemaVersion(db)).toBe(8);
+    expect(await postgresSchemaVersion(db)).toBe(NEWEST);
     expect(await db.get(`SELECT to_regclass('half_made') AS present`)).toEqual({ present: null });
-    expect(await migratePostgres(db, 'test', [...POSTGRES_MIGRATIONS, next])).toEqual([9]);
+    expect(await migratePostgres(db, 'test', [...POSTGRES_MIGRATIONS, next])).toEqual([NEWEST + 1]);
     expect(await db.get(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'test_column'`)).toEqual({ n: 1 });
   });
 
@@ -146,7 +148,7 @@ describe.skipIf(url === null)('PostgreSQL migrations', () => {
     const error = await migratePostgres(db, 'PostgreSQL postgres://guard@db/x').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StoreVersionError);
     expect((error as Error).message).toBe(
-      'The state database PostgreSQL postgres://guard@db/x has schema version 99, newer than this build knows (8). Run a newer aws-root-guard, or point DATABASE_URL at another database.',
+      `The state database PostgreSQL postgres://guard@db/x has schema version 99, newer than this build knows (${NEWEST}). Run a newer aws-root-guard, or point DATABASE_URL at another database.`,
     );
   });
 });
