@@ -9,7 +9,7 @@ import { loadServeConfig } from '../src/config.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 
-const CONFIG_FILES = ['src/config.ts', 'src/alerts/config.ts', 'src/activity/poll-config.ts', 'src/summary/config.ts', 'src/commands/summary.ts', 'src/commands/healthcheck.ts', 'src/aws/accounts-config.ts'];
+const CONFIG_FILES = ['src/config.ts', 'src/alerts/config.ts', 'src/activity/poll-config.ts', 'src/summary/config.ts', 'src/commands/summary.ts', 'src/commands/healthcheck.ts', 'src/aws/accounts-config.ts', 'src/store/postgres-config.ts'];
 // Read by the code but not settings of the bot: a test switch and the no-color.org convention.
 const NOT_SETTINGS = new Set(['AWS_ROOT_GUARD_NO_DOTENV', 'NO_COLOR']);
 
