@@ -116,8 +116,9 @@ class PostgresQueries implements SqlQueries {
 
   async lock(key: string): Promise<void> {
     if (!this.inTransaction) throw new Error('lock() is only for inside a transaction: an advisory lock taken outside one would be released at once');
-    // A 64-bit hash of the key: the same key serializes across every connection and replica on the database.
-    await this.target.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    // A 64-bit hash of the schema and the key: the same key serializes every connection and replica of one store;
+    // advisory locks are database-wide, and a deployment in another schema of the database is another store.
+    await this.target.query(`SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || $1, 0))`, [key]);
   }
 }
 

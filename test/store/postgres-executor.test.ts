@@ -120,6 +120,30 @@ describe.skipIf(url === null)('PostgresExecutor on PostgreSQL', () => {
     expect(order).toEqual(['first locked', 'other key locked', 'first ends', 'second locked']);
   });
 
+  it('lock(key) is per schema: a store in another schema of the database does not wait for this one', async () => {
+    const other = await freshSchema(url!, 'executor-other');
+    const elsewhere = PostgresExecutor.open(readPostgresConfig({ DATABASE_URL: other.url }).config!.pool);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const hasLock = new Promise<void>((resolve) => (locked = resolve));
+      const holder = executor.transaction(async (tx) => {
+        await tx.lock('ingest');
+        locked();
+        await held;
+      });
+      await hasLock;
+      // Would wait for `holder` if the key alone were hashed.
+      await elsewhere.transaction((tx) => tx.lock('ingest'));
+      release();
+      await holder;
+    } finally {
+      await elsewhere.close();
+      await other.drop();
+    }
+  });
+
   it('refuses lock() outside a transaction', async () => {
     await expect(executor.lock('x')).rejects.toThrow(/only for inside a transaction/);
   });

@@ -2,6 +2,7 @@
 // store handles on one file; PostgreSQL, several pools on one schema of TEST_DATABASE_URL (migrated like at start).
 // Each connect() / openStore() is one replica's own connection(s).
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import DatabaseConstructor from 'better-sqlite3';
 import type { SeenSignatures } from '../../src/slack/replay-guard.js';
 import { migrate, MIGRATIONS, openPostgresStore, openSqliteStore, type BotStore, type RunLeases, type SqliteStore } from '../../src/store/index.js';
@@ -147,3 +148,20 @@ export const BACKENDS: readonly Backend[] = [
   { name: 'sqlite', open: openSqlite },
   { name: 'postgres', open: postgresUrl === null ? null : () => openPostgres(postgresUrl) },
 ];
+
+/**
+ * For a test file run on each backend (describe.each(BACKENDS)): each call opens a store on a database of its own
+ * (SQLite: a new file; PostgreSQL: a new schema), closed and removed after the test.
+ */
+export function freshStores(backend: Backend): (options?: SqlStoreOptions) => Promise<BotStore> {
+  const databases: SharedDatabase[] = [];
+  afterEach(async () => {
+    for (const database of databases.splice(0)) await database.close();
+  });
+  return async (options) => {
+    if (!backend.open) throw new Error(`${backend.name} is not available here`);
+    const database = await backend.open();
+    databases.push(database);
+    return database.openStore(options);
+  };
+}
