@@ -11,6 +11,7 @@ import type { IngestBatch, IngestResult, UnreadableRecord } from '../activity/in
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
 import type { CursorReading } from '../activity/coverage/model.js';
 import { alertUpdateNeeded } from '../alerts/alert-update.js';
+import { earlierEventRecord } from '../alerts/event-record.js';
 import { alertAfterAttach, chooseAlertGroup, DEFAULT_GROUPING_POLICY, isCrossAccountGroup, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
 import { planAlertTransition } from '../alerts/lifecycle.js';
 import type { AlertAuditEntry, AlertRecord, OutboxKind, OutboxMessage, OutboxState, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
@@ -558,6 +559,15 @@ class SqlOperations implements StoreOperations {
       if (counted.changes === 0) return false;
       await ops.insertOutbox({ kind: 'reminder', alertId, parentId: await ops.alertPostOutboxId(alertId), payload, channel: null, now });
       return true;
+    });
+  }
+
+  requestEventRecord(alertId: number, request: { eventId: string; requestedBy: string }): Promise<{ queued: true; outboxId: number } | { queued: false; earlier: OutboxMessage } | null> {
+    return this.atomically(`alert:${alertId}`, async (ops) => {
+      const earlier = earlierEventRecord(await ops.listOutbox({ alertId }), request.eventId);
+      if (earlier) return { queued: false, earlier };
+      const outboxId = await ops.enqueueAlertThreadMessage(alertId, 'event-record', { eventId: request.eventId, requestedBy: request.requestedBy });
+      return outboxId === null ? null : { queued: true, outboxId };
     });
   }
 

@@ -142,6 +142,11 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   listAlertsAwaitingResponse(): Promise<AlertRecord[]>;
   /** Counts reminder `reminderNumber` and enqueues its thread reply, only if it is the next one and the alert is still open. */
   enqueueReminder(alertId: number, reminderNumber: number, payload: Record<string, unknown>, at?: Date): Promise<boolean>;
+  /**
+   * "Show event": queues the record of `eventId` in the alert's thread unless one is queued or posted already
+   * (alerts/event-record.ts decides), atomically; null if there is no such alert.
+   */
+  requestEventRecord(alertId: number, request: { eventId: string; requestedBy: string }): Promise<{ queued: true; outboxId: number } | { queued: false; earlier: OutboxMessage } | null>;
   /** Enqueues a thread reply under an alert's post (e.g. "Show event"); returns the outbox id, or null if there is no such alert. */
   enqueueAlertThreadMessage(alertId: number, kind: Extract<OutboxKind, 'event-record' | 'alert-reply'>, payload: Record<string, unknown>): Promise<number | null>;
 

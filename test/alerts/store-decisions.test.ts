@@ -2,6 +2,8 @@
 // backend runs the same ones instead of copying them.
 import { describe, expect, it } from 'vitest';
 import { alertUpdateNeeded } from '../../src/alerts/alert-update.js';
+import { earlierEventRecord } from '../../src/alerts/event-record.js';
+import type { OutboxMessage } from '../../src/alerts/model.js';
 import { alertAfterAttach } from '../../src/alerts/grouping.js';
 import { ACTION_ALLOWED_FROM, ACTION_TARGET_STATE, planAlertTransition } from '../../src/alerts/lifecycle.js';
 import { reminderMayBeCounted } from '../../src/alerts/reminders.js';
@@ -53,5 +55,20 @@ describe('reminderMayBeCounted (pure)', () => {
     expect(reminderMayBeCounted(posted, 3)).toBe(false);
     expect(reminderMayBeCounted({ ...posted, state: 'investigating' }, 2)).toBe(false);
     expect(reminderMayBeCounted({ ...posted, post: null }, 2)).toBe(false);
+  });
+});
+
+describe('earlierEventRecord (pure)', () => {
+  const row = (overrides: Partial<OutboxMessage>): OutboxMessage => ({
+    id: 7, kind: 'event-record', alertId: 1, weekKey: null, parentId: 1, payload: { eventId: 'ev-1', requestedBy: 'U0BOB' }, channel: null, state: 'pending', attempts: 0,
+    nextAttemptAt: '2026-11-02T04:00:00.000Z', lastError: null, createdAt: '2026-11-02T04:00:00.000Z', sendingSince: null, uncertain: false, sentAt: null, result: null, parent: null, ...overrides,
+  });
+
+  it('a record of the same event queued or posted already is the answer; a failed one, another event or another kind is not', () => {
+    expect(earlierEventRecord([row({ state: 'sent' })], 'ev-1')?.id).toBe(7);
+    expect(earlierEventRecord([row({ state: 'pending' })], 'ev-1')?.id).toBe(7);
+    expect(earlierEventRecord([row({ state: 'failed' })], 'ev-1')).toBeNull();
+    expect(earlierEventRecord([row({})], 'ev-2')).toBeNull();
+    expect(earlierEventRecord([row({ kind: 'alert-reply' })], 'ev-1')).toBeNull();
   });
 });

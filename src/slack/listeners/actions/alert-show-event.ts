@@ -7,27 +7,29 @@ import { alertButtonListener, tellPresser, type AlertButtonArgs } from './alert-
 
 export { ALERT_SHOW_EVENT_ACTION_ID };
 
+const ALERT_GONE = "This alert is no longer in the bot's store.";
+
 export function alertShowEvent(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
   return alertButtonListener(deps, alerts, ALERT_SHOW_EVENT_ACTION_ID, async ({ args, alertId, userId, log }) => {
     const { store } = alerts;
     const alert = await store.getAlert(alertId);
     if (!alert) {
-      await tellPresser(args, "This alert is no longer in the bot's store.");
+      await tellPresser(args, ALERT_GONE);
       return;
     }
-    // Checked and queued in one transaction: two presses cannot both pass the check.
-    const queued = await store.transaction(async (tx) => {
-      const found = (await tx.listOutbox({ alertId })).find((row) => row.kind === 'event-record' && row.state !== 'failed' && row.payload.eventId === alert.firstEventId);
-      if (found) return { earlier: found, outboxId: null };
-      return { earlier: null, outboxId: await tx.enqueueAlertThreadMessage(alertId, 'event-record', { eventId: alert.firstEventId, requestedBy: userId }) };
-    });
-    const { earlier, outboxId } = queued;
-    if (earlier) {
+    // Checked and queued in one store step (under the alert's lock): two presses, on any replica, queue one record.
+    const request = await store.requestEventRecord(alertId, { eventId: alert.firstEventId, requestedBy: userId });
+    if (request === null) {
+      await tellPresser(args, ALERT_GONE);
+      return;
+    }
+    if (!request.queued) {
+      const { earlier } = request;
       const askedBy = typeof earlier.payload.requestedBy === 'string' ? ` (asked by ${userMention(earlier.payload.requestedBy)})` : '';
       await tellPresser(args, `The record of this event is ${earlier.state === 'sent' ? 'already in the alert\'s thread' : 'on its way to the alert\'s thread'}${askedBy}.`);
       return;
     }
-    log.info({ outboxId, eventId: alert.firstEventId }, 'event record queued for the alert thread');
+    log.info({ outboxId: request.outboxId, eventId: alert.firstEventId }, 'event record queued for the alert thread');
     alerts.wakeSender();
   });
 }
