@@ -1,6 +1,6 @@
 // Which button may move an alert from which state (pure). Acknowledged is final: once someone has said
 // "expected", later presses change nothing and are answered with the state that won.
-import type { AlertAction, AlertState } from './model.js';
+import type { AlertAction, AlertAuditEntry, AlertState } from './model.js';
 
 export const ACTION_TARGET_STATE: Readonly<Record<AlertAction, AlertState>> = {
   acknowledge: 'acknowledged',
@@ -38,14 +38,7 @@ export interface AlertTransitionRequest {
 }
 
 /** The audit row a transition writes, once the change is made. */
-export interface PlannedAuditEntry {
-  action: AlertAction;
-  fromState: AlertState;
-  toState: AlertState;
-  userId: string;
-  reason: string | null;
-  at: string;
-}
+export type PlannedAuditEntry = Omit<AlertAuditEntry, 'id' | 'alertId'>;
 
 /** What a transition does to an alert in `current` state at `at` (pure): nothing, or the change and its audit row. */
 export function planAlertTransition(current: AlertState, request: AlertTransitionRequest, at: string): { allowed: false } | { allowed: true; audit: PlannedAuditEntry } {
