@@ -149,6 +149,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     abortInFlight: () => senderRequests.abort(),
     events: delivery.senderEvents,
     replicaName,
+    claimLeaseMs: config.alerts.outboxClaimLeaseSeconds * 1000,
   });
 
   // WATCH_ACCOUNTS decides which accounts; members are reached through MEMBER_ROLE_NAME and AssumeRoot audit sessions.

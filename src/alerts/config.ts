@@ -21,6 +21,8 @@ export interface AlertsConfig {
   failedLoginBurstThreshold: number;
   /** A failed root sign-in within this many minutes of a failed-login alert's failures joins it (FAILED_LOGIN_BURST_WINDOW_MINUTES). */
   failedLoginBurstWindowMinutes: number;
+  /** OUTBOX_CLAIM_LEASE_SECONDS: how long a replica's claim on an outbox row lasts before another replica may take it back. */
+  outboxClaimLeaseSeconds: number;
 }
 
 const ALERTS_DEFAULTS = {
@@ -29,6 +31,7 @@ const ALERTS_DEFAULTS = {
   groupWindowMinutes: DEFAULT_GROUPING_POLICY.sessionWindowMinutes,
   failedLoginBurstThreshold: DEFAULT_GROUPING_POLICY.failedLoginBurstThreshold,
   failedLoginBurstWindowMinutes: DEFAULT_GROUPING_POLICY.failedLoginWindowMinutes,
+  outboxClaimLeaseSeconds: 60,
 } as const;
 
 const USERGROUP_ID = /^S[A-Z0-9]{6,}$/;
@@ -66,10 +69,14 @@ export function readAlertsConfig(env: Env, options: { requireChannel: boolean })
   const failedLoginBurstThreshold = readWholeNumber(env, 'FAILED_LOGIN_BURST_THRESHOLD', ALERTS_DEFAULTS.failedLoginBurstThreshold, 2, 1000, 'failed sign-ins', problems);
   const failedLoginBurstWindowMinutes = readWholeNumber(env, 'FAILED_LOGIN_BURST_WINDOW_MINUTES', ALERTS_DEFAULTS.failedLoginBurstWindowMinutes, 1, 24 * 60, 'minutes', problems);
 
+  // Longer than one send (the pacing wait, the history lookup, a post's 15 s timeout): a shorter lease lets another
+  // replica take a row back while its post is still in flight.
+  const outboxClaimLeaseSeconds = readWholeNumber(env, 'OUTBOX_CLAIM_LEASE_SECONDS', ALERTS_DEFAULTS.outboxClaimLeaseSeconds, 5, 3600, 'seconds', problems);
+
   const routes = parseAlertRoutes(env.ALERT_ROUTES);
   problems.push(...routes.problems);
 
-  return { config: { alertChannel, routes: routes.routes, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes, failedLoginBurstThreshold, failedLoginBurstWindowMinutes }, problems };
+  return { config: { alertChannel, routes: routes.routes, reminderAfterMinutes, reminderMax, responderGroupId, groupWindowMinutes, failedLoginBurstThreshold, failedLoginBurstWindowMinutes, outboxClaimLeaseSeconds }, problems };
 }
 
 /** The grouping rules these settings ask for (the store's, and `scan`'s batch grouping). */

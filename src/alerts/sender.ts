@@ -115,6 +115,9 @@ export interface OutboxSender {
 
 // Far longer than one send (pacing wait, history lookup, the post); a replica that dies releases its rows after this.
 const DEFAULT_CLAIM_LEASE_MS = 60_000;
+// A pass through a backlog lasts as long as the backlog (one post a second per channel): a dead replica's claims
+// are looked for this often during it too, so they come back within their lease plus about one send.
+const RECOVERY_CHECK_MS = 1_000;
 const DEFAULT_TRANSIENT: BackoffPolicy = { baseMs: 2_000, capMs: 30_000 };
 // A week's summary goes out after the week, on schedule or at the next start: within 8 days of it.
 const SUMMARY_REPOST_WINDOW_MS = 8 * 24 * 60 * 60_000;
@@ -151,6 +154,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   let stopping = false;
   let stopCall: Promise<void> | null = null;
   let recovered = false;
+  let lastRecoveryMs = 0;
   let currentPass: Promise<SendPassResult> | null = null;
 
   let stopped = true;
@@ -165,6 +169,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   async function recoverInterrupted(): Promise<void> {
     const firstPass = !recovered;
     recovered = true;
+    lastRecoveryMs = clock().getTime();
     for (const row of await store.recoverInterruptedSends({ now: clock(), ...(firstPass ? { previousRunsOf: replicaName } : {}) })) {
       log.warn({ outboxId: row.id, kind: row.kind, alertId: row.alertId, sendingSince: row.sendingSince }, 'outbox: a send was interrupted (a replica stopped while Slack was answering, or its claim ran out); checking before sending it again');
     }
@@ -350,6 +355,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     for (;;) {
       // Stopping: the message in flight was the last one; the rest stays pending for the next start.
       if (stopping || workspacePausedUntilMs > clock().getTime()) break;
+      if (clock().getTime() - lastRecoveryMs >= RECOVERY_CHECK_MS) await recoverInterrupted();
       // Fresh each time: a sent alert post releases its replies, and new rows may have arrived.
       const due = (await store.dueOutbox(clock(), 20)).filter((row) => !seen.has(row.id));
       const row = due[0];

@@ -4,12 +4,12 @@ import { groupingPolicyOf, loadAlertsConfig, NO_ROUTES, readAlertsConfig, userGr
 
 describe('alert settings', () => {
   it('defaults: reminders after 60 minutes, at most 3, session window 60 minutes, no responder group', () => {
-    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', routes: NO_ROUTES, reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60, failedLoginBurstThreshold: 3, failedLoginBurstWindowMinutes: 10 });
+    expect(loadAlertsConfig({ ALERT_CHANNEL: 'C0123ABCDE' })).toEqual({ alertChannel: 'C0123ABCDE', routes: NO_ROUTES, reminderAfterMinutes: 60, reminderMax: 3, responderGroupId: null, groupWindowMinutes: 60, failedLoginBurstThreshold: 3, failedLoginBurstWindowMinutes: 10, outboxClaimLeaseSeconds: 60 });
   });
 
   it('reads every variable', () => {
-    const config = loadAlertsConfig({ ALERT_CHANNEL: ' G0PRIVATE1 ', REMINDER_AFTER: '15', REMINDER_MAX: '0', RESPONDER_GROUP: 'S0ONCALL01', ALERT_GROUP_WINDOW_MINUTES: '30', FAILED_LOGIN_BURST_THRESHOLD: '5', FAILED_LOGIN_BURST_WINDOW_MINUTES: '15' });
-    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', routes: NO_ROUTES, reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30, failedLoginBurstThreshold: 5, failedLoginBurstWindowMinutes: 15 });
+    const config = loadAlertsConfig({ ALERT_CHANNEL: ' G0PRIVATE1 ', REMINDER_AFTER: '15', REMINDER_MAX: '0', RESPONDER_GROUP: 'S0ONCALL01', ALERT_GROUP_WINDOW_MINUTES: '30', FAILED_LOGIN_BURST_THRESHOLD: '5', FAILED_LOGIN_BURST_WINDOW_MINUTES: '15', OUTBOX_CLAIM_LEASE_SECONDS: '90' });
+    expect(config).toEqual({ alertChannel: 'G0PRIVATE1', routes: NO_ROUTES, reminderAfterMinutes: 15, reminderMax: 0, responderGroupId: 'S0ONCALL01', groupWindowMinutes: 30, failedLoginBurstThreshold: 5, failedLoginBurstWindowMinutes: 15, outboxClaimLeaseSeconds: 90 });
     expect(groupingPolicyOf(config)).toEqual({ sessionWindowMinutes: 30, failedLoginWindowMinutes: 15, failedLoginBurstThreshold: 5 });
     expect(userGroupMention(config.responderGroupId)).toBe('<!subteam^S0ONCALL01>');
     expect(userGroupMention(null)).toBeNull();
@@ -37,5 +37,12 @@ describe('alert settings', () => {
       'FAILED_LOGIN_BURST_THRESHOLD="1" is not a whole number of failed sign-ins from 2 to 1000 (default 3)',
       'FAILED_LOGIN_BURST_WINDOW_MINUTES="ten" is not a whole number of minutes from 1 to 1440 (default 10)',
     ]);
+  });
+
+  it("the outbox claim's lease names its variable and range: too short, another replica could take a row back mid-post", () => {
+    for (const value of ['4', '3601', '1.5', 'a minute']) {
+      expect(readAlertsConfig({ OUTBOX_CLAIM_LEASE_SECONDS: value }, { requireChannel: false }).problems).toEqual([`OUTBOX_CLAIM_LEASE_SECONDS="${value}" is not a whole number of seconds from 5 to 3600 (default 60)`]);
+    }
+    expect(readAlertsConfig({ OUTBOX_CLAIM_LEASE_SECONDS: ' 5 ' }, { requireChannel: false }).config.outboxClaimLeaseSeconds).toBe(5);
   });
 });
