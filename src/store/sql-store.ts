@@ -7,12 +7,13 @@
 // atomic on both: of two presses, exactly one matches the row.
 import { randomUUID } from 'node:crypto';
 import type { RootEvent } from '../activity/model.js';
-import type { IngestBatch, IngestResult, UnreadableRecord } from '../activity/ingest.js';
+import type { IngestBatch, IngestedRootEvent, IngestResult, UnreadableRecord } from '../activity/ingest.js';
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
 import type { CursorReading } from '../activity/coverage/model.js';
 import { alertUpdateNeeded } from '../alerts/alert-update.js';
 import { earlierEventRecord } from '../alerts/event-record.js';
-import { alertAfterAttach, chooseAlertGroup, DEFAULT_GROUPING_POLICY, isCrossAccountGroup, newGroupFor, type GroupingPolicy } from '../alerts/grouping.js';
+import { DEFAULT_GROUPING_POLICY, type GroupingPolicy } from '../alerts/grouping.js';
+import { candidateQueries, planIngestGrouping, type CandidateQuery, type IngestedAlertEvent, type PlannedAlert } from '../alerts/ingest-grouping.js';
 import { planAlertTransition } from '../alerts/lifecycle.js';
 import type { AlertAuditEntry, AlertRecord, OutboxKind, OutboxMessage, OutboxState, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
 import { reminderMayBeCounted } from '../alerts/reminders.js';
@@ -20,6 +21,7 @@ import type { AuditSession } from '../aws/index.js';
 import type { PostureReport } from '../posture/model.js';
 import { redactRecordText } from '../secrets.js';
 import { weeklySummaryOutbox } from '../summary/ledger.js';
+import { allRows, runRows, type MultiRowStatement } from './sql-batch.js';
 import type { SqlExecutor, SqlQueries, SqlRow, SqlValue } from './sql-executor.js';
 import { alertFromRow, auditFromRow, eventFromRow, int, outboxFromRow, snapshotFromRow, text, textOrNull, toIso, unreadableFromRow } from './sql-rows.js';
 import type {
@@ -99,29 +101,77 @@ export async function readSqlStoreIdentity(executor: SqlExecutor, clock: () => D
   });
 }
 
+/**
+ * The multi-row statements of the ingest (sql-batch.ts): one text per chunk size, the same on both backends.
+ * ON CONFLICT (event_id) DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also swallow a CHECK or NOT NULL failure
+ * and count a bad event as a duplicate; this ignores only a repeated event id.
+ */
+const ROWS = {
+  events: {
+    head: `INSERT INTO root_events (event_id, account_id, region, kind, severity, mfa_used, event_time, session_key, event_json, raw_record, first_seen_at)`,
+    row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    tail: `ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+  },
+  unreadable: { head: `INSERT INTO unreadable_records (source, record_id, reason, body, received_at)`, row: `(?, ?, ?, ?, ?)`, tail: `ON CONFLICT (source, record_id) DO NOTHING` },
+  alerts: {
+    head: `INSERT INTO alerts (account_id, region, kind, severity, group_kind, group_key, first_event_id, first_event_time, last_event_time, event_count, created_at)`,
+    row: `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    tail: `RETURNING id, first_event_id`,
+  },
+  outbox: {
+    head: `INSERT INTO outbox (kind, priority, alert_id, week_key, parent_id, payload_json, channel, next_attempt_at, created_at)`,
+    row: `(?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    tail: `RETURNING id, alert_id`,
+  },
+  // UPDATE ... FROM (VALUES ...): SQLite 3.33+ and PostgreSQL both name the columns column1, column2, ...; the casts
+  // type PostgreSQL's parameters, which a VALUES list would otherwise take as text.
+  alertPosts: { head: `UPDATE alerts SET post_outbox_id = v.column2 FROM (`, row: `(CAST(? AS INTEGER), CAST(? AS INTEGER))`, tail: `) AS v WHERE alerts.id = v.column1` },
+  attach: {
+    head: `UPDATE alerts SET event_count = alerts.event_count + v.column2, first_event_time = v.column3, last_event_time = v.column4, severity = v.column5 FROM (`,
+    row: `(CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?, ?)`,
+    tail: `) AS v WHERE alerts.id = v.column1`,
+  },
+  eventAlerts: { head: `UPDATE root_events SET alert_id = v.column2 FROM (`, row: `(?, CAST(? AS INTEGER))`, tail: `) AS v WHERE root_events.event_id = v.column1` },
+} as const satisfies Record<string, MultiRowStatement>;
+
+function eventRow(polled: IngestedRootEvent, eventTime: string, now: string): SqlValue[] {
+  const event = polled.event;
+  return [
+    event.eventId,
+    event.accountId,
+    event.region,
+    event.kind,
+    event.severity,
+    event.mfaUsed === null ? null : event.mfaUsed ? 1 : 0,
+    eventTime,
+    event.sessionKey,
+    JSON.stringify(event),
+    // Redacted before it is kept: a record can carry a session token or a password (Show event displays it).
+    redactRecordText(polled.rawRecord),
+    now,
+  ];
+}
+
+function alertRow(alert: PlannedAlert, now: string): SqlValue[] {
+  return [alert.accountId, alert.region, alert.kind, alert.severity, alert.groupKind, alert.groupKey, alert.firstEventId, alert.firstEventTime, alert.lastEventTime, alert.eventCount, now];
+}
+
+function unreadableRow(record: UnreadableRecord, now: string): SqlValue[] {
+  return [record.source, record.recordId, record.reason, keptUnreadableBody(record.body), now];
+}
+
 const OUTBOX_SELECT = `SELECT o.*, p.result_channel AS parent_channel, p.result_ts AS parent_ts FROM outbox o LEFT JOIN outbox p ON p.id = o.parent_id`;
 
-// ON CONFLICT (event_id) DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also swallow a CHECK or NOT NULL failure
-// and count a bad event as a duplicate; this ignores only a repeated event id.
 const SQL = {
   readCursor: `SELECT cursor FROM poll_cursors WHERE account_id = ? AND region = ?`,
   listCursors: `SELECT account_id, region, cursor FROM poll_cursors ORDER BY account_id, region`,
   upsertCursor: `INSERT INTO poll_cursors (account_id, region, cursor, updated_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (account_id, region) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
-  insertUnreadable: `INSERT INTO unreadable_records (source, record_id, reason, body, received_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (source, record_id) DO NOTHING`,
   listUnreadable: `SELECT * FROM unreadable_records ORDER BY id DESC LIMIT ?`,
   countUnreadable: `SELECT COUNT(*) AS count FROM unreadable_records`,
-  insertEvent: `INSERT INTO root_events (event_id, account_id, region, kind, severity, mfa_used, event_time, session_key, event_json, raw_record, first_seen_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
   getEvent: `SELECT * FROM root_events WHERE event_id = ?`,
   alertEvents: `SELECT * FROM root_events WHERE alert_id = ? ORDER BY event_time, event_id`,
-  setEventAlert: `UPDATE root_events SET alert_id = ? WHERE event_id = ?`,
   pruneSeen: `DELETE FROM root_events WHERE alert_id IS NULL AND event_time < ?`,
-  insertAlert: `INSERT INTO alerts (account_id, region, kind, severity, group_kind, group_key, first_event_id, first_event_time, last_event_time, event_count, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id`,
-  attachEventToAlert: `UPDATE alerts SET event_count = event_count + 1, first_event_time = ?, last_event_time = ?, severity = ? WHERE id = ?`,
-  setAlertPostOutbox: `UPDATE alerts SET post_outbox_id = ? WHERE id = ?`,
   alertPostOutboxId: `SELECT post_outbox_id FROM alerts WHERE id = ?`,
   getAlert: `SELECT * FROM alerts WHERE id = ?`,
   alertByMessage: `SELECT * FROM alerts WHERE post_channel = ? AND post_ts = ?`,
@@ -132,8 +182,6 @@ const SQL = {
   awaitingResponse: `SELECT * FROM alerts WHERE state = 'open' AND post_ts IS NOT NULL ORDER BY posted_at, id`,
   countReminder: `UPDATE alerts SET reminders_sent = ?, last_reminder_at = ?
     WHERE id = ? AND reminders_sent = ? AND state = 'open' AND post_ts IS NOT NULL`,
-  insertOutbox: `INSERT INTO outbox (kind, priority, alert_id, week_key, parent_id, payload_json, channel, next_attempt_at, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
   alertPostProgress: `SELECT (SELECT state FROM outbox WHERE id = ?) AS post_state, (SELECT uncertain FROM outbox WHERE id = ?) AS post_uncertain,
     (SELECT COUNT(*) FROM outbox WHERE alert_id = ? AND kind = 'alert-update' AND state = 'pending') AS pending_updates`,
   getOutbox: `${OUTBOX_SELECT} WHERE o.id = ?`,
@@ -302,107 +350,77 @@ class SqlOperations implements StoreOperations {
     return int((await this.q.get(SQL.countUnreadable)) as SqlRow, 'count');
   }
 
+  /**
+   * The shared ingest in a few statements a batch, whatever its size: the new events in one multi-row insert (the
+   * conflict on event_id tells the duplicates), the alerts they may join read once per group, the grouping planned
+   * in memory (alerts/ingest-grouping.ts), then the new alerts, their posts and every event's alert written a
+   * multi-row statement each.
+   */
   private async ingestInTransaction(batch: IngestBatch): Promise<IngestResult> {
     const now = this.now();
-    for (const unreadable of batch.unreadable ?? []) await this.keepUnreadable(unreadable, now);
-    let inserted = 0;
-    let duplicates = 0;
+    const unreadable = batch.unreadable ?? [];
+    if (unreadable.length > 0) await runRows(this.q, ROWS.unreadable, unreadable.map((record) => unreadableRow(record, now)));
     // Oldest first, so an alert's first event is its earliest and grouping sees events in order
     // (LookupEvents answers newest first).
     const events = batch.events
       .map((polled) => ({ polled, eventTime: normalizedEventTime(polled.event.eventTime, now) }))
       .sort((left, right) => (left.eventTime === right.eventTime ? left.polled.event.eventId.localeCompare(right.polled.event.eventId) : left.eventTime < right.eventTime ? -1 : 1));
-    const touched = new Map<number, { created: boolean; joinedEventIds: string[] }>();
+    if (events.length === 0) return { inserted: 0, duplicates: 0 };
 
-    for (const { polled, eventTime } of events) {
-      const event = polled.event;
-      const insert = await this.q.run(SQL.insertEvent, [
-        event.eventId,
-        event.accountId,
-        event.region,
-        event.kind,
-        event.severity,
-        event.mfaUsed === null ? null : event.mfaUsed ? 1 : 0,
-        eventTime,
-        event.sessionKey,
-        JSON.stringify(event),
-        // Redacted before it is kept: a record can carry a session token or a password (Show event displays it).
-        redactRecordText(polled.rawRecord),
-        now,
-      ]);
-      if (insert.changes === 0) {
-        duplicates += 1;
-        continue;
-      }
-      inserted += 1;
-      if (!this.settings.shouldAlert(event)) continue;
+    const insertedIds = new Set((await allRows(this.q, ROWS.events, events.map(({ polled, eventTime }) => eventRow(polled, eventTime, now)))).map((row) => text(row, 'event_id')));
+    // Inside one batch the first of two equal ids is the one stored (the insert takes its rows in order).
+    const fresh = events.filter(({ polled }) => insertedIds.delete(polled.event.eventId));
+    const alerting: IngestedAlertEvent[] = fresh
+      .filter(({ polled }) => this.settings.shouldAlert(polled.event))
+      .map(({ polled, eventTime }) => ({ event: polled.event, eventTime, alertChannel: polled.alertChannel ?? null }));
+    const duplicates = events.length - fresh.length;
+    if (alerting.length === 0) return { inserted: fresh.length, duplicates };
 
-      const grouped = { ...event, eventTime };
-      const candidates = await this.groupCandidates(grouped);
-      const decision = chooseAlertGroup(grouped, candidates, this.settings.grouping);
-      const joined = decision.action === 'attach' ? candidates.find((candidate) => candidate.id === decision.alertId) : undefined;
-      if (joined) {
-        const after = alertAfterAttach(joined, { eventTime, severity: event.severity });
-        await this.q.run(SQL.attachEventToAlert, [after.firstEventTime, after.lastEventTime, after.severity, joined.id]);
-        await this.q.run(SQL.setEventAlert, [joined.id, event.eventId]);
-        const entry = touched.get(joined.id) ?? { created: false, joinedEventIds: [] };
-        entry.joinedEventIds.push(event.eventId);
-        touched.set(joined.id, entry);
-      } else {
-        const group = newGroupFor(grouped);
-        const alertRow = (await this.q.get(SQL.insertAlert, [
-          event.accountId,
-          event.region,
-          event.kind,
-          event.severity,
-          group.groupKind,
-          group.groupKey,
-          event.eventId,
-          eventTime,
-          eventTime,
-          now,
-        ])) as SqlRow;
-        const alertId = int(alertRow, 'id');
-        // The channel ALERT_ROUTES chose for the event's account, fixed now: a route changed later does not move it.
-        const postId = await this.insertOutbox({ kind: 'alert-post', alertId, parentId: null, payload: {}, channel: polled.alertChannel ?? null, now });
-        await this.q.run(SQL.setAlertPostOutbox, [postId, alertId]);
-        await this.q.run(SQL.setEventAlert, [alertId, event.eventId]);
-        touched.set(alertId, { created: true, joinedEventIds: [] });
-      }
-    }
+    const stored = await this.storedGroupCandidates(candidateQueries(alerting));
+    const plan = planIngestGrouping(alerting, stored, this.settings.grouping);
 
-    for (const [alertId, change] of touched) {
-      if (change.joinedEventIds.length === 0) continue;
-      const postId = await this.alertPostOutboxId(alertId);
+    const createdRows = await allRows(this.q, ROWS.alerts, plan.created.map((alert) => alertRow(alert, now)));
+    const alertIdOf = new Map(createdRows.map((row) => [text(row, 'first_event_id'), int(row, 'id')]));
+    const created = plan.created.map((alert) => ({ alert, id: alertIdOf.get(alert.firstEventId) as number }));
+    // The channel ALERT_ROUTES chose for the event's account, fixed now: a route changed later does not move it.
+    const posts = await this.insertOutboxRows(created.map(({ alert, id }) => ({ kind: 'alert-post', alertId: id, parentId: null, payload: {}, channel: alert.channel, now })));
+    const postIdOf = new Map(posts.map((post) => [post.alertId as number, post.id]));
+    await runRows(this.q, ROWS.alertPosts, created.map(({ id }) => [id, postIdOf.get(id) as number]));
+    await runRows(this.q, ROWS.attach, plan.attached.map((attach) => [attach.alertId, attach.eventIds.length, attach.firstEventTime, attach.lastEventTime, attach.severity]));
+    await runRows(this.q, ROWS.eventAlerts, [
+      ...created.flatMap(({ alert, id }) => alert.eventIds.map((eventId) => [eventId, id])),
+      ...plan.attached.flatMap((attach) => attach.eventIds.map((eventId) => [eventId, attach.alertId])),
+    ]);
+
+    for (const reply of plan.joinReplies) {
+      const alertId = reply.alert.created ? (alertIdOf.get(reply.alert.firstEventId) as number) : reply.alert.alertId;
+      const postId = postIdOf.get(alertId) ?? (await this.alertPostOutboxId(alertId));
       // One thread reply lists the calls that joined in this commit, not one reply per call.
-      await this.insertOutbox({ kind: 'alert-reply', alertId, parentId: postId, payload: { eventIds: change.joinedEventIds }, channel: null, now });
+      await this.insertOutbox({ kind: 'alert-reply', alertId, parentId: postId, payload: { eventIds: reply.joinedEventIds }, channel: null, now });
       // An alert posted earlier shows its event count and severity: refresh it.
-      if (!change.created) await this.enqueueAlertUpdate(alertId, postId, now);
+      if (!reply.alert.created) await this.enqueueAlertUpdate(alertId, postId, now);
     }
 
-    return { inserted, duplicates };
+    return { inserted: fresh.length, duplicates };
   }
 
-  private async keepUnreadable(record: UnreadableRecord, now: string): Promise<void> {
-    await this.q.run(SQL.insertUnreadable, [record.source, record.recordId, record.reason, keptUnreadableBody(record.body), now]);
-  }
-
-  private async groupCandidates(event: Pick<RootEvent, 'accountId' | 'kind' | 'sessionKey' | 'eventTime' | 'centralizedRootSession'>): Promise<AlertRecord[]> {
-    const group = newGroupFor(event);
-    if (group.groupKind === 'single') return [];
-    // A generous time range around the event; chooseAlertGroup applies the exact windows.
+  /** The unresolved stored alerts each group may join, over a generous span of its events' times (chooseAlertGroup applies the exact windows). */
+  private async storedGroupCandidates(queries: readonly CandidateQuery[]): Promise<AlertRecord[]> {
     const spanMs = Math.max(this.settings.grouping.sessionWindowMinutes, this.settings.grouping.failedLoginWindowMinutes) * 60_000;
-    const eventMs = Date.parse(event.eventTime);
-    // A centralized root session's key is unique across the organization: its alert may be in another account.
-    const account = isCrossAccountGroup(group.groupKey) ? { sql: '', params: [] } : { sql: 'account_id = ? AND', params: [event.accountId] };
-    const key = equalsOrNull('group_key', group.groupKey);
-    const rows = await this.q.all(
-      `SELECT * FROM alerts
-       WHERE ${account.sql} group_kind = ? AND ${key.sql} AND state != 'acknowledged' AND last_event_time >= ? AND first_event_time <= ?
-       ORDER BY id DESC LIMIT 50`,
-      [...account.params, group.groupKind, ...key.params, new Date(eventMs - spanMs).toISOString(), new Date(eventMs + spanMs).toISOString()],
-    );
-    return rows.map(alertFromRow);
+    const candidates: AlertRecord[] = [];
+    for (const query of queries) {
+      // A centralized root session's key is unique across the organization: its alert may be in another account.
+      const account = query.accountId === null ? { sql: '', params: [] } : { sql: 'account_id = ? AND', params: [query.accountId] };
+      const key = equalsOrNull('group_key', query.groupKey);
+      const rows = await this.q.all(
+        `SELECT * FROM alerts
+         WHERE ${account.sql} group_kind = ? AND ${key.sql} AND state != 'acknowledged' AND last_event_time >= ? AND first_event_time <= ?
+         ORDER BY id`,
+        [...account.params, query.groupKind, ...key.params, new Date(Date.parse(query.earliestEventTime) - spanMs).toISOString(), new Date(Date.parse(query.latestEventTime) + spanMs).toISOString()],
+      );
+      candidates.push(...rows.map(alertFromRow));
+    }
+    return candidates;
   }
 
   private async alertPostOutboxId(alertId: number): Promise<number> {
@@ -412,7 +430,12 @@ class SqlOperations implements StoreOperations {
   }
 
   private async insertOutbox(message: OutboxInsert): Promise<number> {
-    const row = (await this.q.get(SQL.insertOutbox, [
+    return ((await this.insertOutboxRows([message]))[0] as { id: number }).id;
+  }
+
+  /** The new rows' ids with the alert each belongs to. */
+  private async insertOutboxRows(messages: readonly OutboxInsert[]): Promise<Array<{ id: number; alertId: number | null }>> {
+    const rows = messages.map((message) => [
       message.kind,
       OUTBOX_PRIORITY[message.kind],
       message.alertId,
@@ -422,8 +445,8 @@ class SqlOperations implements StoreOperations {
       message.channel,
       message.now,
       message.now,
-    ])) as SqlRow;
-    return int(row, 'id');
+    ]);
+    return (await allRows(this.q, ROWS.outbox, rows)).map((row) => ({ id: int(row, 'id'), alertId: row.alert_id === null ? null : int(row, 'alert_id') }));
   }
 
   /** A chat.update of the alert's post, if alerts/alert-update.ts says one is needed. */

@@ -92,6 +92,37 @@ describe.each(BACKENDS)('on $name', (backend) => {
         expect(await store.readCursor(ACCOUNT, 'us-east-1')).toBe('2026-11-02T03:16:00.000Z');
       });
 
+      it('a batch of more rows than one statement takes (1,320 events: inserts of 512, 512, 256, 32, 8) keeps every event, alert and post, the sessions grouped', async () => {
+        const store = await memoryStore();
+        const start = Date.UTC(2026, 10, 2, 3);
+        const singles = Array.from({ length: 1_000 }, (_unused, index) => rootEvent({ kind: 'root-credential-change', severity: 'high', eventTime: new Date(start + index * 1000).toISOString() }));
+        // Three sessions of 100 calls each, 10 s apart: one alert per session within its window.
+        const sessions = ['ASIABIGBATCH0001', 'ASIABIGBATCH0002', 'ASIABIGBATCH0003'];
+        const calls = sessions.flatMap((sessionKey, session) =>
+          Array.from({ length: 100 }, (_unused, index) => rootEvent({ sessionKey, severity: index === 50 ? 'critical' : 'medium', eventTime: new Date(start + session * 1000 + index * 10_000).toISOString() })),
+        );
+        const repeats = singles.slice(0, 20);
+
+        expect(await store.commitBatch(batch([...singles, ...calls, ...repeats]))).toEqual({ inserted: 1_300, duplicates: 20 });
+
+        const alerts = await store.listOpenAlerts();
+        expect(alerts).toHaveLength(1_003);
+        const sessionAlerts = alerts.filter((alert) => alert.groupKind === 'session');
+        expect(sessionAlerts.map((alert) => [alert.groupKey, alert.eventCount, alert.severity])).toEqual(sessions.map((sessionKey) => [sessionKey, 100, 'critical']));
+        for (const alert of sessionAlerts) expect(await store.listAlertEvents(alert.id)).toHaveLength(100);
+        const single = alerts.find((alert) => alert.firstEventId === singles[999]!.eventId);
+        expect((await store.getEvent(singles[999]!.eventId))?.alertId).toBe(single?.id);
+
+        const outbox = await store.listOutbox();
+        const posts = outbox.filter((row) => row.kind === 'alert-post');
+        expect(posts).toHaveLength(1_003);
+        // Each alert points at its own post, so replies and updates can follow it.
+        const postOf = new Map(posts.map((post) => [post.alertId, post.id]));
+        expect(new Set(postOf.keys()).size).toBe(1_003);
+        const replies = outbox.filter((row) => row.kind === 'alert-reply');
+        expect(replies.map((reply) => [reply.alertId, reply.parentId, (reply.payload.eventIds as string[]).length])).toEqual(sessionAlerts.map((alert) => [alert.id, postOf.get(alert.id), 99]));
+      });
+
       it('an event whose time cannot be read is filed under the commit time instead of blocking the batch', async () => {
         const clock = manualClock('2026-11-02T05:00:00.000Z');
         const store = await memoryStore({ clock: clock.now });
