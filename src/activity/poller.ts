@@ -22,6 +22,7 @@ import type { IngestedRootEvent, UnreadableRecord } from './ingest.js';
 import type { PollSink } from './poll-sink.js';
 import { classifyRecord } from './classify.js';
 import { lookupRegionEvents, type LookupEventsApi, type LookupFailure } from './lookup.js';
+import { runAsLatestOccurrence } from './latest-occurrence.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type BackoffOptions, type Timer } from './rate-limiter.js';
 
 const MINUTE_MS = 60_000;
@@ -342,9 +343,10 @@ export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cr
       if (inFlight === pass) inFlight = null;
     }
   };
+  const taskName = options.name ?? `cloudtrail-poll-${poller.accountId}`;
   const task = cron.schedule(cronExpression, runPass, {
     noOverlap: true,
-    name: options.name ?? `cloudtrail-poll-${poller.accountId}`,
+    name: taskName,
     ...(options.timezone ? { timezone: options.timezone } : {}),
     ...options.coordination,
     logger: {
@@ -354,10 +356,21 @@ export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cr
       debug: (message) => logger.debug({ scheduler: 'node-cron' }, typeof message === 'string' ? message : message.message),
     },
   });
-  if (options.runNow) void runPass();
+  let startUp: Promise<void> | null = null;
+  if (options.runNow && options.coordination) {
+    // Coordinated like a tick: replicas starting together poll once (latest-occurrence.ts).
+    startUp = runAsLatestOccurrence(task, taskName, options.coordination, runPass).then(
+      (ran) => {
+        if (!ran) logger.debug('poll: another replica has the pass of the latest tick; the start-up pass is skipped');
+      },
+      (error: unknown) => logger.error({ err: error }, 'poll: the run coordinator failed; the start-up pass is skipped (the next tick polls)'),
+    );
+  } else if (options.runNow) void runPass();
   return async () => {
     await task.stop();
     await task.destroy();
+    // A start-up pass still claiming its tick has not set inFlight yet.
+    if (startUp) await startUp;
     if (inFlight) await inFlight.catch(() => undefined);
   };
 }

@@ -11,6 +11,19 @@ import { BACKENDS, type ReplicaConnection, type SharedDatabase } from './shared-
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A poller whose pass only notes which replica ran it. */
+function recordingPoller(passes: string[], replica: string): Poller {
+  return {
+    accountId: '123456789012',
+    regions: ['us-east-1'],
+    async pollOnce(): Promise<PassResult> {
+      passes.push(replica);
+      const at = new Date().toISOString();
+      return { accountId: '123456789012', startedAt: at, finishedAt: at, regions: [], totals: { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 0 } };
+    },
+  };
+}
+
 describe.each(BACKENDS)('run leases on one $name database', (backend) => {
   let database: SharedDatabase;
   const open = (clock?: () => Date): ReplicaConnection => database.connect(clock);
@@ -130,21 +143,7 @@ describe.each(BACKENDS)('run leases on one $name database', (backend) => {
       const a = open();
       const b = open();
       const passes: string[] = [];
-      const pollerOf = (replica: string): Poller => ({
-        accountId: '123456789012',
-        regions: ['us-east-1'],
-        async pollOnce(): Promise<PassResult> {
-          const at = new Date().toISOString();
-          passes.push(replica);
-          return {
-            accountId: '123456789012',
-            startedAt: at,
-            finishedAt: at,
-            regions: [],
-            totals: { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 0 },
-          };
-        },
-      });
+      const pollerOf = (replica: string) => recordingPoller(passes, replica);
       const { logger } = capturingLogger();
       const stops = [
         schedulePolling(pollerOf('a'), '* * * * * *', { logger, coordination: scheduleCoordination(a.runLeases, 'replica-a') }),
@@ -155,6 +154,24 @@ describe.each(BACKENDS)('run leases on one $name database', (backend) => {
       // At most one pass per second across both: ~4.5 s hold at most 5 slots (two uncoordinated replicas make 8 to 10).
       expect(passes.length).toBeGreaterThanOrEqual(3);
       expect(passes.length).toBeLessThanOrEqual(5);
+    }, 20_000);
+
+    it("coordinates the start-up pass too: replicas starting together poll once, and one starting after its tick ran does not poll", async () => {
+      const replicas = [open(), open(), open()];
+      const passes: string[] = [];
+      const pollerOf = (replica: string) => recordingPoller(passes, replica);
+      const { logger } = capturingLogger();
+      // Every minute at second 0: the test's few seconds fall in one slot (or, across a minute, in two).
+      const start = (index: number) => schedulePolling(pollerOf(`r${index}`), '0 * * * * *', { logger, runNow: true, coordination: scheduleCoordination(replicas[index]!.runLeases, `replica-${index}`) });
+      const startedAt = new Date();
+      const together = [start(0), start(1)];
+      await sleep(300);
+      const later = start(2);
+      await sleep(300);
+      for (const stop of [...together, later]) await stop();
+      const slotsCrossed = new Date().getUTCMinutes() === startedAt.getUTCMinutes() ? 1 : 2;
+      expect(passes.length).toBeGreaterThanOrEqual(1);
+      expect(passes.length).toBeLessThanOrEqual(slotsCrossed);
     }, 20_000);
   });
 });

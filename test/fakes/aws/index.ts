@@ -60,6 +60,8 @@ export interface RecordedRequest {
   /** AWS error code answered, if any. */
   errorCode: string | null;
   receivedAt: number;
+  /** The SDK's user agents, User-Agent and X-Amz-User-Agent (with `app/<AWS_SDK_UA_APP_ID>`, which tells processes apart). */
+  userAgent: string;
 }
 
 export interface FakeAws {
@@ -264,7 +266,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     const call = identify(request, body, scope?.service);
     const region = scope?.region ?? 'unknown';
     const caller = callerOf(scope?.accessKeyId ?? '');
-    const record: RecordedRequest = { service: call.service, operation: call.operation, region, accountId: caller.accountId, params: call.params, status: 0, errorCode: null, receivedAt: Date.now() };
+    const record: RecordedRequest = { service: call.service, operation: call.operation, region, accountId: caller.accountId, params: call.params, status: 0, errorCode: null, receivedAt: Date.now(), userAgent: [request.headers['user-agent'], request.headers['x-amz-user-agent']].filter(Boolean).join(' ') };
     if (caller.kind === 'root') record.rootSession = true;
     requests.push(record);
     const requestId = randomUUID();
