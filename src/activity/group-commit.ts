@@ -3,7 +3,17 @@
 // arrive in the same turn of the event loop are committed together in one transaction, so one fsync covers them;
 // each caller is answered once its batch is on disk, as before. A group that fails is retried batch by batch, so
 // one bad batch fails alone.
+// A group is committed at least minIntervalMs after the previous one started: one turn held 3 batches on average
+// (a 1,000-account pass made 5,806 transactions, 6.2 s of COMMIT on the event loop); a quiet sink still commits on
+// the next turn.
 import type { CommitResult, GroupCommitSink, PollBatch, PollSink } from './poll-sink.js';
+
+export const DEFAULT_GROUP_COMMIT_INTERVAL_MS = 50;
+
+export interface GroupCommitOptions {
+  minIntervalMs?: number;
+  nowMs?: () => number;
+}
 
 interface Waiting {
   batch: PollBatch;
@@ -11,12 +21,16 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
-export function groupCommits(sink: GroupCommitSink): PollSink {
+export function groupCommits(sink: GroupCommitSink, options: GroupCommitOptions = {}): PollSink {
+  const minIntervalMs = options.minIntervalMs ?? DEFAULT_GROUP_COMMIT_INTERVAL_MS;
+  const nowMs = options.nowMs ?? (() => performance.now());
   let waiting: Waiting[] = [];
   let scheduled = false;
+  let lastFlushMs = Number.NEGATIVE_INFINITY;
 
   async function flush(): Promise<void> {
     scheduled = false;
+    lastFlushMs = nowMs();
     const group = waiting;
     waiting = [];
     try {
@@ -48,7 +62,9 @@ export function groupCommits(sink: GroupCommitSink): PollSink {
         waiting.push({ batch, resolve, reject });
         if (scheduled) return;
         scheduled = true;
-        setImmediate(() => void flush());
+        const waitMs = lastFlushMs + minIntervalMs - nowMs();
+        if (waitMs > 0) setTimeout(() => void flush(), waitMs);
+        else setImmediate(() => void flush());
       }),
   };
 }

@@ -22,6 +22,7 @@
 import { LookupEventsCommand, type CloudTrailClient, type Event as LookupEvent, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import { awsErrorCode } from '../aws/index.js';
 import { backoffDelayMs, type BackoffOptions, type RateLimiter } from './rate-limiter.js';
+import { sendPaced, type RequestGate } from './request-gate.js';
 import { SIGN_IN_REGION } from './regions.js';
 
 export const LOOKUP_PAGE_SIZE = 50;
@@ -71,6 +72,8 @@ export interface RegionLookupOptions {
   window: LookupWindow;
   /** This account and Region's limiter: it also does the waiting after a throttle (holdOff). */
   limiter: RateLimiter;
+  /** The bound on requests in flight across account-Regions (the organization poller's), if any. */
+  gate?: RequestGate | null;
   /** ThrottlingException retries of one page before the Region is given up for this pass. */
   maxThrottleRetries?: number;
   /** Retries of one page after a 5xx, a timeout or a network error. */
@@ -137,17 +140,15 @@ export async function lookupRegionEvents(options: RegionLookupOptions): Promise<
       let throttledAttempts = 0;
       let transientAttempts = 0;
       for (;;) {
-        await options.limiter.acquire();
         try {
-          const page = await options.cloudTrail.send(
-            new LookupEventsCommand({
-              LookupAttributes: [attribute],
-              StartTime: options.window.startTime,
-              EndTime: options.window.endTime,
-              MaxResults: LOOKUP_PAGE_SIZE,
-              NextToken: nextToken,
-            }),
-          );
+          const command = new LookupEventsCommand({
+            LookupAttributes: [attribute],
+            StartTime: options.window.startTime,
+            EndTime: options.window.endTime,
+            MaxResults: LOOKUP_PAGE_SIZE,
+            NextToken: nextToken,
+          });
+          const page = await sendPaced(options.limiter, options.gate ?? null, () => options.cloudTrail.send(command));
           result.pages += 1;
           for (const record of page.Events ?? []) {
             if (record.EventId) {

@@ -24,6 +24,7 @@ import { classifyRecord } from './classify.js';
 import { lookupRegionEvents, type LookupEventsApi, type LookupFailure } from './lookup.js';
 import { runAsLatestOccurrence } from './latest-occurrence.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type BackoffOptions, type Timer } from './rate-limiter.js';
+import type { RequestGate } from './request-gate.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -127,6 +128,8 @@ export interface PassResult {
 export interface PollerOptions {
   /** The CloudTrail client of one Region (LookupEvents answers for the Region its endpoint is in). */
   cloudTrailFor: (region: string) => LookupEventsApi;
+  /** Called once a Region's lookups are over: the organization poller lets a member's client of that Region go. */
+  releaseCloudTrail?: (region: string) => void;
   sink: PollSink;
   accountId: string;
   regions: readonly string[];
@@ -139,6 +142,8 @@ export interface PollerOptions {
   regionConcurrency?: number;
   /** Share one registry between pollers of the same account so its quota is counted once. */
   limiters?: RateLimiterRegistry;
+  /** One bound on requests in flight shared with other accounts' pollers (sources/organization-poller.ts). */
+  gate?: RequestGate;
   /** Monotonic time and sleeping for the rate limiter and backoff. */
   timer?: Timer;
   maxThrottleRetries?: number;
@@ -184,7 +189,7 @@ export function createPoller(options: PollerOptions): Poller {
   const { accountId, sink, logger } = options;
   let running: Promise<PassResult> | null = null;
 
-  async function pollRegion(region: string, now: Date): Promise<RegionPassResult> {
+  async function pollRegion(region: string, now: Date, iso: IsoTimes): Promise<RegionPassResult> {
     const log = logger.child({ accountId, region });
     let storedCursor: string | null = null;
     let window: PollWindow;
@@ -195,7 +200,7 @@ export function createPoller(options: PollerOptions): Poller {
       window = pollWindow({ storedCursor: null, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
       const failure = storeFailure(error);
       log.error({ err: error }, `poll: could not read the cursor of ${region}; skipping it this pass`);
-      return emptyResult(region, window, failure);
+      return emptyResult(region, window, failure, iso);
     }
     if (storedCursor !== null && window.firstStart) log.warn({ storedCursor }, 'poll: the stored cursor is not a time; reading back the initial lookback');
     if (window.clampedToHistory) log.warn({ storedCursor }, 'poll: the cursor is older than CloudTrail\'s 90 days of event history; older events can no longer be read');
@@ -205,15 +210,16 @@ export function createPoller(options: PollerOptions): Poller {
       region,
       window: { startTime: window.startTime, endTime: window.endTime },
       limiter: limiters.forRegion(accountId, region),
+      gate: options.gate ?? null,
       ...(options.maxThrottleRetries !== undefined ? { maxThrottleRetries: options.maxThrottleRetries } : {}),
       ...(options.maxTransientRetries !== undefined ? { maxTransientRetries: options.maxTransientRetries } : {}),
       ...(options.backoff ? { backoff: options.backoff } : {}),
       assumeRoot: options.lookupAssumeRoot ?? false,
-    });
+    }).finally(() => options.releaseCloudTrail?.(region));
     const classified = await classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
 
     const result: RegionPassResult = {
-      ...emptyResult(region, window, lookup.failure),
+      ...emptyResult(region, window, lookup.failure, iso),
       pages: lookup.pages,
       eventsRead: lookup.records.length,
       rootEvents: classified.events.length,
@@ -228,7 +234,7 @@ export function createPoller(options: PollerOptions): Poller {
     // A failed Region with nothing found commits nothing: its cursor stays where it was.
     if (lookup.failure && classified.events.length === 0) return result;
 
-    const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : window.endTime.toISOString();
+    const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : iso(window.endTime);
     try {
       const commit = await sink.commitBatch({ accountId, region, cursor, events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
       result.inserted = commit.inserted;
@@ -247,7 +253,8 @@ export function createPoller(options: PollerOptions): Poller {
   async function runPass(): Promise<PassResult> {
     const startedAt = clock();
     const startedMs = timer.nowMs();
-    const regionResults = await mapWithConcurrency(options.regions, regionConcurrency, (region) => pollRegion(region, startedAt));
+    const iso = isoTimes();
+    const regionResults = await mapWithConcurrency(options.regions, regionConcurrency, (region) => pollRegion(region, startedAt, iso));
     const totals = { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 0 };
     for (const regionResult of regionResults) {
       totals.pages += regionResult.pages;
@@ -280,11 +287,26 @@ export function createPoller(options: PollerOptions): Poller {
   };
 }
 
-function emptyResult(region: string, window: PollWindow, error: RegionFailure | null): RegionPassResult {
+/** ISO texts of a pass's times, one string per instant: the Regions of a pass share their window's ends and cursor. */
+type IsoTimes = (time: Date) => string;
+
+function isoTimes(): IsoTimes {
+  const texts = new Map<number, string>();
+  return (time) => {
+    let text = texts.get(time.getTime());
+    if (text === undefined) {
+      text = time.toISOString();
+      texts.set(time.getTime(), text);
+    }
+    return text;
+  };
+}
+
+function emptyResult(region: string, window: PollWindow, error: RegionFailure | null, iso: IsoTimes): RegionPassResult {
   return {
     region,
     ok: error === null,
-    window: { startTime: window.startTime.toISOString(), endTime: window.endTime.toISOString(), firstStart: window.firstStart, clampedToHistory: window.clampedToHistory },
+    window: { startTime: iso(window.startTime), endTime: iso(window.endTime), firstStart: window.firstStart, clampedToHistory: window.clampedToHistory },
     committedCursor: null,
     pages: 0,
     eventsRead: 0,

@@ -16,9 +16,21 @@ export const realTimer: Timer = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
 };
 
+/** A slot acquire() gave: when its request may leave, and when the slot before it did. */
+export interface RateSlot {
+  atMs: number;
+  afterMs: number;
+}
+
 export interface RateLimiter {
   /** Resolves when the caller may send one request; reserves that slot. */
-  acquire(): Promise<void>;
+  acquire(): Promise<RateSlot>;
+  /**
+   * The request of `slot` could not leave at its time (it waited for a place among the requests in flight) and
+   * leaves now: its slot moves to now, spaced from the slot before it, not from its own. If another slot was
+   * given since, it takes a new one after that.
+   */
+  retake(slot: RateSlot): Promise<void>;
   /** After a throttling answer: no one sharing this quota sends before `ms` from now. */
   holdOff(ms: number): void;
 }
@@ -40,15 +52,28 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   // The earliest time the next request may start. Slots are reserved synchronously, so concurrent
   // callers (the root lookup and the sign-in lookup of one Region) never take the same slot.
   let nextSlotMs = Number.NEGATIVE_INFINITY;
+  let lastSlot: RateSlot | null = null;
+  let heldUntilMs = Number.NEGATIVE_INFINITY;
+  const take = async (earliestMs: number, afterMs: number): Promise<RateSlot> => {
+    const nowMs = timer.nowMs();
+    const slot = { atMs: Math.max(nowMs, earliestMs), afterMs };
+    lastSlot = slot;
+    nextSlotMs = slot.atMs + intervalMs;
+    if (slot.atMs > nowMs) await timer.sleep(slot.atMs - nowMs);
+    return slot;
+  };
   return {
-    async acquire() {
-      const nowMs = timer.nowMs();
-      const slotMs = Math.max(nowMs, nextSlotMs);
-      nextSlotMs = slotMs + intervalMs;
-      if (slotMs > nowMs) await timer.sleep(slotMs - nowMs);
+    acquire: () => take(nextSlotMs, lastSlot?.atMs ?? Number.NEGATIVE_INFINITY),
+    async retake(slot) {
+      if (slot !== lastSlot) {
+        await take(nextSlotMs, lastSlot?.atMs ?? Number.NEGATIVE_INFINITY);
+        return;
+      }
+      await take(Math.max(slot.afterMs + intervalMs, heldUntilMs), slot.afterMs);
     },
     holdOff(ms) {
-      nextSlotMs = Math.max(nextSlotMs, timer.nowMs() + ms);
+      heldUntilMs = Math.max(heldUntilMs, timer.nowMs() + ms);
+      nextSlotMs = Math.max(nextSlotMs, heldUntilMs);
     },
   };
 }

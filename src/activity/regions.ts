@@ -49,8 +49,11 @@ export async function listEnabledRegions(account: ListRegionsApi): Promise<strin
   return regions;
 }
 
-/** The Regions to poll: the configured list, or the enabled ones; always with us-east-1. */
-export async function resolvePollRegions(configured: readonly string[] | null, account: ListRegionsApi): Promise<string[]> {
+/**
+ * The Regions to poll: the configured list, or the enabled ones; always with us-east-1. `account` makes the Account
+ * client only when it is needed: the organization poller would otherwise build one per member for nothing.
+ */
+export async function resolvePollRegions(configured: readonly string[] | null, account: () => ListRegionsApi): Promise<string[]> {
   if (configured && configured.length > 0) return withSignInRegion(configured);
-  return withSignInRegion(await listEnabledRegions(account));
+  return withSignInRegion(await listEnabledRegions(account()));
 }

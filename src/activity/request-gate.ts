@@ -1,8 +1,9 @@
 // One bound on AWS requests in flight across every account and Region the poller reads: each account-Region has
 // its own 2 requests/s limiter (the LookupEvents quota), and this gate keeps a 1,000-account organization from
 // opening thousands of sockets at once. A request waits for its limiter first, then for a slot here; one that had
-// to wait for a slot is told so (`queued`), so it can take its limiter again: requests held here would otherwise
-// leave together and exceed the quota at AWS.
+// to wait for a slot is told so (`queued`), so it can take its limiter slot again (sendPaced): requests held here
+// would otherwise leave together and exceed the quota at AWS.
+import type { RateLimiter } from './rate-limiter.js';
 
 export interface RequestGate {
   run<T>(request: (queued: boolean) => Promise<T>): Promise<T>;
@@ -33,4 +34,18 @@ export function createRequestGate(maxInFlight: number): RequestGate {
       }
     },
   };
+}
+
+/**
+ * One request of an account-Region: its limiter's slot, then (with a gate) a place among the requests in flight. One
+ * that waited for its place retakes its slot, spaced from the request before it: taking a new slot instead would
+ * space it from its own unused one and hold the place idle for up to an interval (525 ms at 2/s).
+ */
+export async function sendPaced<T>(limiter: RateLimiter, gate: RequestGate | null, send: () => Promise<T>): Promise<T> {
+  const slot = await limiter.acquire();
+  if (!gate) return send();
+  return gate.run(async (queued) => {
+    if (queued) await limiter.retake(slot);
+    return send();
+  });
 }

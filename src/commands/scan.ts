@@ -190,7 +190,7 @@ export async function runScanCommand(env: Env, options: ScanCommandOptions, deps
   const clients = (deps.createClients ?? ((region: string) => createAwsClients({ region })))(config.aws.region);
   try {
     const accountId = await callerAccountId(clients);
-    const regions = await resolvePollRegions(pollConfig.regions, clients.account);
+    const regions = await resolvePollRegions(pollConfig.regions, () => clients.account);
     const sink = new CollectingPollSink();
     const poller = createPoller({
       cloudTrailFor: (region) => clients.cloudTrail(region),

@@ -1,5 +1,6 @@
-// Group commit (activity/group-commit.ts): batches committed in one turn of the event loop share one transaction of
-// the real SQLite store; each caller gets its own result once it is stored; a batch that fails does so alone.
+// Group commit (activity/group-commit.ts): batches committed in one turn of the event loop (or, under a steady flow,
+// within minIntervalMs of the last group) share one transaction of the real SQLite store; each caller gets its own
+// result once it is stored; a batch that fails does so alone.
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupCommits, type CommitResult, type GroupCommitSink, type PollBatch, type PollSink } from '../../src/activity/index.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/index.js';
@@ -66,6 +67,27 @@ describe('groupCommits', () => {
     // A later turn is a transaction of its own.
     await grouped.commitBatch(batch('us-east-1', '2026-12-01T10:01:00.000Z'));
     expect(sink.groups).toEqual([3, 1]);
+  });
+
+  it('under a steady flow, commits what several turns brought in one transaction, minIntervalMs after the last', async () => {
+    dir = tempDir('arg-group-');
+    store = openSqliteStore({ dataDir: dir.path });
+    const sink = countingSink(store);
+    const grouped = groupCommits(sink, { minIntervalMs: 200 });
+    const started = performance.now();
+    await grouped.commitBatch(batch('us-east-1', '2026-12-01T10:00:00.000Z'));
+    // Three batches, each in a turn of its own, right after the first group: they wait for the interval, together.
+    const later: Array<Promise<CommitResult>> = [];
+    for (const region of ['eu-west-1', 'ap-south-1', 'sa-east-1']) {
+      later.push(grouped.commitBatch(batch(region, '2026-12-01T10:00:01.000Z', 1)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(sink.groups).toEqual([1]);
+    const results = await Promise.all(later);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(sink.groups).toEqual([1, 3]);
+    expect(results.map((result) => result.inserted)).toEqual([1, 1, 1]);
+    expect(await store.readCursor(ACCOUNT, 'sa-east-1')).toBe('2026-12-01T10:00:01.000Z');
   });
 
   it('retries a failed group batch by batch: only the bad batch fails, the others are stored', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, createRateLimiter, RateLimiterRegistry, type Timer } from '../../src/activity/rate-limiter.js';
+import { createRequestGate, sendPaced } from '../../src/activity/request-gate.js';
 
 /** Virtual time: `sleep` records when the caller would wake, and (sequential use) moves the clock there. */
 function virtualTimer(options: { advanceOnSleep: boolean }): Timer & { wakeTimes: number[]; advance(ms: number): void } {
@@ -65,6 +66,71 @@ describe('rate limiter', () => {
     await limiter.acquire();
     // The held-off caller wakes at 3000; the next keeps its spacing after it.
     expect(timer.wakeTimes).toEqual([3000, 3500]);
+  });
+
+  it('lets a request that waited elsewhere leave at once when nothing went before it (retake)', async () => {
+    const timer = virtualTimer({ advanceOnSleep: true });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 25, timer });
+    const slot = await limiter.acquire();
+    // 300 ms waiting for a place among the requests in flight: its own unused slot must not hold it until 525.
+    timer.advance(300);
+    await limiter.retake(slot);
+    expect(timer.wakeTimes).toEqual([]);
+    // The next one is spaced from where it actually left (300), not from its first slot.
+    await limiter.acquire();
+    expect(timer.wakeTimes).toEqual([825]);
+  });
+
+  it('spaces a retaken slot from the slot before it, and after a hold-off', async () => {
+    const timer = virtualTimer({ advanceOnSleep: true });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 0, timer });
+    await limiter.acquire();
+    const second = await limiter.acquire();
+    expect(timer.wakeTimes).toEqual([500]);
+    // Asked back at once (it could not leave): still 500 after the first, so it stays where it was.
+    await limiter.retake(second);
+    expect(timer.nowMs()).toBe(500);
+    timer.advance(100);
+    limiter.holdOff(2000);
+    const third = await limiter.acquire();
+    expect(timer.nowMs()).toBe(2600);
+    timer.advance(50);
+    await limiter.retake(third);
+    expect(timer.nowMs()).toBe(2650);
+    expect(timer.wakeTimes).toEqual([500, 2600]);
+  });
+
+  it('gives a retaking caller a new slot after the others when another slot was given since', async () => {
+    const timer = virtualTimer({ advanceOnSleep: false });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 0, timer });
+    const [first] = await Promise.all([limiter.acquire(), limiter.acquire()]);
+    await limiter.retake(first);
+    expect(timer.wakeTimes).toEqual([500, 1000]);
+  });
+
+  it('sends requests of other account-Regions as soon as a place in flight frees, not an interval later (sendPaced)', async () => {
+    const timer = virtualTimer({ advanceOnSleep: true });
+    const registry = new RateLimiterRegistry({ requestsPerSecond: 2, marginMs: 25, timer });
+    const gate = createRequestGate(1);
+    const sentAt: Array<[string, number]> = [];
+    let release: () => void = () => undefined;
+    const first = sendPaced(registry.forRegion('111122223333', 'us-east-1'), gate, async () => {
+      sentAt.push(['us-east-1', timer.nowMs()]);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    // A Region of another account, queued behind it in the gate for 50 ms.
+    const second = sendPaced(registry.forRegion('444455556666', 'us-east-1'), gate, async () => {
+      sentAt.push(['other', timer.nowMs()]);
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    timer.advance(50);
+    release();
+    await Promise.all([first, second]);
+    expect(sentAt).toEqual([
+      ['us-east-1', 0],
+      ['other', 50],
+    ]);
+    expect(timer.wakeTimes).toEqual([]);
   });
 
   it('refuses a rate of zero', () => {

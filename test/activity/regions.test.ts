@@ -38,15 +38,21 @@ describe('regions', () => {
   });
 
   it('polls us-east-1 first, always, even when AWS_REGIONS leaves it out', async () => {
-    expect(await resolvePollRegions(['eu-west-1', 'ap-southeast-2', 'eu-west-1'], clients.account)).toEqual(['us-east-1', 'ap-southeast-2', 'eu-west-1']);
+    expect(await resolvePollRegions(['eu-west-1', 'ap-southeast-2', 'eu-west-1'], () => clients.account)).toEqual(['us-east-1', 'ap-southeast-2', 'eu-west-1']);
     expect(fake.calls('ListRegions')).toBe(0);
-    expect(await resolvePollRegions(null, clients.account)).toEqual(['us-east-1', 'eu-south-2', 'eu-west-1', 'us-west-2']);
+    expect(await resolvePollRegions(null, () => clients.account)).toEqual(['us-east-1', 'eu-south-2', 'eu-west-1', 'us-west-2']);
     expect(withSignInRegion([])).toEqual(['us-east-1']);
+    // With AWS_REGIONS set no Account client is made (the organization poller would make one per member).
+    expect(
+      await resolvePollRegions(['eu-west-1'], () => {
+        throw new Error('the Account client is not needed');
+      }),
+    ).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it('names account:ListRegions and AWS_REGIONS when it may not list the Regions', async () => {
     fake.faults.accessDenied('ListRegions');
-    const failure = await resolvePollRegions(null, clients.account).catch((error: unknown) => error);
+    const failure = await resolvePollRegions(null, () => clients.account).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(RegionListError);
     expect((failure as RegionListError).code).toBe('AccessDeniedException');
     expect((failure as Error).message).toMatch(/allow the IAM action account:ListRegions, or set AWS_REGIONS/);

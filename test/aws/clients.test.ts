@@ -58,6 +58,32 @@ describe('createAwsClients', () => {
     expect(aws.fake.requests.map((request) => request.region)).toEqual(['eu-west-1', 'us-west-2']);
   });
 
+  test('a released Region\'s CloudTrail client is made again on its next use; the other Regions keep theirs', async () => {
+    const clients = aws.clientsFor();
+    const first = clients.cloudTrail('eu-west-1');
+    const other = clients.cloudTrail('us-west-2');
+    await first.send(new DescribeTrailsCommand({}));
+    clients.releaseCloudTrail('eu-west-1');
+    const again = clients.cloudTrail('eu-west-1');
+    expect(again).not.toBe(first);
+    expect(clients.cloudTrail('us-west-2')).toBe(other);
+    await again.send(new DescribeTrailsCommand({}));
+    expect(aws.fake.requests.map((request) => request.region)).toEqual(['eu-west-1', 'eu-west-1']);
+  });
+
+  test('a client\'s second call reuses its resolved middleware stack (cacheMiddleware) and still runs every step', async () => {
+    const clients = aws.clientsFor();
+    const cloudTrail = clients.cloudTrail('eu-west-1');
+    expect((cloudTrail.config as { cacheMiddleware?: boolean }).cacheMiddleware).toBe(true);
+    await cloudTrail.send(new DescribeTrailsCommand({}));
+    await cloudTrail.send(new DescribeTrailsCommand({}));
+    // Signed for its Region both times (the signing step ran on the cached stack too).
+    expect(aws.fake.requests.map((request) => [request.operation, request.region, request.status])).toEqual([
+      ['DescribeTrails', 'eu-west-1', 200],
+      ['DescribeTrails', 'eu-west-1', 200],
+    ]);
+  });
+
   test('retries are bounded by maxAttempts (standard mode)', async () => {
     aws.fake.faults.serverError('GetAccountSummary');
     const error = await failureOf(aws.clientsFor({ maxAttempts: 3 }).iam.send(new GetAccountSummaryCommand({})));

@@ -66,7 +66,7 @@ export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOpti
     let regions: string[];
     try {
       accountId = (await options.aws.sts.send(new GetCallerIdentityCommand({}))).Account ?? '';
-      regions = await resolvePollRegions(config.regions, options.aws.account);
+      regions = await resolvePollRegions(config.regions, () => options.aws.account);
     } catch (error) {
       const delayMs = startRetryDelayMs(attempt, retry);
       logger.error({ retryInSeconds: delayMs / 1000 }, `root activity polling cannot start yet: ${describeFatalAwsError(error)}`);
