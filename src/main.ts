@@ -8,7 +8,7 @@ import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
 import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
-import { createAlertRouter, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
+import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, postureRunFor, startSlackApp } from './slack/index.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, outboxDeliveryMetrics, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
@@ -240,7 +240,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
     secretValues,
     runPosture: postureDeps.runPosture,
     describeRunError: describeFatalAwsError,
-    alerts: { store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId, ...(responderAuthorizer ? { responderAuthorizer } : {}) },
+    alerts: { service: createAlertsService({ store, wakeSender: () => sender.wake(), responderGroupId: config.alerts.responderGroupId }), ...(responderAuthorizer ? { responderAuthorizer } : {}) },
     organization: postureDeps.organization,
     postureRuns,
     status: { coverage: readCoverageNow },

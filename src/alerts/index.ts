@@ -1,4 +1,5 @@
-// The alerts room's door: the alert lifecycle (grouping, states, reminders) and the Slack outbox sender.
+// The alerts room's door: the alert lifecycle (grouping, states, reminders), the alerts service the Slack listeners
+// call, and the Slack outbox sender.
 export type {
   AlertAction,
   AlertAuditEntry,
@@ -20,8 +21,9 @@ export type {
 export { ALERT_ACTIONS, nextAlertState } from './lifecycle.js';
 export { chooseAlertGroup, DEFAULT_GROUPING_POLICY, isCrossAccountGroup, ROOT_SESSION_KEY_PREFIX, isFailedLoginBurst, type GroupCandidate, type GroupDecision, type GroupingPolicy } from './grouping.js';
 export { groupRootEvents, type EventGroup } from './batch-grouping.js';
-export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState, type ThreadReplyOf } from './state.js';
-export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy } from './reminders.js';
+export { acknowledgeAlert, MAX_REASON_LENGTH, setAlertState, type AlertStateStore, type AlertTransition, type ThreadReplyOf } from './state.js';
+export { createAlertsService, type AcknowledgePrompt, type AlertsService, type AlertsServiceOperations, type AlertsServiceOptions, type AlertsServiceStore, type AlertWithFirstEvent, type OpenAlerts, type ShowEventOutcome } from './service.js';
+export { dueReminderNumber, enqueueDueReminders, nextReminderDueAt, type ReminderPolicy, type ReminderStore } from './reminders.js';
 export { escalationReply, ESCALATION_PAGE_INTERVAL_MS, type EscalationReplyPayload } from './escalation.js';
 export { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention, type AlertsConfig } from './config.js';
 export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';

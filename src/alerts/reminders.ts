@@ -1,7 +1,6 @@
 // Reminders: an alert still "open" (nobody pressed anything) REMINDER_AFTER minutes after it was posted
 // gets a threaded reply mentioning the responder group, and again every REMINDER_AFTER minutes, at most
 // REMINDER_MAX times. Investigating and escalated alerts have someone on them and are not nagged.
-import type { Store } from '../store/store.js';
 import { userGroupMention } from './config.js';
 import type { AlertRecord, ReminderPayload } from './model.js';
 
@@ -42,7 +41,15 @@ export function reminderMayBeCounted(alert: Pick<AlertRecord, 'state' | 'post' |
  * places at once: the store counts reminder n only if n-1 were counted and the alert is still open.
  * Returns the ids of the alerts reminded.
  */
-export async function enqueueDueReminders(store: Store, now: Date, policy: ReminderPolicy): Promise<number[]> {
+/** What reminders need of the store (the store implements it). */
+export interface ReminderStore {
+  /** Open alerts (state "open") already posted: the candidates for a reminder. */
+  listAlertsAwaitingResponse(): Promise<AlertRecord[]>;
+  /** Counts reminder `reminderNumber` and enqueues its thread reply, only if it is the next one and the alert is still open. */
+  enqueueReminder(alertId: number, reminderNumber: number, payload: Record<string, unknown>, at?: Date): Promise<boolean>;
+}
+
+export async function enqueueDueReminders(store: ReminderStore, now: Date, policy: ReminderPolicy): Promise<number[]> {
   if (policy.reminderMax <= 0) return [];
   const reminded: number[] = [];
   for (const alert of await store.listAlertsAwaitingResponse()) {

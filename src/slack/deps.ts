@@ -1,8 +1,8 @@
 // What the Slack room needs from the rest of the bot, passed in by main.ts. Later issues extend it
-// (alerts: the store and the acknowledge flow; summary: the weekly summary) by adding fields here.
+// (alerts: the alerts service; summary: the weekly summary) by adding fields here.
 import type { RespondFn } from '@slack/bolt';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/index.js';
+import type { AlertsService } from '../alerts/index.js';
 import type { WeeklySummary } from '../summary/index.js';
 import type { CoverageReport } from '../activity/index.js';
 import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
@@ -57,22 +57,18 @@ export interface OrganizationDeps {
 }
 
 /**
- * The alert buttons, the acknowledge modal and `/aws-root-check alerts`. Listeners change an alert only through
- * alerts/setAlertState (one atomic conditional update); the message is updated by the outbox sender, which renders
- * it from the store (main.ts builds the sender with createOutboxRenderer).
+ * The alert buttons, the acknowledge modal and `/aws-root-check alerts`. Listeners act only through the alerts service
+ * (alerts/service.ts: each change one atomic conditional update in the store); the message is updated by the outbox
+ * sender (main.ts builds it with createOutboxRenderer), which the service wakes when it queued something.
  */
 export interface AlertDeps {
-  store: Store;
-  /** Something was queued in the outbox: send it now (the sender's wake()). */
-  wakeSender(): void;
+  service: AlertsService;
   /**
    * Who may acknowledge an alert or take it for investigation, the presses that stop its reminders
    * (ALLOWED_RESPONDERS). Unset: the same authorizer as the command. Escalating stays open to everyone the command
    * allows: it only ever makes more noise.
    */
   responderAuthorizer?: Authorizer;
-  /** RESPONDER_GROUP: the user group (S…) mentioned on escalation; null: no mention. */
-  responderGroupId: string | null;
   /** The alias of an account (e.g. "prod"), shown next to its id in the alerts list; as given to the outbox renderer. */
   accountAlias?: (accountId: string) => string | null;
 }

@@ -6,7 +6,10 @@ import type { AlertSeverity, RootEventKind } from '../activity/model.js';
 import type { ActivitySourceName, IngestSink } from '../activity/ingest.js';
 import type { PollSink } from '../activity/poll-sink.js';
 import type { CursorReading } from '../activity/coverage/model.js';
-import type { AlertAction, AlertAuditEntry, AlertRecord, AlertState, OutboxKind, OutboxMessage, SlackMessageRef, StateChangeResult, StoredRootEvent } from '../alerts/model.js';
+import type { AlertAuditEntry, AlertRecord, OutboxKind, OutboxMessage, SlackMessageRef, StoredRootEvent } from '../alerts/model.js';
+import type { AlertsServiceOperations } from '../alerts/service.js';
+import type { AlertTransition } from '../alerts/state.js';
+import type { ReminderStore } from '../alerts/reminders.js';
 import type { AuditSession, AuditSessionRecorder } from '../aws/index.js';
 import type { PostureReport } from '../posture/model.js';
 
@@ -58,22 +61,6 @@ export interface WeeklySummaryEntry {
   post: SlackMessageRef | null;
 }
 
-/** An atomic conditional state change; the rule (which states allow it) comes from alerts/lifecycle. */
-export interface AlertTransition {
-  alertId: number;
-  action: AlertAction;
-  toState: AlertState;
-  allowedFrom: readonly AlertState[];
-  userId: string;
-  reason: string | null;
-  at?: Date;
-  /**
-   * A thread reply to queue with the change, in the same transaction (an escalation's page): decided from the
-   * alert's audit before this change and the time of the change; null queues nothing.
-   */
-  threadReply?: (history: readonly AlertAuditEntry[], at: Date) => Record<string, unknown> | null;
-}
-
 export interface OutboxRetry {
   error: string;
   nextAttemptAt: Date;
@@ -107,8 +94,10 @@ export interface StoredUnreadableRecord {
   receivedAt: string;
 }
 
+export type { AlertTransition };
+
 /** Every operation of the store: each one runs in its own transaction, or in the caller's when reached through a transaction handle. */
-export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecorder {
+export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecorder, ReminderStore, AlertsServiceOperations {
   // --- root events ---
   getEvent(eventId: string): Promise<StoredRootEvent | null>;
   /** Events of one alert, in event time order. */
@@ -133,20 +122,9 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   listOpenAlerts(options?: { accountId?: string; limit?: number }): Promise<AlertRecord[]>;
   /** Alerts whose first event lies in the range, oldest first. */
   listAlerts(range: TimeRange & { accountId?: string }): Promise<AlertRecord[]>;
-  /** One atomic conditional update: state, audit row and a chat.update of the post, or nothing. */
-  transitionAlert(transition: AlertTransition): Promise<StateChangeResult>;
   listAudit(alertId: number): Promise<AlertAuditEntry[]>;
   /** Acknowledgments made in the range. */
   acknowledgmentDurations(range: TimeRange): Promise<AcknowledgmentDuration[]>;
-  /** Open alerts (state "open") already posted: the candidates for a reminder. */
-  listAlertsAwaitingResponse(): Promise<AlertRecord[]>;
-  /** Counts reminder `reminderNumber` and enqueues its thread reply, only if it is the next one and the alert is still open. */
-  enqueueReminder(alertId: number, reminderNumber: number, payload: Record<string, unknown>, at?: Date): Promise<boolean>;
-  /**
-   * "Show event": queues the record of `eventId` in the alert's thread unless one is queued or posted already
-   * (alerts/event-record.ts decides), atomically; null if there is no such alert.
-   */
-  requestEventRecord(alertId: number, request: { eventId: string; requestedBy: string }): Promise<{ queued: true; outboxId: number } | { queued: false; earlier: OutboxMessage } | null>;
   /** Enqueues a thread reply under an alert's post (e.g. "Show event"); returns the outbox id, or null if there is no such alert. */
   enqueueAlertThreadMessage(alertId: number, kind: Extract<OutboxKind, 'event-record' | 'alert-reply'>, payload: Record<string, unknown>): Promise<number | null>;
 

@@ -4,7 +4,7 @@
 import { classifyRecord } from '../../../src/activity/index.js';
 import type { IngestedRootEvent } from '../../../src/activity/ingest.js';
 import type { RootEvent } from '../../../src/activity/model.js';
-import { createOutboxSender, createSenderWebClient, webClientMessenger, type OutboxSender } from '../../../src/alerts/index.js';
+import { createAlertsService, createOutboxSender, createSenderWebClient, webClientMessenger, type OutboxSender } from '../../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
 import { createAuthorizer, createOutboxRenderer, type Authorizer } from '../../../src/slack/index.js';
 import { blockActionsPayload, signedInteraction, type FakeSlack, type PostedMessage } from '../../fakes/slack/index.js';
@@ -77,11 +77,13 @@ export async function startAlertHarness(options: AlertHarnessOptions = {}): Prom
   const harness = await startHarness({
     deps: {
       alerts: {
-        store,
-        wakeSender: () => {
-          wakes += 1;
-        },
-        responderGroupId: options.responderGroupId === undefined ? RESPONDER_GROUP : options.responderGroupId,
+        service: createAlertsService({
+          store,
+          wakeSender: () => {
+            wakes += 1;
+          },
+          responderGroupId: options.responderGroupId === undefined ? RESPONDER_GROUP : options.responderGroupId,
+        }),
         ...(options.accountAlias ? { accountAlias: options.accountAlias } : {}),
         ...(options.responderAuthorizer ? { responderAuthorizer: options.responderAuthorizer } : {}),
       },

@@ -1,11 +1,11 @@
 // The shared path of the alert buttons: ack at once, read the alert id from the button, check who presses (the same
-// allowlist as the command), then act. A state change goes through alerts/setAlertState, one atomic conditional
-// update in the store: of a double press, or two people pressing at once (even on two replicas sharing the store),
-// exactly one is recorded, and the other presser is told privately who was first. The message itself is updated by
-// the outbox sender, rendered from the store.
+// allowlist as the command), then act through the alerts service. A state change is one atomic conditional update in
+// the store: of a double press, or two people pressing at once (even on two replicas sharing the store), exactly one
+// is recorded, and the other presser is told privately who was first. The message itself is updated by the outbox
+// sender, which the service wakes.
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { setAlertState, type AlertAction, type AlertRecord, type StateChangeResult, type ThreadReplyOf } from '../../../alerts/index.js';
+import type { AlertRecord, StateChangeResult } from '../../../alerts/index.js';
 import type { Logger } from '../../../log.js';
 import { alertIdFromButtonValue, slackDate, userMention } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
@@ -54,15 +54,10 @@ export async function tellPresser(args: Pick<AlertButtonArgs, 'respond'>, text: 
   await replyPrivately(args.respond)({ text });
 }
 
-/**
- * Records `action` on the alert once. Changed: the sender is woken to send the chat.update the store queued.
- * Not changed: the presser is told who was first.
- */
-export async function applyAlertAction(press: AlertButtonPress, action: AlertAction, reason: string | null = null, threadReply?: ThreadReplyOf): Promise<StateChangeResult> {
-  const result = await setAlertState(press.alerts.store, press.alertId, action, press.userId, reason, undefined, threadReply);
+/** Tells the outcome of a state change: changed, logged; not changed, the presser is told who was first. */
+export async function reportAlertChange(press: AlertButtonPress, result: StateChangeResult): Promise<StateChangeResult> {
   if (result.changed) {
     press.log.info({ state: result.alert.state, auditId: result.audit.id }, 'alert state changed');
-    press.alerts.wakeSender();
   } else {
     press.log.info({ state: result.current?.state ?? null, stateBy: result.current?.stateBy ?? null }, 'alert button pressed, nothing changed');
     await tellPresser(press.args, alreadyDoneText(result.current, press.userId));

@@ -11,25 +11,17 @@ const ALERT_GONE = "This alert is no longer in the bot's store.";
 
 export function alertShowEvent(deps: ListenerDeps, alerts: AlertDeps): (args: AlertButtonArgs) => Promise<void> {
   return alertButtonListener(deps, alerts, ALERT_SHOW_EVENT_ACTION_ID, async ({ args, alertId, userId, log }) => {
-    const { store } = alerts;
-    const alert = await store.getAlert(alertId);
-    if (!alert) {
+    const shown = await alerts.service.showEvent(alertId, userId);
+    if (shown.outcome === 'gone') {
       await tellPresser(args, ALERT_GONE);
       return;
     }
-    // Checked and queued in one store step (under the alert's lock): two presses, on any replica, queue one record.
-    const request = await store.requestEventRecord(alertId, { eventId: alert.firstEventId, requestedBy: userId });
-    if (request === null) {
-      await tellPresser(args, ALERT_GONE);
-      return;
-    }
-    if (!request.queued) {
-      const { earlier } = request;
+    if (shown.outcome === 'already-requested') {
+      const { earlier } = shown;
       const askedBy = typeof earlier.payload.requestedBy === 'string' ? ` (asked by ${userMention(earlier.payload.requestedBy)})` : '';
       await tellPresser(args, `The record of this event is ${earlier.state === 'sent' ? 'already in the alert\'s thread' : 'on its way to the alert\'s thread'}${askedBy}.`);
       return;
     }
-    log.info({ outboxId: request.outboxId, eventId: alert.firstEventId }, 'event record queued for the alert thread');
-    alerts.wakeSender();
+    log.info({ outboxId: shown.outboxId, eventId: shown.eventId }, 'event record queued for the alert thread');
   });
 }

@@ -31,22 +31,15 @@ function notSetUp(text: string): SlackMessage {
  */
 async function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined): Promise<SlackMessage> {
   if (!deps.alerts) return notSetUp(NOT_SET_UP);
-  const { store, accountAlias } = deps.alerts;
+  const { service, accountAlias } = deps.alerts;
   const teamUrl = teamDomain && /^[a-z0-9-]+$/i.test(teamDomain) ? `https://${teamDomain}.slack.com/` : null;
-  // One read transaction: the count and the lines agree even while the poller writes.
-  const { lines, total } = await store.transaction(async (tx) => {
-    const open = await tx.listOpenAlerts();
-    const shown = [];
-    for (const alert of open.slice(0, ALERT_LIST_MAX)) {
-      shown.push({
-        alert,
-        accountAlias: accountAlias?.(alert.accountId) ?? null,
-        firstEvent: (await tx.getEvent(alert.firstEventId))?.event ?? null,
-        permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
-      });
-    }
-    return { total: open.length, lines: shown };
-  });
+  const { shown, total } = await service.listOpen(ALERT_LIST_MAX);
+  const lines = shown.map(({ alert, firstEvent }) => ({
+    alert,
+    accountAlias: accountAlias?.(alert.accountId) ?? null,
+    firstEvent,
+    permalink: alert.post && teamUrl ? messagePermalink(teamUrl, alert.post.channel, alert.post.ts) : null,
+  }));
   return maskMessageSecrets(renderOpenAlerts(lines, total), deps.secretValues);
 }
 

@@ -1,9 +1,8 @@
 // The acknowledge modal submitted: ack at once (the modal closes), check who submits, then record the
-// acknowledgment with its reason through alerts/setAlertState. The store queues the chat.update and the audit row in
-// the same transaction; the sender is woken to send it. A submission that lost (someone acknowledged meanwhile, or
+// acknowledgment with its reason through the alerts service. The store queues the chat.update and the audit row in
+// the same transaction; the service wakes the sender to send it. A submission that lost (someone acknowledged meanwhile, or
 // the same person submitted twice) records nothing, and its author is told privately in the alert's channel.
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { setAlertState } from '../../../alerts/index.js';
 import { ACKNOWLEDGE_REASON_ACTION_ID, ACKNOWLEDGE_REASON_BLOCK_ID, ACKNOWLEDGE_REASON_CALLBACK_ID, parseAcknowledgeModalMetadata } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
@@ -30,7 +29,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages. The
     // channel comes from the alert's stored post, never from the modal's private_metadata, which the submitter's
     // client sends back and could have changed.
-    const channel = (await alerts.store.getAlert(metadata.alertId))?.post?.channel ?? null;
+    const channel = await alerts.service.postChannelOf(metadata.alertId);
     const tell = async (message: PrivateMessage): Promise<void> => {
       if (!channel) {
         log.warn({ text: message.text }, 'cannot answer the submitter: the alert has no stored post to reply beside');
@@ -41,10 +40,9 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
     try {
       if (!(await authorizeOrRefuse(allowlist, userId, client, { use: allowlist.use, allowlist: allowlist.allowlist, log, tell }))) return;
       const reason = view.state.values[ACKNOWLEDGE_REASON_BLOCK_ID]?.[ACKNOWLEDGE_REASON_ACTION_ID]?.value ?? null;
-      const result = await setAlertState(alerts.store, metadata.alertId, 'acknowledge', userId, reason);
+      const result = await alerts.service.acknowledge(metadata.alertId, userId, reason);
       if (result.changed) {
         log.info({ auditId: result.audit.id, withReason: result.audit.reason !== null }, 'alert acknowledged');
-        alerts.wakeSender();
         return;
       }
       log.info({ state: result.current?.state ?? null, stateBy: result.current?.stateBy ?? null }, 'acknowledgment submitted, nothing changed');
