@@ -33,7 +33,8 @@ async function startBot(): Promise<number> {
     kind === 'bot-help'
       ? createLogger({ level: 'info', secretValues: [signingSecret], destination: pino.destination({ fd: openSync('/dev/null', 'w'), sync: false }) })
       : createLogger({ level: 'error', secretValues: [signingSecret], destination: { write: () => undefined } });
-  // As in production: the replay guard remembers through the store (one insert per request, WAL, synchronous=FULL).
+  // As in production: the replay guard remembers through the store (the requests of one event-loop turn inserted in
+  // one transaction on its own synchronous=NORMAL connection, WAL).
   const dataDir = mkdtempSync(join(tmpdir(), 'arg-ack-target-'));
   const store = openSqliteStore({ dataDir });
   process.on('exit', async () => {

@@ -6,7 +6,7 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Logger } from '../log.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { hostOf, type ResponseUrlPolicy } from './response-url-policy.js';
-import type { ReplayGuard, SignedRequestHeaders } from './replay-guard.js';
+import type { ReplayGuard, ReplayVerdict, SignedRequestHeaders } from './replay-guard.js';
 import { refuseForeignRequest, type OwnWorkspace } from './workspace-identity.js';
 
 export interface RequestGateOptions {
@@ -59,8 +59,8 @@ function responseUrlsOf(body: Record<string, unknown>): string[] {
 
 export function requestGate(options: RequestGateOptions): Middleware<AnyMiddlewareArgs> {
   const { replayGuard, ownWorkspace, responseUrls, logger, deliveries } = options;
-  const refuse = async (args: AnyMiddlewareArgs, details: Record<string, unknown>, message: string) => {
-    logger.warn(details, message);
+  const refuse = async (args: AnyMiddlewareArgs, details: Record<string, unknown>, message: string, level: 'warn' | 'error' = 'warn') => {
+    logger[level](details, message);
     const ack = (args as { ack?: () => Promise<void> }).ack;
     if (ack) await ack();
   };
@@ -69,7 +69,14 @@ export function requestGate(options: RequestGateOptions): Middleware<AnyMiddlewa
     const headers = args.context as SignedRequestHeaders;
     // Socket Mode requests are not signed: they arrive over the app's own authenticated connection.
     if (headers.slackSignature !== undefined || headers.slackRequestTimestamp !== undefined) {
-      const verdict = await replayGuard.check(headers.slackSignature ?? '', Number(headers.slackRequestTimestamp));
+      let verdict: ReplayVerdict;
+      try {
+        verdict = await replayGuard.check(headers.slackSignature ?? '', Number(headers.slackRequestTimestamp));
+      } catch (error) {
+        // The store could not record the signature: the request might be a replay, so it goes no further.
+        await refuse(args, { err: error, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: its signature could not be recorded as seen (the store failed), so a replay could not be told apart', 'error');
+        return;
+      }
       if (verdict !== 'fresh') {
         await refuse(args, { verdict, requestTimestamp: headers.slackRequestTimestamp }, 'refused a Slack request: replayed, its timestamp more than 5 minutes off, or its signature not in the v0=<64 hex> form');
         return;

@@ -35,7 +35,7 @@ export class PostgresUnavailableError extends Error {
 
 class PostgresStoreImpl extends SqlStore implements PostgresStore {
   readonly runLeases: RunLeases;
-  readonly seenSignatures: SeenSignatures;
+  readonly seenSignatures: SqlSeenSignatures;
 
   constructor(
     executor: PostgresExecutor,
@@ -51,6 +51,11 @@ class PostgresStoreImpl extends SqlStore implements PostgresStore {
 
   fileProblem(): null {
     return null;
+  }
+
+  override async close(): Promise<void> {
+    this.seenSignatures.close();
+    await super.close();
   }
 }
 

@@ -129,7 +129,7 @@ class SqliteStoreImpl extends SqlStore implements SqliteStore {
   }
 
   override async close(): Promise<void> {
-    if (this.seenSignatures instanceof SqliteSeenSignatures) this.seenSignatures.close();
+    this.seenSignatures.close();
     await super.close();
   }
 }
