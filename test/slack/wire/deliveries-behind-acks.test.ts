@@ -1,10 +1,15 @@
 // Issue 10, "the work behind the acks is bounded": N concurrent signed /aws-root-check commands through the Bolt
 // HTTP receiver (production settings: ack first), one coalesced posture run, and the reports held in the delivery
-// queue until the acks are out. Every requester still gets the report, on its own response_url, exactly once.
+// queue until the acks are out. Every requester still gets the report, on its own response_url, exactly once. The
+// same for the answers read from the store: the organization overview, the open alerts and this week's summary.
 import { describe, expect, test } from 'vitest';
+import { createAlertsService } from '../../../src/alerts/index.js';
 import type { PostureReport } from '../../../src/posture/model.js';
 import { createAuthorizer } from '../../../src/slack/index.js';
+import { openSqliteStore } from '../../../src/store/index.js';
+import { buildSummaryOnDemand, storeSummarySources } from '../../../src/summary/index.js';
 import { signedSlashCommand, slashCommandFields } from '../../fakes/slack/index.js';
+import { organization } from '../overview-fixture.js';
 import { typicalReport } from '../report-fixture.js';
 import { SIGNING_SECRET, startHarness } from './harness.js';
 
@@ -62,6 +67,51 @@ describe('reports delivered behind the acks', () => {
       expect(infoLines.filter((line) => line.msg === 'posture run requested' || line.msg === 'posture result delivered')).toHaveLength(0);
     } finally {
       await harness.close();
+    }
+  }, 120_000);
+
+  test('60 concurrent overview, alerts and summary commands: every ack answers before the first answer is posted, then each gets its own once', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const results = organization(143);
+    const harness = await startHarness({
+      app: { processBeforeResponse: false },
+      deps: {
+        authorizer: createAuthorizer({ allowedUserIds: [], allowedUsergroupIds: [] }),
+        organization: { watchedAccounts: () => results.map((entry) => entry.account), latestResults: async () => results, assessAccount: async () => typicalReport() },
+        alerts: { service: createAlertsService({ store, wakeSender: () => undefined, responderGroupId: null }) },
+        summary: {
+          buildThisWeek: () =>
+            buildSummaryOnDemand({ sources: storeSummarySources(store, { watchedAccounts: async () => [], assessFresh: async () => [] }), timezone: 'UTC', now: new Date(), scope: 'this-week' }),
+        },
+        deliveryLimits: { concurrency: 4, quietMs: 1_500, maxDeferMs: 60_000 },
+      },
+    });
+    try {
+      const texts = ['', 'alerts', 'summary'];
+      const commands = Array.from({ length: 60 }, (_, index) => ({ text: texts[index % 3]!, responseUrl: harness.slack.newResponseUrl() }));
+      const ackedAt: number[] = [];
+      const answers = await Promise.all(
+        commands.map(async ({ text, responseUrl }, index) => {
+          const answer = await signedSlashCommand(harness.eventsUrl, SIGNING_SECRET, slashCommandFields({ responseUrl, text, userId: `U0USER${index}` }));
+          ackedAt.push(Date.now());
+          return answer;
+        }),
+      );
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      await expect.poll(() => commands.filter(({ responseUrl }) => harness.slack.responsesTo(responseUrl).length > 0).length, { timeout: 60_000, interval: 100 }).toBe(commands.length);
+      const posts = commands.map(({ responseUrl }) => harness.slack.responsesTo(responseUrl));
+      expect(posts.every((forOne) => forOne.length === 1 && forOne[0]!.status === 200)).toBe(true);
+      // Each kind of command got its kind of answer.
+      const textOf = (index: number) => String(posts[index]![0]!.body.text);
+      expect(textOf(0)).toMatch(/^Root posture across 143 accounts/);
+      expect(textOf(1)).toBe('No open root activity alerts: every alert has been acknowledged.');
+      expect(new Set(commands.map((_, index) => textOf(index)).filter((_, index) => index % 3 === 2)).size).toBe(1);
+      expect(textOf(2)).not.toBe(textOf(0));
+      // Acks first: the last ack was answered before the first answer reached Slack.
+      expect(Math.min(...posts.map((forOne) => forOne[0]!.receivedAt))).toBeGreaterThanOrEqual(Math.max(...ackedAt));
+    } finally {
+      await harness.close();
+      await store.close();
     }
   }, 120_000);
 });

@@ -41,5 +41,6 @@ export function postureOverviewRefresh(deps: ListenerDeps, organization: Organiz
 
 async function refreshed(deps: ListenerDeps, organization: OrganizationDeps, respond: RespondFn, body: BlockAction): Promise<void> {
   const visibility = body.container?.is_ephemeral === true ? 'ephemeral' : 'in_channel';
-  await replyWithOverview({ secretValues: deps.secretValues, organization }, { scope: scopeOf(body), visibility, replaceOriginal: true, reply: respond, now: new Date() });
+  // Read, rendered and posted in its turn in the delivery queue, behind the acks, as the command's overview.
+  await deps.deliveries.run(() => replyWithOverview({ secretValues: deps.secretValues, organization }, { scope: scopeOf(body), visibility, replaceOriginal: true, reply: respond, now: new Date() }));
 }

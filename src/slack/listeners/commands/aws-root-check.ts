@@ -135,25 +135,29 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
       if (!decision) return;
       const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
+      // Each answer is read, rendered and posted in its turn in the delivery queue, behind the acks: a flood of
+      // `alerts` or overview commands reads the store and renders after the last ack, not between acks.
+      const answer = (message: () => Promise<SlackMessage> | SlackMessage) => deps.deliveries.run(async () => reply({ response_type: 'ephemeral', ...(await message()) }));
       if (subcommand.kind === 'alerts') {
-        await reply({ response_type: 'ephemeral', ...(await alertsOrApology(deps, command.team_domain, log)) });
+        await answer(() => alertsOrApology(deps, command.team_domain, log));
         return;
       }
       if (subcommand.kind === 'status') {
-        await reply({ response_type: 'ephemeral', ...(await coverageStatus(deps, log)) });
+        await answer(() => coverageStatus(deps, log));
         return;
       }
       if (subcommand.kind === 'summary') {
-        await reply({ response_type: 'ephemeral', ...(await summaryThisWeek(deps)) });
+        await answer(() => summaryThisWeek(deps));
         return;
       }
       if (!target) return;
       if (target.kind === 'answer') {
-        await reply({ response_type: 'ephemeral', ...maskMessageSecrets(target.message, deps.secretValues) });
+        await answer(() => maskMessageSecrets(target.message, deps.secretValues));
         return;
       }
       if (target.kind === 'overview' && deps.organization) {
-        const shown = await replyWithOverview({ secretValues: deps.secretValues, organization: deps.organization }, { scope: target.scope, visibility: target.visibility, replaceOriginal: false, reply, now: new Date() });
+        const organization = deps.organization;
+        const shown = await deps.deliveries.run(() => replyWithOverview({ secretValues: deps.secretValues, organization }, { scope: target.scope, visibility: target.visibility, replaceOriginal: false, reply, now: new Date() }));
         log.info({ via: decision.via, scope: target.scope, ...shown }, 'organization overview delivered');
         return;
       }
