@@ -29,7 +29,8 @@ export { groupingPolicyOf, loadAlertsConfig, readAlertsConfig, userGroupMention,
 export type { MessageUpdate, OutgoingMessage, PostedMessageQuery, SlackMessenger } from './messenger.js';
 export { createSenderWebClient, webClientMessenger, type SenderWebClientOptions, type WebClientMessengerOptions } from './slack-messenger.js';
 export { classifySlackError, type SlackFailure } from './slack-errors.js';
-export { createOutboxSender, type BackoffPolicy, type OutboxSenderEvents, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
+export { loadOutboxView, type OutboxView, type OutboxViewReader } from './outbox-view.js';
+export { createOutboxSender, type BackoffPolicy, type OutboxSenderStore, type OutboxSenderEvents, type OutboxRenderer, type OutboxSender, type OutboxSenderOptions, type RenderedMessage, type SendPassResult } from './sender.js';
 export { outboxKeyFor, type OutboxKeyContext } from './outbox-key.js';
 export { accountLabel, alertHeadline, alertTitle, ALERT_KIND_TITLE, type AccountNameOf, type HeadlineAlert, type TitledAlert } from './title.js';
 export { describeUserAgent } from './user-agent.js';

@@ -31,11 +31,12 @@
 import { hostname } from 'node:os';
 import type { AnyBlock } from '@slack/types';
 import type { Logger } from '../log.js';
-import type { Store, StoreOperations } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { replicaHolderId } from '../store/index.js';
 import { OUTBOX_METADATA_EVENT_TYPE, type SlackMessenger } from './messenger.js';
 import type { AlertRecord, OutboxMessage, SlackMessageRef } from './model.js';
 import { outboxKeyFor } from './outbox-key.js';
+import { loadOutboxView, type OutboxView, type OutboxViewReader } from './outbox-view.js';
 import { BLOCKS_REJECTED_CODES, classifySlackError, type SlackFailure } from './slack-errors.js';
 
 export interface RenderedMessage {
@@ -43,8 +44,26 @@ export interface RenderedMessage {
   blocks?: AnyBlock[];
 }
 
-/** Builds a message's content when it is sent, so it shows the current state: it reads the store in one transaction. */
-export type OutboxRenderer = (message: OutboxMessage, store: StoreOperations) => Promise<RenderedMessage>;
+/** Builds a message's content from its view, read from the store in one transaction when it is sent (current state). */
+export type OutboxRenderer = (view: OutboxView) => RenderedMessage | Promise<RenderedMessage>;
+
+/** What the sender needs of the store: the outbox's claims and marks, the alert for its key, and one read transaction per view. */
+export type OutboxSenderStore = Pick<
+  Store,
+  | 'storeId'
+  | 'createdAt'
+  | 'recoverInterruptedSends'
+  | 'dueOutbox'
+  | 'nextOutboxDueAt'
+  | 'markOutboxSending'
+  | 'reserveChannelSlot'
+  | 'markOutboxSent'
+  | 'markOutboxRetry'
+  | 'markOutboxFailed'
+  | 'deferOutbox'
+  | 'outboxCounts'
+  | 'getAlert'
+> & { transaction<T>(work: (tx: OutboxViewReader) => Promise<T>): Promise<T> };
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -52,7 +71,7 @@ export interface BackoffPolicy {
 }
 
 export interface OutboxSenderOptions {
-  store: Store;
+  store: OutboxSenderStore;
   messenger: SlackMessenger;
   render: OutboxRenderer;
   /** Where top-level posts without their own channel go: ALERT_CHANNEL. */
@@ -315,7 +334,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     // Rendered after the "sending" mark: a state change committed later enqueues its own chat.update.
     let content: RenderedMessage;
     try {
-      content = await store.transaction((tx) => render(row, tx));
+      content = await render(await store.transaction((tx) => loadOutboxView(row, tx)));
     } catch (error) {
       const delayMs = backoffMs(row.attempts, setupBackoff, random);
       log.error({ outboxId: row.id, kind: row.kind, err: error, retryInMs: delayMs }, 'outbox: rendering the message failed; retrying later');

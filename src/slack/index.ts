@@ -6,7 +6,7 @@ export { createReportReplies, type ReportReplies } from './listeners/report-repl
 export { createAuthorizer, type Authorizer, type AuthorizationDecision, type AuthorizerOptions, type UsergroupDirectory } from './authorize.js';
 export { UserFacingError, toUserFacingError } from './errors.js';
 export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './listeners/commands/index.js';
-export { createOutboxRenderer, type OutboxRendererOptions } from './outbox-renderer.js';
+export { createOutboxRenderer, renderOutboxView, type OutboxRendererOptions } from './outbox-renderer.js';
 export { ALERT_ACKNOWLEDGE_ACTION_ID, ALERT_ESCALATE_ACTION_ID, ALERT_INVESTIGATE_ACTION_ID, ALERT_SHOW_EVENT_ACTION_ID, ACKNOWLEDGE_REASON_CALLBACK_ID } from './blocks/index.js';
 export { ledgerRecord } from './blocks/summary.js';
 export { postureRunFor, SELF_ACCOUNT_KEY } from './listeners/posture-target.js';

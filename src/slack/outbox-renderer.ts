@@ -1,10 +1,9 @@
-// What each outbox row says in Slack, rendered when the sender sends it, from the store's state at that moment: an
-// alert post and its chat.update after a state change show the same current state; thread replies list the calls
-// that joined, page the responders on escalation or reminder, or show the raw record; the weekly summary and its
-// thread parts are posted as its ledger recorded them. The sender calls this with a transaction's handle (one consistent read).
-import type { RootEvent } from '../activity/model.js';
-import type { OutboxMessage, OutboxRenderer, RenderedMessage } from '../alerts/index.js';
-import type { StoreOperations } from '../store/index.js';
+// What each outbox message says in Slack, from its view model (alerts/outbox-view.ts, read by the sender when it
+// sends the message, so it shows the state at that moment): an alert post and its chat.update after a state change
+// show the same current state; thread replies list the calls that joined, page the responders on escalation or
+// reminder, or show the raw record; the weekly summary and its thread parts are posted as its ledger recorded them.
+// Pure: it reads nothing.
+import type { OutboxRenderer, OutboxView, RenderedMessage } from '../alerts/index.js';
 import { renderAlert } from './blocks/alert.js';
 import { storedUsergroupMention } from './blocks/alert-mention.js';
 import { renderEventRecord } from './blocks/alert-record.js';
@@ -21,19 +20,6 @@ export interface OutboxRendererOptions {
   failedLoginBurstThreshold?: number;
 }
 
-async function alertOf(row: OutboxMessage, store: StoreOperations) {
-  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
-  // Thrown: the sender logs it and retries later instead of posting something wrong.
-  if (!alert) throw new Error(`outbox row ${row.id} (${row.kind}): alert ${String(row.alertId)} is not in the store`);
-  return alert;
-}
-
-async function alertMessage(row: OutboxMessage, store: StoreOperations, options: OutboxRendererOptions): Promise<RenderedMessage> {
-  const alert = await alertOf(row, store);
-  const events = (await store.listAlertEvents(alert.id)).map((stored) => stored.event);
-  return renderAlert(alert, events, { accountAlias: options.accountAlias?.(alert.accountId) ?? null, audit: await store.listAudit(alert.id), ...(options.accountName ? { accountName: options.accountName } : {}), ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}) });
-}
-
 function stringOrNull(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
@@ -46,70 +32,43 @@ function storedPagedBefore(value: unknown): { by: string; at: string } | null {
   return by && at ? { by, at } : null;
 }
 
-/** An alert-reply is either the calls that joined the alert ({eventIds}) or an escalation ({escalatedBy, mention}). */
-async function alertReply(row: OutboxMessage, store: StoreOperations, options: OutboxRendererOptions): Promise<RenderedMessage> {
-  const escalatedBy = stringOrNull(row.payload.escalatedBy);
-  if (escalatedBy) return renderEscalation({ escalatedBy, mention: storedUsergroupMention(row.payload.mention), pagedBefore: storedPagedBefore(row.payload.pagedBefore) });
-  const eventIds = Array.isArray(row.payload.eventIds) ? row.payload.eventIds.filter((id): id is string => typeof id === 'string') : [];
-  const events: RootEvent[] = [];
-  const missing: string[] = [];
-  for (const eventId of eventIds) {
-    const stored = await store.getEvent(eventId);
-    if (stored) events.push(stored.event);
-    else missing.push(eventId);
+function positiveIntegerOr1(value: unknown): number {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : 1;
+}
+
+/** Renders one view (the sender's `render`). */
+export function renderOutboxView(view: OutboxView, options: OutboxRendererOptions = {}): RenderedMessage {
+  const { payload } = view.message;
+  switch (view.kind) {
+    case 'alert':
+      return renderAlert(view.alert, view.events, {
+        accountAlias: options.accountAlias?.(view.alert.accountId) ?? null,
+        audit: view.audit,
+        ...(options.accountName ? { accountName: options.accountName } : {}),
+        ...(options.failedLoginBurstThreshold !== undefined ? { failedLoginBurstThreshold: options.failedLoginBurstThreshold } : {}),
+      });
+    case 'escalation':
+      return renderEscalation({ escalatedBy: stringOrNull(payload.escalatedBy) ?? '', mention: storedUsergroupMention(payload.mention), pagedBefore: storedPagedBefore(payload.pagedBefore) });
+    case 'joined-calls':
+      // A root session's alert lists calls made in its members: each line names the member.
+      return renderFurtherCalls(view.events, view.missingEventIds, { alertAccountId: view.alert.accountId, ...(options.accountName ? { accountName: options.accountName } : {}) });
+    case 'reminder':
+      return renderReminder({ reminderNumber: positiveIntegerOr1(payload.reminderNumber), reminderMax: positiveIntegerOr1(payload.reminderMax), mention: storedUsergroupMention(payload.mention) }, view.alert);
+    case 'event-record':
+      return renderEventRecord({ eventId: view.eventId, region: view.stored?.event.region ?? null, rawRecord: view.stored?.rawRecord ?? null, requestedBy: stringOrNull(payload.requestedBy) });
+    case 'summary':
+      return messageFromLedger(view.entry, view.message.kind === 'summary-reply' ? Number(payload.part) : null);
+    case 'posture-alert': {
+      const posture = postureAlertPayload(payload);
+      // Thrown: the sender logs it and retries, and the row stays in the store to be looked at.
+      if (!posture) throw new Error(`outbox row ${view.message.id} (posture-alert): the payload is not a posture alert`);
+      return renderPostureAlert(posture);
+    }
   }
-  // A root session's alert lists calls made in its members: each line names the member.
-  return renderFurtherCalls(events, missing, { alertAccountId: (await alertOf(row, store)).accountId, ...(options.accountName ? { accountName: options.accountName } : {}) });
-}
-
-async function reminder(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
-  const reminderNumber = Number(row.payload.reminderNumber);
-  const reminderMax = Number(row.payload.reminderMax);
-  return renderReminder(
-    {
-      reminderNumber: Number.isInteger(reminderNumber) && reminderNumber > 0 ? reminderNumber : 1,
-      reminderMax: Number.isInteger(reminderMax) && reminderMax > 0 ? reminderMax : 1,
-      mention: storedUsergroupMention(row.payload.mention),
-    },
-    await alertOf(row, store),
-  );
-}
-
-async function eventRecord(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
-  const eventId = stringOrNull(row.payload.eventId) ?? '';
-  const stored = eventId ? await store.getEvent(eventId) : null;
-  return renderEventRecord({ eventId, region: stored?.event.region ?? null, rawRecord: stored?.rawRecord ?? null, requestedBy: stringOrNull(row.payload.requestedBy) });
-}
-
-async function summaryPart(row: OutboxMessage, store: StoreOperations): Promise<RenderedMessage> {
-  const weekKey = row.weekKey ?? stringOrNull(row.payload.weekKey) ?? '';
-  const entry = await store.getWeeklySummary(weekKey);
-  if (!entry) throw new Error(`outbox row ${row.id} (${row.kind}): the summary of week "${weekKey}" is not in the store`);
-  return messageFromLedger(entry, row.kind === 'summary-reply' ? Number(row.payload.part) : null);
 }
 
 /** The renderer to give createOutboxSender (`render`). */
 export function createOutboxRenderer(options: OutboxRendererOptions = {}): OutboxRenderer {
-  return async (row, store) => {
-    switch (row.kind) {
-      case 'alert-post':
-      case 'alert-update':
-        return alertMessage(row, store, options);
-      case 'alert-reply':
-        return alertReply(row, store, options);
-      case 'reminder':
-        return reminder(row, store);
-      case 'event-record':
-        return eventRecord(row, store);
-      case 'summary-post':
-      case 'summary-reply':
-        return summaryPart(row, store);
-      case 'posture-alert': {
-        const payload = postureAlertPayload(row.payload);
-        // Thrown: the sender logs it and retries, and the row stays in the store to be looked at.
-        if (!payload) throw new Error(`outbox row ${row.id} (posture-alert): the payload is not a posture alert`);
-        return renderPostureAlert(payload);
-      }
-    }
-  };
+  return (view) => renderOutboxView(view, options);
 }

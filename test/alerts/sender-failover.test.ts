@@ -12,7 +12,7 @@ import { waitFor } from '../support/bot.js';
 
 const CHANNEL = 'C0ALERTS1';
 
-const render: OutboxRenderer = async (row) => {
+const render: OutboxRenderer = ({ message: row }) => {
   const text = `${row.kind} alert=${row.alertId ?? '-'}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 };

@@ -10,8 +10,9 @@ import type { PollBatch } from '../../src/activity/poll-sink.js';
 
 const CHANNEL = 'C0ALERTS1';
 
-const render: OutboxRenderer = async (row, store) => {
-  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
+const render: OutboxRenderer = (view) => {
+  const row = view.message;
+  const alert = 'alert' in view ? view.alert : null;
   const text = `${row.kind} alert=${row.alertId ?? '-'} state=${alert?.state ?? '-'}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 };

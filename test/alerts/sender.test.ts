@@ -7,9 +7,10 @@ import { RecordingMessenger } from './support/recording-messenger.js';
 
 const CHANNEL = 'C0ALERTS1';
 
-/** Renders from the store at send time: the text shows the alert's state when it is sent. */
-const render: OutboxRenderer = async (row, store) => {
-  const alert = row.alertId === null ? null : await store.getAlert(row.alertId);
+/** Renders the view read at send time: the text shows the alert's state when it is sent. */
+const render: OutboxRenderer = (view) => {
+  const row = view.message;
+  const alert = 'alert' in view ? view.alert : null;
   const text = `${row.kind} alert=${row.alertId ?? '-'} state=${alert?.state ?? '-'} events=${alert?.eventCount ?? '-'}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 };
@@ -248,9 +249,9 @@ describe('outbox sender: failures', () => {
     let broken = true;
     const { store, messenger, sender, clock, lines } = setup({
       senderOptions: {
-        render: (row, store) => {
-          if (broken && row.alertId === 1) throw new Error('renderer bug');
-          return render(row, store);
+        render: (view) => {
+          if (broken && view.message.alertId === 1) throw new Error('renderer bug');
+          return render(view);
         },
       },
     });

@@ -157,7 +157,7 @@ describe('what the outbox sender counts about crashes, outages and shutdowns', (
     const sender = createOutboxSender({
       store,
       messenger: webClientMessenger(client, { findPostsInHistory: true }),
-      render: async (row) => ({ text: `${row.kind} ${row.id}` }),
+      render: ({ message: row }) => ({ text: `${row.kind} ${row.id}` }),
       defaultChannel: 'C0METRICS',
       logger: capturingLogger().logger,
       channelIntervalMs: 10,

@@ -32,13 +32,9 @@ afterEach(() => {
 });
 
 // Alerts are not this test's subject: a plain line is enough for them. Summaries go through the real path.
-const render: OutboxRenderer = async (row, store) => {
-  if (row.kind === 'summary-post' || row.kind === 'summary-reply') {
-    const weekKey = String(row.payload.weekKey);
-    const entry = await store.getWeeklySummary(weekKey);
-    if (!entry) throw new Error(`no ledger entry for ${weekKey}`);
-    return messageFromLedger(entry, row.kind === 'summary-reply' ? Number(row.payload.part) : null);
-  }
+const render: OutboxRenderer = (view) => {
+  const row = view.message;
+  if (view.kind === 'summary') return messageFromLedger(view.entry, row.kind === 'summary-reply' ? Number(row.payload.part) : null);
   return { text: `${row.kind} for alert ${row.alertId ?? '-'}` };
 };
 

@@ -3,7 +3,7 @@
 // limits kept whatever the records hold.
 import { describe, expect, it } from 'vitest';
 import type { RootEvent } from '../../../src/activity/model.js';
-import { ALERT_ACTIONS, nextAlertState, setAlertState, type AlertAuditEntry, type AlertRecord } from '../../../src/alerts/index.js';
+import { ALERT_ACTIONS, loadOutboxView, nextAlertState, setAlertState, type AlertAuditEntry, type AlertRecord } from '../../../src/alerts/index.js';
 import { openSqliteStore } from '../../../src/store/index.js';
 import { describeUserAgent } from '../../../src/alerts/index.js';
 import { ALERT_ACTION_IDS, ALERT_SHOW_EVENT_ACTION_ID, checkBlockKitLimits, cloudTrailEventUrl, offeredAlertActions, renderAlert, slackDate } from '../../../src/slack/blocks/index.js';
@@ -207,9 +207,10 @@ describe('renderAlert: grouped alerts', () => {
     const { store } = await stored(sessionCalls(500));
     const render = createOutboxRenderer();
     const rows = await store.listOutbox({ state: 'pending' });
+    // As the sender does: each row's view read from the store, then rendered.
     expect(rows.map((row) => row.kind)).toEqual(['alert-post', 'alert-reply']);
     for (const row of rows) {
-      const message = await render(row, store);
+      const message = await render(await store.transaction((tx) => loadOutboxView(row, tx)));
       expect(checkBlockKitLimits(message as never)).toEqual([]);
       expect(JSON.stringify(message)).not.toContain('AKIAIOSFODNN7EXAMPLE');
     }

@@ -1,15 +1,17 @@
-// The OutboxRenderer for every outbox kind, reading a real store as the sender does: alert post and update, the calls
+// The OutboxRenderer for every outbox kind, over the view the sender reads from a real store (loadOutboxView): alert post and update, the calls
 // that joined, an escalation, reminders (and one withdrawn because someone acted before it went out), the raw
 // record in code blocks (20 KB and more, split safely, masked as a whole), and the weekly summary from its ledger.
 import { describe, expect, it } from 'vitest';
-import { enqueueDueReminders, setAlertState, type OutboxMessage } from '../../../src/alerts/index.js';
+import { enqueueDueReminders, loadOutboxView, setAlertState, type OutboxMessage } from '../../../src/alerts/index.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
 import { checkBlockKitLimits, RECORD_CHUNK_MAX, RECORD_SECTIONS_MAX, renderEventRecord } from '../../../src/slack/blocks/index.js';
 import { createOutboxRenderer } from '../../../src/slack/index.js';
 import { manualClock } from '../../store/helpers.js';
 import { commit, polledFixture, sessionCalls } from './support.js';
 
-const render = createOutboxRenderer({ accountAlias: (accountId) => (accountId === '111122223333' ? 'prod' : null) });
+const renderView = createOutboxRenderer({ accountAlias: (accountId) => (accountId === '111122223333' ? 'prod' : null) });
+/** As the sender does: the view read in one transaction, then rendered. */
+const render = async (row: OutboxMessage, store: SqliteStore) => renderView(await store.transaction((tx) => loadOutboxView(row, tx)));
 const texts = (blocks: unknown): string[] => ((blocks ?? []) as Array<{ text?: { text: string }; elements?: Array<{ text?: string }> }>).flatMap((block) => [block.text?.text ?? '', ...(block.elements ?? []).map((element) => element.text ?? '')]);
 
 async function rowsOf(store: SqliteStore, kind: OutboxMessage['kind']): Promise<OutboxMessage[]> {
