@@ -15,17 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
 import { botEnvironment, freePort, waitFor } from '../support/bot.js';
-import { killed, lostAndDuplicated, postsPerEvent, rootSignIn, startBotProcess } from './support/bot-process.js';
+import { killed, rootSignIn, startBotProcess } from './support/bot-process.js';
+import { awaitEveryPost, HOLD_ANSWER_MS, heldPostIn, lostAndDuplicatedPosts, messagesIn, type StormLane } from './support/kill-storm.js';
 
 const LANES = 2;
 const KILLS_PER_LANE = 25;
 // One alert is posted (and killed) per restart; a few are left for the last run.
 const EVENTS = KILLS_PER_LANE + 3;
-// Longer than any kill takes to land: the bot never sees the answer.
-const HOLD_ANSWER_MS = 5_000;
 
-interface Lane {
-  channel: string;
+interface Lane extends StormLane {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   kills: number;
@@ -48,7 +46,7 @@ beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'root-guard-kill-storm-'));
     const base = botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: 'kill-storm-signing-secret-0123456789' });
     const env = { PATH: process.env.PATH, ...base, ALERT_CHANNEL: channel, PORT: String(await freePort()), POLL_SCHEDULE: '* * * * * *', LOG_LEVEL: 'silent' };
-    lanes.push({ channel, dataDir, env, kills: 0, killsInWindow: 0 });
+    lanes.push({ channel, eventIds, dataDir, env, kills: 0, killsInWindow: 0 });
   }
 });
 
@@ -58,16 +56,13 @@ afterAll(async () => {
   for (const lane of lanes) rmSync(lane.dataDir, { recursive: true, force: true });
 });
 
-const messagesIn = (channel: string): number => slack.state.messages.filter((message) => message.channel === channel).length;
-const heldPostIn = (channel: string): boolean => slack.calls('chat.postMessage').some((call) => call.args.channel === channel && call.answeredAt === null);
-
 /** Start, wait for the next post to reach the channel, kill while its answer is held; KILLS_PER_LANE times. */
 async function storm(lane: Lane): Promise<void> {
   for (let kill = 0; kill < KILLS_PER_LANE; kill += 1) {
-    const before = messagesIn(lane.channel);
+    const before = messagesIn(slack, lane.channel);
     const child = startBotProcess(lane.env);
-    await waitFor(() => messagesIn(lane.channel) > before, `a post in ${lane.channel}`, 60_000);
-    if (heldPostIn(lane.channel)) lane.killsInWindow += 1;
+    await waitFor(() => messagesIn(slack, lane.channel) > before, `a post in ${lane.channel}`, 60_000);
+    if (heldPostIn(slack, lane.channel)) lane.killsInWindow += 1;
     await killed(child);
     lane.kills += 1;
   }
@@ -77,29 +72,27 @@ describe('kill storm: SIGKILL between Slack accepting a post and the store recor
   it('every root event is posted exactly once in every lane', async () => {
     const startedAt = Date.now();
     await Promise.all(lanes.map(storm));
-    const postedDuringStorm = lanes.map((lane) => messagesIn(lane.channel));
+    const postedDuringStorm = lanes.map((lane) => messagesIn(slack, lane.channel));
 
     // Slack answers normally again; each bot finishes its backlog.
     slack.faults.clear();
     const finals = lanes.map((lane) => startBotProcess(lane.env));
-    await Promise.all(lanes.map((lane) => waitFor(() => [...postsPerEvent(slack, eventIds, lane.channel).values()].every((count) => count > 0), `every alert in ${lane.channel}`, 60_000).catch(() => undefined)));
-    // A moment for a late duplicate to show.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await awaitEveryPost(slack, lanes, 60_000);
     await Promise.all(finals.map((child) => killed(child)));
     const seconds = (Date.now() - startedAt) / 1000;
 
-    const results = lanes.map((lane) => lostAndDuplicated(postsPerEvent(slack, eventIds, lane.channel)));
+    const results = lostAndDuplicatedPosts(slack, lanes);
     const kills = lanes.reduce((sum, lane) => sum + lane.kills, 0);
     const killsInWindow = lanes.reduce((sum, lane) => sum + lane.killsInWindow, 0);
-    const lost = results.reduce((sum, result) => sum + result.lost.length, 0);
-    const duplicates = results.reduce((sum, result) => sum + result.duplicates, 0);
+    const lost = results.lost.flat().length;
+    const duplicates = results.duplicates;
     console.log(`kill storm: ${LANES} bots x ${EVENTS} root events, ${kills} SIGKILLs (${killsInWindow} between Slack accepting a post and the bot hearing back), ${lost} lost, ${duplicates} duplicated, ${seconds.toFixed(1)} s`);
 
     expect(kills).toBeGreaterThanOrEqual(50);
     expect(killsInWindow).toBe(kills);
     // Each restart posted one more alert and no earlier one twice.
     expect(postedDuringStorm).toEqual(lanes.map(() => KILLS_PER_LANE));
-    expect(results.map((result) => result.lost)).toEqual(lanes.map(() => []));
+    expect(results.lost).toEqual(lanes.map(() => []));
     expect(duplicates).toBe(0);
   }, 900_000);
 });

@@ -5,8 +5,20 @@ import type { CloudTrailRecord } from '../../fakes/aws/index.js';
 import type { FakeSlack } from '../../fakes/slack/index.js';
 import { fixtureRecord } from '../../fixtures/cloudtrail/load.js';
 
-export function startBotProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env, stdio: ['ignore', 'ignore', process.env.CRASH_TEST_DEBUG ? 'inherit' : 'ignore'] });
+/** `onLogLine`: each line the bot logs (stderr, pino JSON), for a test that reads what a process did. */
+export function startBotProcess(env: NodeJS.ProcessEnv, options: { onLogLine?: (line: string) => void } = {}): ChildProcess {
+  const { onLogLine } = options;
+  const stderr = onLogLine ? 'pipe' : process.env.CRASH_TEST_DEBUG ? 'inherit' : 'ignore';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { env, stdio: ['ignore', 'ignore', stderr] });
+  if (onLogLine && child.stderr) {
+    let rest = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) onLogLine(line);
+    });
+  }
+  return child;
 }
 
 export function exited(child: ChildProcess): Promise<void> {
