@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBot } from '../src/main.js';
 import { createLogger } from '../src/log.js';
-import { hardenedAccount, startFakeAws, type CloudTrailRecord } from '../test/fakes/aws/index.js';
+import { hardenedAccount, startFakeAws } from '../test/fakes/aws/index.js';
 import { startFakeSlack } from '../test/fakes/slack/index.js';
-import { fixtureRecord } from '../test/fixtures/cloudtrail/load.js';
-import { botEnvironment, waitFor } from '../test/support/bot.js';
+import { botEnvironment } from '../test/support/bot.js';
 import { formatMs, percentile } from './stats.js';
+import { visibleToPostedMs } from './visible-to-posted.js';
 
 const EVENTS = 12;
 const SPACING_MS = 1_500;
@@ -24,16 +24,10 @@ export async function benchAlertLatency(): Promise<{ ratio: number; lines: strin
   const saved = { ...process.env };
   for (const [name, value] of Object.entries(env)) process.env[name] = value;
   const bot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger: createLogger({ level: 'silent', secretValues: [] }) });
-  const template = fixtureRecord('root-console-login-success-no-mfa') as Record<string, unknown>;
   const latencies: number[] = [];
   try {
     for (let index = 0; index < EVENTS; index += 1) {
-      const eventId = `latency-${index}`;
-      const record = { ...template, eventID: eventId, eventTime: new Date(Date.now() - 1_000).toISOString().replace(/\.\d{3}Z$/, 'Z') } as CloudTrailRecord;
-      const visibleAt = performance.now();
-      fake.addEvents('us-east-1', [record]);
-      await waitFor(() => slack.calls('chat.postMessage').some((call) => JSON.stringify(call.args.blocks ?? '').includes(eventId)), `the alert of ${eventId}`, 20_000);
-      latencies.push(performance.now() - visibleAt);
+      latencies.push(await visibleToPostedMs(fake, slack, `latency-${index}`));
       await new Promise((resolve) => setTimeout(resolve, SPACING_MS));
     }
   } finally {

@@ -7,6 +7,7 @@ import { benchClassifyThroughput } from './classify-throughput.js';
 import { benchOrgScan } from './org-scan.js';
 import { benchOrgPoll } from './org-poll.js';
 import { benchQueueLatency } from './queue-latency.js';
+import { benchReplicaLatency } from './replica-latency.js';
 import { benchPostureWallTime } from './posture-wall-time.js';
 import { benchHealthcheckProbe } from './healthcheck-probe.js';
 import { benchStoreBackends } from './store-backends.js';
@@ -18,6 +19,7 @@ const benches: Array<[string, () => Promise<{ lines: string[] }>]> = [
   ['classify', benchClassifyThroughput],
   ['catch-up', benchCatchUp],
   ['alert-latency', benchAlertLatency],
+  ['replica-latency', benchReplicaLatency],
   ['healthcheck', benchHealthcheckProbe],
   ['org-scan', benchOrgScan],
   ['org-poll', benchOrgPoll],
