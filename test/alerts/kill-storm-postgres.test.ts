@@ -207,5 +207,6 @@ describe.skipIf(url === null)('kill storm, two replicas on PostgreSQL', () => {
     expect(takeovers.filter((takeover) => takeover.takenMs === null)).toEqual([]);
     expect(Math.max(...takenMs)).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + HOLD_ANSWER_MS + 2_000);
     expect(bySurvivor).toBeGreaterThan(0);
-  }, 900_000);
+    // 50 start-ups of serve, one lane's at a time: 443 s at load 10-16 on 2 cores, past 900 s at load 20.
+  }, 1_800_000);
 });
