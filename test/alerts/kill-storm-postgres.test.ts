@@ -203,9 +203,9 @@ describe.skipIf(url === null)('kill storm, two replicas on PostgreSQL', () => {
     expect(lost).toEqual(lanes.map(() => []));
     expect(duplicates).toBe(0);
     // Every killed replica's row came back to another process within the lease, one held post of the survivor's
-    // (it looks for dead claims between sends) and a second or two.
+    // (it looks for dead claims between sends) and a few seconds: 8.4 s at most at load 10-16, 11.4 s at load 20-33.
     expect(takeovers.filter((takeover) => takeover.takenMs === null)).toEqual([]);
-    expect(Math.max(...takenMs)).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + HOLD_ANSWER_MS + 2_000);
+    expect(Math.max(...takenMs)).toBeLessThanOrEqual(LEASE_SECONDS * 1000 + HOLD_ANSWER_MS + 5_000);
     expect(bySurvivor).toBeGreaterThan(0);
     // 50 start-ups of serve, one lane's at a time: 443 s at load 10-16 on 2 cores, past 900 s at load 20.
   }, 1_800_000);
