@@ -6,7 +6,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, writeCoverageRecord, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, type ActivitySource } from './activity/index.js';
 import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -202,7 +202,7 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const summaryLedger = storeSummaryLedger(store, { record: ledgerRecord });
 
   // Coverage (/aws-root-check status, `aws-root-guard status`, the weekly summary): the last pass and the queue,
-  // kept here and written to DATA_DIR after every pass for the terminal command.
+  // kept here and written to the store after every pass, for the terminal command on any host that reaches it.
   const coverage = createCoverageTracker({ pollIntervalMs });
   const eventsQueueUrl = config.poll.eventsQueueUrl;
   const eventsQueue = eventsQueueUrl ? createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
@@ -210,11 +210,9 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const readCoverageNow = () =>
     readCoverage({ record: () => coverage.snapshot(), store, ...(eventsQueue && eventsQueueUrl ? { queueDepth: () => readQueueDepth(eventsQueue, eventsQueueUrl) } : {}) });
   const recordCoverage = () => {
-    try {
-      writeCoverageRecord(config.dataDir, coverage.snapshot());
-    } catch (error) {
-      logger.warn({ err: error }, 'could not write the coverage record to DATA_DIR (`aws-root-guard status` shows the previous one)');
-    }
+    store.writeCoverageRecord(coverage.snapshot()).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not write the coverage record to the store (`aws-root-guard status` shows the previous one)');
+    });
   };
 
   const authorizer = createAuthorizer({

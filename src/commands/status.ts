@@ -1,12 +1,12 @@
 // `aws-root-guard status [--json]`: the running bot's coverage from another process: the coverage record the bot
-// writes to DATA_DIR after every poll pass, the store's cursors and unreadable records, and the events queue's
-// depth read live. Records nothing.
+// writes to its store after every poll pass (DATABASE_URL's PostgreSQL, or the SQLite file in DATA_DIR), the store's
+// cursors and unreadable records, and the events queue's depth read live. Records nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env } from '../config.js';
+import { ConfigError, type Env } from '../config.js';
 import { createEventsQueueClient } from '../aws/index.js';
-import { loadPollConfig, readCoverage, readCoverageRecord, readQueueDepth } from '../activity/index.js';
-import { openSqliteStore, STORE_FILE_NAME } from '../store/index.js';
+import { loadPollConfig, readCoverage, readQueueDepth } from '../activity/index.js';
+import { openPostgresStore, openSqliteStore, readPostgresConfig, STORE_FILE_NAME } from '../store/index.js';
 import { renderCoverageText } from '../terminal/index.js';
 
 export interface StatusCommandOptions {
@@ -19,17 +19,21 @@ export interface StatusCommandOptions {
 export async function runStatusCommand(env: Env, options: StatusCommandOptions): Promise<number> {
   const poll = loadPollConfig(env);
   const dataDir = env.DATA_DIR?.trim() || './data';
-  if (!existsSync(join(dataDir, STORE_FILE_NAME))) {
-    options.stderr.write(`aws-root-guard status: no bot state in ${dataDir}: set DATA_DIR to the running bot's data directory\n`);
+  const database = readPostgresConfig(env);
+  if (database.problems.length > 0) throw new ConfigError(database.problems);
+  if (!database.config && !existsSync(join(dataDir, STORE_FILE_NAME))) {
+    options.stderr.write(`aws-root-guard status: no bot state in ${dataDir}: set DATA_DIR to the running bot's data directory, or DATABASE_URL to its PostgreSQL\n`);
     return 2;
   }
-  const record = readCoverageRecord(dataDir);
-  const store = openSqliteStore({ dataDir });
+  const store = database.config ? await openPostgresStore(database.config) : openSqliteStore({ dataDir });
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
   const queueUrl = poll.eventsQueueUrl;
-  const sqs = queueUrl && record?.queue ? createEventsQueueClient({ region, maxAttempts: 2 }, queueUrl) : null;
+  let sqs: ReturnType<typeof createEventsQueueClient> | null = null;
   try {
-    const report = await readCoverage({ record: () => record, store, ...(sqs && queueUrl ? { queueDepth: () => readQueueDepth(sqs, queueUrl) } : {}) });
+    const record = await store.readCoverageRecord();
+    const queue = queueUrl && record?.queue ? createEventsQueueClient({ region, maxAttempts: 2 }, queueUrl) : null;
+    sqs = queue;
+    const report = await readCoverage({ record: () => record, store, ...(queue && queueUrl ? { queueDepth: () => readQueueDepth(queue, queueUrl) } : {}) });
     options.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderCoverageText(report));
     if (record === null) return 1;
     return report.totals.unreadableAccounts + report.totals.failingRegions + report.totals.laggingRegions > 0 ? 1 : 0;

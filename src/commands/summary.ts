@@ -7,7 +7,7 @@ import { createAwsClients } from '../aws/index.js';
 import { openPostgresStore, openSqliteStore, readPostgresConfig, STORE_FILE_NAME, type Store } from '../store/index.js';
 import { buildSummaryOnDemand, parseSummaryConfig, renderWeeklySummaryText, storeSummarySources } from '../summary/index.js';
 import { watchedAccountsAssessment } from '../posture/index.js';
-import { coverageLine, readCoverage, readCoverageRecord } from '../activity/index.js';
+import { coverageLine, readCoverage } from '../activity/index.js';
 
 export interface SummaryCommandOptions {
   json: boolean;
@@ -27,8 +27,8 @@ export async function runSummaryCommand(env: Env, options: SummaryCommandOptions
   const aws = createAwsClients({ region: config.aws.region });
   const watched = watchedAccountsAssessment(aws, config);
   try {
-    // The coverage line from what the running bot last recorded in DATA_DIR (none without its state).
-    const record = hasState ? readCoverageRecord(dataDir) : null;
+    // The coverage line from what the running bot last recorded in its store (none without its state).
+    const record = hasState ? await store.readCoverageRecord() : null;
     const coverage = async () => (record?.lastPassAt ? coverageLine(await readCoverage({ record: () => record, store })) : null);
     // The bot's snapshots when DATA_DIR has them; accounts without one are checked now (and nothing is recorded).
     const sources = storeSummarySources(store, { watchedAccounts: () => watched.accountIdentities(), assessFresh: (accountIds) => watched.assessIds(accountIds), coverage });

@@ -335,6 +335,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'the coverage record of the latest poll pass (was DATA_DIR/coverage.json): one row, written by the replica that ran the pass',
+    up(db) {
+      // Plain SQL that PostgreSQL's version 11 repeats (postgres-migrations.ts).
+      db.exec(`
+        CREATE TABLE coverage_record (
+          id          TEXT NOT NULL PRIMARY KEY CHECK (id = 'latest'),
+          record_json TEXT NOT NULL,
+          written_at  TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

@@ -215,6 +215,19 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       await tx.run(`DROP INDEX IF EXISTS seen_slack_signatures_accepted_until`);
     },
   },
+  {
+    version: 11,
+    description: 'the coverage record of the latest poll pass (was DATA_DIR/coverage.json): one row, written by the replica that ran the pass',
+    async up(tx) {
+      await tx.run(`
+        CREATE TABLE coverage_record (
+          id          ${TEXT} NOT NULL PRIMARY KEY CHECK (id = 'latest'),
+          record_json ${TEXT} NOT NULL,
+          written_at  ${TEXT} NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** The schema version of the database (0: empty), read without taking the migration lock. */

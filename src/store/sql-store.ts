@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { RootEvent } from '../activity/model.js';
 import type { IngestBatch, IngestResult } from '../activity/ingest.js';
 import type { CommitResult, PollBatch } from '../activity/poll-sink.js';
-import type { CursorReading } from '../activity/coverage/model.js';
+import type { CoverageRecord, CursorReading } from '../activity/coverage/model.js';
 import { earlierEventRecord } from '../alerts/event-record.js';
 import { DEFAULT_GROUPING_POLICY, type GroupingPolicy } from '../alerts/grouping.js';
 import { planAlertTransition } from '../alerts/lifecycle.js';
@@ -159,6 +159,14 @@ class SqlOperations implements StoreOperations {
 
   listPollCursors(): Promise<CursorReading[]> {
     return this.repos.cursors.list();
+  }
+
+  readCoverageRecord(): Promise<CoverageRecord | null> {
+    return this.repos.coverage.read();
+  }
+
+  writeCoverageRecord(record: CoverageRecord): Promise<void> {
+    return this.repos.coverage.write(record, this.now());
   }
 
   // --- root events ---

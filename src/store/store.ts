@@ -5,7 +5,7 @@
 import type { AlertSeverity, RootEventKind } from '../activity/model.js';
 import type { ActivitySourceName, IngestSink } from '../activity/ingest.js';
 import type { PollSink } from '../activity/poll-sink.js';
-import type { CursorReading } from '../activity/coverage/model.js';
+import type { CoverageRecord, CursorReading } from '../activity/coverage/model.js';
 import type { AlertAuditEntry, AlertRecord, OutboxKind, OutboxMessage, SlackMessageRef, StoredRootEvent } from '../alerts/model.js';
 import type { AlertsServiceOperations } from '../alerts/service.js';
 import type { AlertTransition } from '../alerts/state.js';
@@ -110,6 +110,9 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   pruneSeenEvents(before: string | Date): Promise<number>;
   /** Every poll cursor: which account-Regions the poller has read, and up to when (for coverage). */
   listPollCursors(): Promise<CursorReading[]>;
+  /** The coverage record of the latest poll pass (one, whichever replica ran it); null before the first. */
+  readCoverageRecord(): Promise<CoverageRecord | null>;
+  writeCoverageRecord(record: CoverageRecord): Promise<void>;
   /** Records and messages the sources could not read, newest first. */
   listUnreadableRecords(options?: { limit?: number }): Promise<StoredUnreadableRecord[]>;
   countUnreadableRecords(): Promise<number>;

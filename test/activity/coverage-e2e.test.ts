@@ -1,10 +1,9 @@
 // Coverage end to end, the whole bot as main.ts wires it: an organization on the fake AWS (one member whose role is
 // missing, one with eu-west-1 opted out), the poller's first pass, the events queue on moto's SQS; then a signed
 // `/aws-root-check status` through Bolt, and the real CLI `aws-root-guard status` on the bot's DATA_DIR.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COVERAGE_FILE, type CoverageReport } from '../../src/activity/index.js';
+import type { CoverageReport } from '../../src/activity/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { ACCOUNT_ID, addMember, createFakeOrganization, hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { signedSlashCommand, slashCommandFields } from '../fakes/slack/index.js';
 import { motoSkipReason, startMoto } from '../fakes/moto.js';
@@ -41,8 +40,13 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
   });
 
   it('answers /aws-root-check status with the accounts × Regions watched, the role that is missing and the opted-out Region', async () => {
-    // The first poll pass runs at start and writes the coverage record.
-    await waitFor(() => existsSync(join(harness.dataDir, COVERAGE_FILE)), 'the first poll pass', 60_000);
+    // The first poll pass runs at start and writes the coverage record to the bot's store.
+    const store = openSqliteStore({ dataDir: harness.dataDir });
+    try {
+      await waitFor(() => store.readCoverageRecord().then((record) => record?.lastPassAt), 'the first poll pass', 60_000);
+    } finally {
+      await store.close();
+    }
     const event = eventBridgeFixture('console-sign-in-root-no-mfa');
     await harness.send(JSON.stringify({ ...event, detail: { ...event.detail, eventID: 'coverage-e2e-1', eventTime: new Date().toISOString() } }));
     await waitFor(() => harness.slack.state.messages.some((message) => message.threadTs === null && (message.text ?? '').includes('111122223333')), 'the queued alert', 30_000);

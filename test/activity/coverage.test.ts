@@ -1,10 +1,7 @@
-// The coverage report (pure): Regions read, failing or lagging, accounts that could not be read, the summary's line;
-// and the record file in DATA_DIR.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The coverage report (pure): Regions read, failing or lagging, accounts that could not be read, the summary's line.
+// The record is kept in the store (test/store/contract.test.ts, both backends).
 import { describe, expect, it } from 'vitest';
-import { buildCoverageReport, COVERAGE_FILE, coverageLine, coverageProblemLines, createCoverageTracker, queueText, readCoverageRecord, writeCoverageRecord, type CoverageRecord } from '../../src/activity/index.js';
-import { tempDir } from '../store/helpers.js';
+import { buildCoverageReport, coverageLine, coverageProblemLines, createCoverageTracker, queueText, type CoverageRecord } from '../../src/activity/index.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -102,15 +99,5 @@ describe('the coverage tracker and its record in DATA_DIR', () => {
       // An opted-out Region is not a permission to grant: no action.
       { accountId: '210000000003', name: 'data', problem: null, regions: [{ region: 'ap-east-1', problem: { action: null, reason: 'ap-east-1 refused the credentials' } }] },
     ]);
-    const dir = tempDir('arg-coverage-');
-    try {
-      expect(readCoverageRecord(dir.path)).toBeNull();
-      writeCoverageRecord(dir.path, snapshot);
-      expect(readCoverageRecord(dir.path)).toEqual(snapshot);
-      writeFileSync(join(dir.path, COVERAGE_FILE), '{"something":"else"}');
-      expect(() => readCoverageRecord(dir.path)).toThrow(`${join(dir.path, COVERAGE_FILE)} is not a coverage record`);
-    } finally {
-      dir.remove();
-    }
   });
 });

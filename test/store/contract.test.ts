@@ -4,6 +4,7 @@
 // (printed) and fail under CI=true.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeAlert } from '../../src/alerts/index.js';
+import type { CoverageRecord } from '../../src/activity/index.js';
 import type { BotStore } from '../../src/store/index.js';
 import { ACCOUNT, batch, manualClock, rootEvent } from './helpers.js';
 import { BACKENDS, type SharedDatabase } from './shared-databases.js';
@@ -140,6 +141,21 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     expect((await b.reserveChannelSlot('C0OTHER01', 1_100, now)).getTime()).toBe(now.getTime());
     const later = new Date(now.getTime() + 60_000);
     expect((await a.reserveChannelSlot('C0ALERTS1', 1_100, later)).getTime()).toBe(later.getTime());
+  });
+
+  run('keeps the coverage record of the latest pass, written by one replica and read by another; says when a row is no record', async () => {
+    const [a, b] = await database.openReplicas();
+    expect(await b.readCoverageRecord()).toBeNull();
+    const first: CoverageRecord = { writtenAt: '2026-12-01T12:00:00.000Z', lastPassAt: '2026-12-01T12:00:00.000Z', pollIntervalMs: 60_000, queue: null, accounts: [{ accountId: ACCOUNT, name: 'prod', problem: null, regions: [{ region: 'eu-west-1', problem: { action: 'cloudtrail:LookupEvents', reason: 'AccessDenied' } }] }] };
+    await a.writeCoverageRecord(first);
+    expect(await b.readCoverageRecord()).toEqual(first);
+    // The next pass, on the other replica, replaces it: one record, the latest.
+    const second: CoverageRecord = { ...first, writtenAt: '2026-12-01T12:01:00.000Z', lastPassAt: '2026-12-01T12:01:00.000Z', accounts: [] };
+    await b.writeCoverageRecord(second);
+    expect(await a.readCoverageRecord()).toEqual(second);
+    expect((await database.rows(`SELECT count(*) AS count FROM coverage_record`)).map((row) => Number(row.count))).toEqual([1]);
+    await database.rows(`UPDATE coverage_record SET record_json = ?`, ['{"something":"else"}']);
+    await expect(a.readCoverageRecord()).rejects.toThrow('the coverage record in the store (table coverage_record) is not a coverage record');
   });
 
   run('opens an empty database at the newest schema version', async () => {

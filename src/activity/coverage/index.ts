@@ -3,5 +3,4 @@
 export type { AccountCoverage, CoverageProblem, CoverageRecord, CoverageReport, CoverageSource, CursorReading, PolledAccount, QueueActivity, QueueDepth, RegionCoverage } from './model.js';
 export { ageText, buildCoverageReport, coverageLine, coverageProblemLines, problemText, queueText, type CoverageInput } from './report.js';
 export { createCoverageTracker, type CoverageTracker } from './tracker.js';
-export { COVERAGE_FILE, readCoverageRecord, writeCoverageRecord } from './record-file.js';
 export { readCoverage, type CoverageSources } from './read.js';

@@ -5,6 +5,7 @@ import { AlertsRepository } from './alerts.js';
 import { AuditSessionsRepository } from './audit-sessions.js';
 import { AuditRepository } from './audit.js';
 import { ChannelPacingRepository } from './channel-pacing.js';
+import { CoverageRecordRepository } from './coverage.js';
 import { CursorsRepository } from './cursors.js';
 import { EventsRepository } from './events.js';
 import { LedgerRepository } from './ledger.js';
@@ -19,6 +20,7 @@ export interface Repositories {
   outbox: OutboxRepository;
   pacing: ChannelPacingRepository;
   cursors: CursorsRepository;
+  coverage: CoverageRecordRepository;
   unreadable: UnreadableRecordsRepository;
   auditSessions: AuditSessionsRepository;
   snapshots: SnapshotsRepository;
@@ -33,6 +35,7 @@ export function repositoriesOn(q: SqlQueries, dialect: SqlExecutor['dialect']): 
     outbox: new OutboxRepository(q, dialect),
     pacing: new ChannelPacingRepository(q),
     cursors: new CursorsRepository(q),
+    coverage: new CoverageRecordRepository(q),
     unreadable: new UnreadableRecordsRepository(q),
     auditSessions: new AuditSessionsRepository(q),
     snapshots: new SnapshotsRepository(q),
