@@ -243,7 +243,8 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   let memberRoleSts: STSClient | null = null;
   // Member clients come and go per account; their connections stay in one pool for the life of this access.
   const memberRequests = sharedRequestHandler(options.clientOptions);
-  const memberClientOptions: AwsClientOptions = { ...options.clientOptions, requestHandler: memberRequests, settings: sharedClientSettings() };
+  // A member's clients live for one account's pass (the poller's Region clients for one or two calls): no middleware cache.
+  const memberClientOptions: AwsClientOptions = { ...options.clientOptions, requestHandler: memberRequests, settings: sharedClientSettings(), cacheMiddleware: false };
   // Every STS client of this access (one per member's AssumeRole, one for AssumeRoot) shares one adaptive send rate:
   // a Throttling answer slows the whole scan's STS calls (the SDK's CUBIC limiter), and each retry waits with jitter,
   // so a large organization does not turn STS's rate limit into a retry storm.
@@ -279,7 +280,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   const roleArnOf = (accountId: string) => `arn:aws:iam::${accountId}:role/${config.memberRoleName}`;
   // One STS client, signed with the bot's own credentials, assumes the member role for every account: a client per
   // member (what the SDK's fromTemporaryCredentials makes) costs its construction and config resolution each time.
-  const roleSts = (): STSClient => (memberRoleSts ??= new STSClient({ ...sdkClientConfig(memberClientOptions), retryStrategy: stsRetryStrategy() }));
+  const roleSts = (): STSClient => (memberRoleSts ??= new STSClient({ ...sdkClientConfig({ ...memberClientOptions, cacheMiddleware: true }), retryStrategy: stsRetryStrategy() }));
 
   async function listWatchedAccounts(): Promise<WatchedAccountList> {
     const selfAccount = await selfAccountId();
@@ -363,7 +364,7 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
 
   async function rootAuditSession(accountId: string): Promise<RootAuditSession> {
     const endpoint = options.rootSessionEndpoint ?? options.clientOptions.endpoint;
-    rootSts ??= new STSClient({ ...sdkClientConfig({ ...memberClientOptions, ...(endpoint ? { endpoint } : {}) }), retryStrategy: stsRetryStrategy() });
+    rootSts ??= new STSClient({ ...sdkClientConfig({ ...memberClientOptions, cacheMiddleware: true, ...(endpoint ? { endpoint } : {}) }), retryStrategy: stsRetryStrategy() });
     const issuedAt = now();
     const answer = await rootSts.send(
       new AssumeRootCommand({ TargetPrincipal: accountId, TaskPolicyArn: { arn: AUDIT_ROOT_TASK_POLICY_ARN }, DurationSeconds: ROOT_SESSION_SECONDS }),

@@ -30,6 +30,11 @@ export interface AwsClientOptions {
   requestHandler?: SharedRequestHandler;
   /** Settings from the environment and the shared config file, read by the first client and reused by the rest (sharedClientSettings). */
   settings?: SharedClientSettings;
+  /**
+   * Keep each client's resolved middleware stack per command class (the SDK's cacheMiddleware). Default true; a
+   * member's clients, used for a call or two each, leave it off: the cache costs about 4 KB a client (of ~24).
+   */
+  cacheMiddleware?: boolean;
   /** Called with every client made, the events queue's SQS client too (main.ts: the metrics' error-counting middleware). */
   onClient?: (client: { middlewareStack: object }) => void;
 }
@@ -107,7 +112,7 @@ export function sdkClientConfig(options: AwsClientOptions, region: string = opti
     region,
     // The resolved middleware stack is kept per command class instead of being rebuilt for every call (~90 us a
     // LookupEvents call); nothing adds middleware after a client's first call (onClient runs at construction).
-    cacheMiddleware: true,
+    cacheMiddleware: options.cacheMiddleware ?? true,
     retryMode: 'standard',
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     // throwOnRequestTimeout: without it this SDK version only logs a warning when requestTimeout passes.

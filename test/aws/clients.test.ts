@@ -75,6 +75,8 @@ describe('createAwsClients', () => {
     const clients = aws.clientsFor();
     const cloudTrail = clients.cloudTrail('eu-west-1');
     expect((cloudTrail.config as { cacheMiddleware?: boolean }).cacheMiddleware).toBe(true);
+    // A member's clients (one or two calls each) leave it off.
+    expect((aws.clientsFor({ cacheMiddleware: false }).cloudTrail('eu-west-1').config as { cacheMiddleware?: boolean }).cacheMiddleware).toBe(false);
     await cloudTrail.send(new DescribeTrailsCommand({}));
     await cloudTrail.send(new DescribeTrailsCommand({}));
     // Signed for its Region both times (the signing step ran on the cached stack too).
