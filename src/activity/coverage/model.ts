@@ -1,6 +1,6 @@
 // Coverage: which accounts and Regions the bot watches, by which source, how fresh each account-Region's reading
 // is, and what could not be read (with the IAM action to fix). The running bot keeps a CoverageRecord of its last
-// poll pass and its events queue (tracker.ts), writes it to DATA_DIR (record-file.ts) for `aws-root-guard status`,
+// poll pass and its events queue (tracker.ts), writes it to the store (one row, so any replica's `aws-root-guard status` reads it),
 // and both faces build the same CoverageReport from it (report.ts, pure).
 
 /** Why an account or an account-Region could not be read. */
