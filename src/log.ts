@@ -57,3 +57,53 @@ export function createLogger(options: LoggerOptions): Logger {
     options.destination ?? pino.destination(2),
   );
 }
+
+/** What a request handler writes: lines at four levels, with its bindings. A pino Logger is one. */
+export interface LogLines {
+  debug(details: object, message: string): void;
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+type LineLevel = keyof LogLines;
+
+/**
+ * A child logger made only when a line is first written at an enabled level: most requests write none at the
+ * production level (info), and a pino child costs its bindings' serialization and about 1 KB per request
+ * (bench/ack-latency.ts: 500 commands in flight at once).
+ */
+class DeferredChild implements LogLines {
+  private child: Logger | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+
+  private line(level: LineLevel, details: object, message: string): void {
+    if (!this.logger.isLevelEnabled(level)) return;
+    this.child ??= this.logger.child(this.bindings);
+    this.child[level](details, message);
+  }
+
+  debug(details: object, message: string): void {
+    this.line('debug', details, message);
+  }
+
+  info(details: object, message: string): void {
+    this.line('info', details, message);
+  }
+
+  warn(details: object, message: string): void {
+    this.line('warn', details, message);
+  }
+
+  error(details: object, message: string): void {
+    this.line('error', details, message);
+  }
+}
+
+export function deferredChild(logger: Logger, bindings: Record<string, unknown>): LogLines {
+  return new DeferredChild(logger, bindings);
+}

@@ -12,6 +12,7 @@ import { AWS_ROOT_CHECK_COMMAND } from './listeners/commands/index.js';
 import { registerListeners } from './listeners/index.js';
 import { noRedirectFetch, respondThroughResponseUrl } from './listeners/response-url.js';
 import { ReplayGuard, signedRequestHeaders } from './replay-guard.js';
+import { awaitedAfterAck, detachedAfterAck } from './after-ack.js';
 import { createDeliveryQueue } from './delivery-queue.js';
 import { createReportReplies } from './listeners/report-replies.js';
 import { ownWorkspaceLookup, requestGate } from './request-gate.js';
@@ -53,7 +54,10 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
   const logger = boltLoggerFrom(deps.logger);
   // Bolt's respond() posts with clientOptions.fetch: no redirects, as for our own responder.
   const clientOptions: WebClientOptions = { fetch: noRedirectFetch, ...options.clientOptions, slackApiUrl: slack.apiUrl };
-  const common = { token: slack.botToken, logger, logLevel: boltLogLevel(deps.logger.level), clientOptions };
+  // Two of Bolt's global middlewares do nothing for this app and cost every request: the conversation store
+  // (context.conversation; its lookup builds an Error for every miss) and ignoreSelf, which only filters Events API
+  // events (the app subscribes to none: commands, block actions and view submissions only).
+  const common = { token: slack.botToken, logger, logLevel: boltLogLevel(deps.logger.level), clientOptions, convoStore: false as const, ignoreSelf: false };
 
   let app: App;
   if (slack.mode === 'socket') {
@@ -105,6 +109,7 @@ export function createSlackApp(slack: SlackConfig, deps: SlackDeps, options: Cre
     responder: respondThroughResponseUrl(responseUrls),
     deliveries,
     reportReplies: createReportReplies(secretValues),
+    afterAck: options.processBeforeResponse ? awaitedAfterAck : detachedAfterAck(deps.logger),
   };
   registerListeners(app, listenerDeps);
   return app;

@@ -6,6 +6,7 @@ import type { AlertsService } from '../alerts/index.js';
 import type { WeeklySummary } from '../summary/index.js';
 import type { CoverageReport } from '../activity/index.js';
 import type { OverviewAccount, OverviewInput, PostureReport, RunCoordinator, RunLimits } from '../posture/index.js';
+import type { AfterAck } from './after-ack.js';
 import type { Authorizer } from './authorize.js';
 import type { DeliveryQueue, DeliveryQueueOptions } from './delivery-queue.js';
 import type { ReportReplies } from './listeners/report-replies.js';
@@ -97,4 +98,6 @@ export interface ListenerDeps extends SlackDeps {
   deliveries: DeliveryQueue;
   /** A report's reply per audience, rendered once however many requesters share the report. */
   reportReplies: ReportReplies;
+  /** Runs what a listener does after its ack apart from Bolt's handling of the request (after-ack.ts). */
+  afterAck: AfterAck;
 }

@@ -3,6 +3,7 @@ export { createSlackApp, startSlackApp, SlackAppConfigError, SLACK_EVENTS_PATH, 
 export type { SlackDeps, ListenerDeps } from './deps.js';
 export { createDeliveryQueue, DEFAULT_DELIVERY_LIMITS, type DeliveryQueue, type DeliveryQueueOptions } from './delivery-queue.js';
 export { createReportReplies, type ReportReplies } from './listeners/report-replies.js';
+export { awaitedAfterAck, detachedAfterAck, type AfterAck } from './after-ack.js';
 export { createAuthorizer, type Authorizer, type AuthorizationDecision, type AuthorizerOptions, type UsergroupDirectory } from './authorize.js';
 export { UserFacingError, toUserFacingError } from './errors.js';
 export { AWS_ROOT_CHECK_COMMAND, parseSubcommand, type Subcommand } from './listeners/commands/index.js';

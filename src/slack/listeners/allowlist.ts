@@ -2,7 +2,7 @@
 // allowlist decides, and a refusal is logged and shown to the asker alone through whatever channel the listener has
 // (its ack, the response_url, an ephemeral message). Nothing runs for a refused user.
 import type { RespondFn } from '@slack/bolt';
-import type { Logger } from '../../log.js';
+import type { LogLines } from '../../log.js';
 import type { AuthorizationDecision, UsergroupDirectory } from '../authorize.js';
 import { renderRefusal, type SlackMessage } from '../blocks/index.js';
 import type { ListenerDeps } from '../deps.js';
@@ -18,7 +18,7 @@ export interface Refusal {
   use: string;
   /** Which allowlist refused (default: the command's). */
   allowlist?: 'users' | 'responders';
-  log: Logger;
+  log: LogLines;
   /** Shows the refusal to the asker alone. */
   tell(message: PrivateMessage): Promise<unknown>;
 }

@@ -9,7 +9,7 @@ import type { OverviewAccount } from '../../posture/index.js';
 import { maskMessageSecrets, renderCooldown, renderError, renderRunning, type SlackMessage } from '../blocks/index.js';
 import type { ListenerDeps } from '../deps.js';
 import { toUserFacingError, UserFacingError } from '../errors.js';
-import type { Logger } from '../../log.js';
+import { deferredChild, type LogLines } from '../../log.js';
 import { SELF_ACCOUNT_KEY } from './posture-target.js';
 import type { MessageReply } from './report-replies.js';
 import type { SlackClient, Visibility } from './slack-client.js';
@@ -62,7 +62,7 @@ function slackErrorOf(error: unknown): Record<string, unknown> {
  * respond() in its turn in the delivery queue, and if Slack refuses it, the same message through the Web API (outside
  * the queue: the Web API client paces and retries on its own, and must not hold a slot meanwhile).
  */
-async function deliver(deps: ListenerDeps, log: Logger, request: PostureRunRequest, reply: MessageReply, visibility: Visibility, what: string): Promise<boolean> {
+async function deliver(deps: ListenerDeps, log: LogLines, request: PostureRunRequest, reply: MessageReply, visibility: Visibility, what: string): Promise<boolean> {
   const respondError = await deps.deliveries.run(() =>
     request.respond(reply).then(
       () => null,
@@ -89,7 +89,7 @@ async function deliver(deps: ListenerDeps, log: Logger, request: PostureRunReque
 }
 
 export async function runPostureForUser(deps: ListenerDeps, request: PostureRunRequest): Promise<void> {
-  const log = deps.logger.child({ trigger: request.trigger, userId: request.userId, channelId: request.channelId, visibility: request.visibility });
+  const log = deferredChild(deps.logger, { trigger: request.trigger, userId: request.userId, channelId: request.channelId, visibility: request.visibility });
   const startedAt = Date.now();
   const accountKey = request.account?.id ?? SELF_ACCOUNT_KEY;
   // Asked for at once, so requests arriving together share one run; its outcome is awaited below.

@@ -32,10 +32,10 @@ interface PostAnswer {
   text: string;
 }
 
-function post(url: URL, body: string, agent: HttpAgent, timeoutMs: number): Promise<PostAnswer & { reusedSocket: boolean }> {
+function post(url: URL, body: Buffer, agent: HttpAgent, timeoutMs: number): Promise<PostAnswer & { reusedSocket: boolean }> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const request: ClientRequest = send(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (answer: IncomingMessage) => {
+    const request: ClientRequest = send(url, { method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (answer: IncomingMessage) => {
       const chunks: Buffer[] = [];
       answer.on('data', (chunk: Buffer) => chunks.push(chunk));
       answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), reusedSocket: request.reusedSocket }));

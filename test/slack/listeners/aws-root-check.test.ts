@@ -6,7 +6,7 @@ import { createLogger } from '../../../src/log.js';
 import { createRunCoordinator } from '../../../src/posture/index.js';
 import type { PostureReport } from '../../../src/posture/model.js';
 import type { ListenerDeps } from '../../../src/slack/deps.js';
-import { createAuthorizer, createDeliveryQueue, createReportReplies } from '../../../src/slack/index.js';
+import { awaitedAfterAck, createAuthorizer, createDeliveryQueue, createReportReplies } from '../../../src/slack/index.js';
 import { awsRootCheck } from '../../../src/slack/listeners/commands/index.js';
 import { postureRunAgain } from '../../../src/slack/listeners/actions/index.js';
 import { blockActionsPayload, slashCommandFields, startFakeSlack, type FakeSlack } from '../../fakes/slack/index.js';
@@ -36,6 +36,8 @@ function setup(overrides: Partial<ListenerDeps> = {}) {
     postureRuns: createRunCoordinator({ reuseWithinMs: 0, userCooldownMs: 0, run: () => deps.runPosture() }),
     deliveries: createDeliveryQueue(),
     reportReplies: createReportReplies(['super-secret-value-123']),
+    // Called directly, the listener returns when its work after the ack is done, as under processBeforeResponse.
+    afterAck: awaitedAfterAck,
     ...overrides,
   };
   const ack = vi.fn(async () => void events.push('ack'));

@@ -13,7 +13,7 @@ describe('createReportReplies', () => {
     const again = replies.replyFor(report, { visibility: 'ephemeral', replaceOriginal: false });
     expect(again).toBe(first);
     expect(first).toMatchObject({ response_type: 'ephemeral', ...renderPostureReport(report) });
-    expect(JSON.parse(jsonBodyOf(first))).toEqual(JSON.parse(JSON.stringify({ response_type: 'ephemeral', ...renderPostureReport(report) })));
+    expect(JSON.parse(jsonBodyOf(first).toString('utf8'))).toEqual(JSON.parse(JSON.stringify({ response_type: 'ephemeral', ...renderPostureReport(report) })));
     // Shared, so nobody may change it for the others.
     expect(Object.isFrozen(first)).toBe(true);
     expect(Object.isFrozen(first.blocks)).toBe(true);
@@ -40,7 +40,7 @@ describe('createReportReplies', () => {
     const secret = 'AKIAFAKESECRETVALUE0';
     report.findings[0]!.evidence = `key ${secret} seen`;
     const reply = createReportReplies([secret]).replyFor(report, { visibility: 'ephemeral', replaceOriginal: false });
-    expect(jsonBodyOf(reply)).not.toContain(secret);
+    expect(jsonBodyOf(reply).toString('utf8')).not.toContain(secret);
     expect(JSON.stringify(reply)).not.toContain(secret);
   });
 });

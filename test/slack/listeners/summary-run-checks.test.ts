@@ -5,7 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import type { ListenerDeps } from '../../../src/slack/deps.js';
-import { createAuthorizer, createDeliveryQueue, createReportReplies } from '../../../src/slack/index.js';
+import { awaitedAfterAck, createAuthorizer, createDeliveryQueue, createReportReplies } from '../../../src/slack/index.js';
 import { summaryRunChecks } from '../../../src/slack/listeners/actions/summary-run-checks.js';
 import { blockActionsPayload, startFakeSlack, type FakeSlack } from '../../fakes/slack/index.js';
 import { typicalReport } from '../report-fixture.js';
@@ -30,6 +30,8 @@ function deps(allowed: string[]): ListenerDeps {
     postureRuns: createRunCoordinator({ reuseWithinMs: 0, userCooldownMs: 0, run: () => runPosture() }),
     deliveries: createDeliveryQueue(),
     reportReplies: createReportReplies([]),
+    // Called directly, the listener returns when its work after the ack is done, as under processBeforeResponse.
+    afterAck: awaitedAfterAck,
   };
 }
 

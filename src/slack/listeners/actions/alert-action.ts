@@ -6,7 +6,7 @@
 import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AlertRecord, StateChangeResult } from '../../../alerts/index.js';
-import type { Logger } from '../../../log.js';
+import { deferredChild, type LogLines } from '../../../log.js';
 import { alertIdFromButtonValue, slackDate, userMention } from '../../blocks/index.js';
 import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
@@ -22,7 +22,7 @@ export interface AlertButtonPress {
   alerts: AlertDeps;
   alertId: number;
   userId: string;
-  log: Logger;
+  log: LogLines;
 }
 
 /** What a refused press says: the state that won, who made it, and when. */
@@ -81,10 +81,10 @@ export function alertButtonListener(
     await args.ack();
     const userId = args.body.user.id;
     const alertId = alertIdFromButtonValue(args.body.actions[0]?.value);
-    const log = deps.logger.child({ action: actionId, alertId, userId });
+    const log = deferredChild(deps.logger, { action: actionId, alertId, userId });
     try {
       if (alertId === null) {
-        log.warn('alert button without an alert id in its value; ignored');
+        log.warn({}, 'alert button without an alert id in its value; ignored');
         await tellPresser(args, 'This button does not name an alert: nothing changed.');
         return;
       }

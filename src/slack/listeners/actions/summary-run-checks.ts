@@ -6,6 +6,7 @@ import { errorDetails } from '../../errors.js';
 import { authorizeOrRefuse, replyPrivately } from '../allowlist.js';
 import { runPostureForUser } from '../posture-run.js';
 import type { BlockActionListenerArgs } from './posture-run-again.js';
+import { deferredChild } from '../../../log.js';
 
 export { SUMMARY_RUN_CHECKS_ACTION_ID };
 
@@ -14,12 +15,14 @@ export function summaryRunChecks(deps: ListenerDeps): (args: BlockActionListener
     await ack();
     const userId = body.user.id;
     const channelId = body.channel?.id ?? null;
-    const log = deps.logger.child({ action: SUMMARY_RUN_CHECKS_ACTION_ID, userId, channelId });
-    try {
-      if (!(await authorizeOrRefuse(deps, userId, client, { use: deps.command, log, tell: replyPrivately(respond) }))) return;
-      await runPostureForUser(deps, { trigger: 'button', userId, channelId, visibility: 'ephemeral', replaceOriginal: false, respond, client });
-    } catch (error) {
-      log.error(errorDetails(error), 'summary button listener failed');
-    }
+    const log = deferredChild(deps.logger, { action: SUMMARY_RUN_CHECKS_ACTION_ID, userId, channelId });
+    await deps.afterAck(async () => {
+      try {
+        if (!(await authorizeOrRefuse(deps, userId, client, { use: deps.command, log, tell: replyPrivately(respond) }))) return;
+        await runPostureForUser(deps, { trigger: 'button', userId, channelId, visibility: 'ephemeral', replaceOriginal: false, respond, client });
+      } catch (error) {
+        log.error(errorDetails(error), 'summary button listener failed');
+      }
+    });
   };
 }

@@ -14,6 +14,7 @@ import { runPostureForUser } from '../posture-run.js';
 import { watchedAccounts } from '../posture-target.js';
 import type { SlackClient, Visibility } from '../slack-client.js';
 import { parseSubcommand, type Subcommand } from './subcommand.js';
+import { deferredChild, type LogLines } from '../../../log.js';
 
 export const AWS_ROOT_CHECK_COMMAND = '/aws-root-check';
 
@@ -44,7 +45,7 @@ async function listOpenAlerts(deps: ListenerDeps, teamDomain: string | undefined
 }
 
 /** The list, or a short apology when the store cannot be read: the user gets an answer either way. */
-async function alertsOrApology(deps: ListenerDeps, teamDomain: string | undefined, log: ListenerDeps['logger']): Promise<SlackMessage> {
+async function alertsOrApology(deps: ListenerDeps, teamDomain: string | undefined, log: LogLines): Promise<SlackMessage> {
   try {
     return await listOpenAlerts(deps, teamDomain);
   } catch (error) {
@@ -61,7 +62,7 @@ async function summaryThisWeek(deps: ListenerDeps): Promise<SlackMessage> {
 }
 
 /** What the bot watches and could not read; a failure to read it is said, not thrown. */
-async function coverageStatus(deps: ListenerDeps, log: ListenerDeps['logger']): Promise<SlackMessage> {
+async function coverageStatus(deps: ListenerDeps, log: LogLines): Promise<SlackMessage> {
   if (!deps.status) return notSetUp('Root activity coverage is not set up on this bot (it runs without its activity sources).');
   try {
     return maskMessageSecrets(renderCoverage(await deps.status.coverage()), deps.secretValues);
@@ -110,7 +111,7 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
       await ack({ response_type: 'ephemeral', ...renderUsage({ command: command.command, unknownSubcommand: subcommand.text }) });
       return;
     }
-    const log = deps.logger.child({ command: command.command, userId: command.user_id, channelId: command.channel_id });
+    const log = deferredChild(deps.logger, { command: command.command, userId: command.user_id, channelId: command.channel_id });
     const target = subcommand.kind === 'report' || subcommand.kind === 'failing' || subcommand.kind === 'account' ? postureTarget(deps, subcommand, command.command) : null;
     // Without an organization an unknown word is a usage question, answered to anyone; with one, the answer names
     // watched accounts, so only people allowed to see them get it.
@@ -131,52 +132,55 @@ export function awsRootCheck(deps: ListenerDeps): (args: CommandListenerArgs) =>
     const runsPosture = target?.kind === 'account' || subcommand.kind === 'summary';
     if (quickDecision && runsPosture) await ack(runningAck[target?.kind === 'account' ? target.visibility : 'ephemeral']);
     else await ack();
-    try {
-      const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
-      if (!decision) return;
-      const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
-      // Each answer is read, rendered and posted in its turn in the delivery queue, behind the acks: a flood of
-      // `alerts` or overview commands reads the store and renders after the last ack, not between acks.
-      const answer = (message: () => Promise<SlackMessage> | SlackMessage) => deps.deliveries.run(async () => reply({ response_type: 'ephemeral', ...(await message()) }));
-      if (subcommand.kind === 'alerts') {
-        await answer(() => alertsOrApology(deps, command.team_domain, log));
-        return;
+    // The rest runs apart from Bolt's handling of the request, which then lets go of it (after-ack.ts).
+    await deps.afterAck(async () => {
+      try {
+        const decision = quickDecision ?? (await authorizeOrRefuse(deps, command.user_id, client, { use: command.command, log, tell: (refusal) => respond({ response_type: 'ephemeral', ...refusal }) }));
+        if (!decision) return;
+        const reply = deps.responder && command.response_url ? deps.responder(command.response_url) : respond;
+        // Each answer is read, rendered and posted in its turn in the delivery queue, behind the acks: a flood of
+        // `alerts` or overview commands reads the store and renders after the last ack, not between acks.
+        const answer = (message: () => Promise<SlackMessage> | SlackMessage) => deps.deliveries.run(async () => reply({ response_type: 'ephemeral', ...(await message()) }));
+        if (subcommand.kind === 'alerts') {
+          await answer(() => alertsOrApology(deps, command.team_domain, log));
+          return;
+        }
+        if (subcommand.kind === 'status') {
+          await answer(() => coverageStatus(deps, log));
+          return;
+        }
+        if (subcommand.kind === 'summary') {
+          await answer(() => summaryThisWeek(deps));
+          return;
+        }
+        if (!target) return;
+        if (target.kind === 'answer') {
+          await answer(() => maskMessageSecrets(target.message, deps.secretValues));
+          return;
+        }
+        if (target.kind === 'overview' && deps.organization) {
+          const organization = deps.organization;
+          const shown = await deps.deliveries.run(() => replyWithOverview({ secretValues: deps.secretValues, organization }, { scope: target.scope, visibility: target.visibility, replaceOriginal: false, reply, now: new Date() }));
+          log.info({ via: decision.via, scope: target.scope, ...shown }, 'organization overview delivered');
+          return;
+        }
+        if (target.kind !== 'account') return;
+        log.debug({ via: decision.via, usergroupId: decision.usergroupId, visibility: target.visibility, accountId: target.account?.id }, 'posture run requested');
+        await runPostureForUser(deps, {
+          trigger: 'command',
+          userId: command.user_id,
+          channelId: command.channel_id || null,
+          visibility: target.visibility,
+          ...(target.account ? { account: target.account } : {}),
+          replaceOriginal: false,
+          respond: reply,
+          client,
+          runningShownInAck: quickDecision !== null,
+        });
+      } catch (error) {
+        // Already acked: whatever failed here (a refused response_url for usage) is logged, never thrown at Bolt.
+        log.error(errorDetails(error), 'slash command listener failed');
       }
-      if (subcommand.kind === 'status') {
-        await answer(() => coverageStatus(deps, log));
-        return;
-      }
-      if (subcommand.kind === 'summary') {
-        await answer(() => summaryThisWeek(deps));
-        return;
-      }
-      if (!target) return;
-      if (target.kind === 'answer') {
-        await answer(() => maskMessageSecrets(target.message, deps.secretValues));
-        return;
-      }
-      if (target.kind === 'overview' && deps.organization) {
-        const organization = deps.organization;
-        const shown = await deps.deliveries.run(() => replyWithOverview({ secretValues: deps.secretValues, organization }, { scope: target.scope, visibility: target.visibility, replaceOriginal: false, reply, now: new Date() }));
-        log.info({ via: decision.via, scope: target.scope, ...shown }, 'organization overview delivered');
-        return;
-      }
-      if (target.kind !== 'account') return;
-      log.debug({ via: decision.via, usergroupId: decision.usergroupId, visibility: target.visibility, accountId: target.account?.id }, 'posture run requested');
-      await runPostureForUser(deps, {
-        trigger: 'command',
-        userId: command.user_id,
-        channelId: command.channel_id || null,
-        visibility: target.visibility,
-        ...(target.account ? { account: target.account } : {}),
-        replaceOriginal: false,
-        respond: reply,
-        client,
-        runningShownInAck: quickDecision !== null,
-      });
-    } catch (error) {
-      // Already acked: whatever failed here (a refused response_url for usage) is logged, never thrown at Bolt.
-      log.error(errorDetails(error), 'slash command listener failed');
-    }
+    });
   };
 }

@@ -8,6 +8,7 @@ import type { AlertDeps, ListenerDeps } from '../../deps.js';
 import { errorDetails } from '../../errors.js';
 import { alreadyDoneText, pressAllowlist, type AlertSlackClient } from '../actions/alert-action.js';
 import { authorizeOrRefuse, type PrivateMessage } from '../allowlist.js';
+import { deferredChild } from '../../../log.js';
 
 export { ACKNOWLEDGE_REASON_CALLBACK_ID };
 
@@ -25,7 +26,7 @@ export function alertAcknowledgeReason(deps: ListenerDeps, alerts: AlertDeps): (
       return;
     }
     await ack();
-    const log = deps.logger.child({ view: ACKNOWLEDGE_REASON_CALLBACK_ID, alertId: metadata.alertId, userId });
+    const log = deferredChild(deps.logger, { view: ACKNOWLEDGE_REASON_CALLBACK_ID, alertId: metadata.alertId, userId });
     // A view submission has no response_url: private answers go to the alert's channel as ephemeral messages. The
     // channel comes from the alert's stored post, never from the modal's private_metadata, which the submitter's
     // client sends back and could have changed.
