@@ -12,7 +12,11 @@
 //
 // SQLite file: its own connection with synchronous=NORMAL: in WAL mode a commit is then safe against a process crash
 // without an fsync (the store's FULL made each Slack ack wait for the disk, ~6 ms). What an OS crash or power loss can
-// drop is the last hashes, i.e. requests that could be replayed in what is left of their 5 minutes.
+// drop is the last hashes, i.e. requests that could be replayed in what is left of their 5 minutes. That connection
+// never checkpoints the WAL inside a commit (wal_autocheckpoint=0): SQLite runs the automatic checkpoint in the
+// commit that finds the WAL past 1,000 pages, which stalled that turn's acks up to 65 ms. A timer turn of its own
+// checkpoints instead (PASSIVE: it never waits for readers or writers), every few seconds while hashes are written,
+// so each one copies only the pages written since the last and the WAL stays small.
 // Any SqlExecutor (PostgreSQL for several replicas): one `insert … on conflict do nothing returning` for the group, its
 // hashes in sorted order so two replicas inserting overlapping groups take the key locks in one order (no deadlock):
 // of two replicas inserting one hash at once, one gets the row back, the other waits on it and gets nothing.
@@ -22,6 +26,8 @@ import { batchByTurn } from '../turn-batches.js';
 import type { SqlExecutor, SqlQueries } from './sql-executor.js';
 
 const SWEEP_EVERY_SECONDS = 60;
+/** How often the replay guard's own connection checkpoints the WAL while it writes (SQLite file only). */
+const CHECKPOINT_EVERY_MS = 5_000;
 const INSERT_SQL = `INSERT INTO seen_slack_signatures (signature_hash, accepted_until) VALUES (?, ?) ON CONFLICT (signature_hash) DO NOTHING`;
 const SWEEP_SQL = `DELETE FROM seen_slack_signatures WHERE accepted_until < ?`;
 /** Rows per multi-row insert: 400 placeholders, far below both backends' limits. */
@@ -79,30 +85,54 @@ class GroupedSeenSignatures implements SeenSignatures {
 export class SqliteSeenSignatures extends GroupedSeenSignatures {
   private readonly db: Database;
   private readonly ownConnection: boolean;
+  private checkpointTimer: NodeJS.Timeout | null = null;
 
   /** `source`: the database file (its own connection), or an open database (":memory:"). */
-  constructor(source: string | Database, busyTimeoutMs = 5000) {
+  constructor(source: string | Database, busyTimeoutMs = 5000, checkpointEveryMs = CHECKPOINT_EVERY_MS) {
     const ownConnection = typeof source === 'string';
     const db = typeof source === 'string' ? new DatabaseConstructor(source, { fileMustExist: true }) : source;
     if (ownConnection) {
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
       db.pragma('synchronous = NORMAL');
+      db.pragma('wal_autocheckpoint = 0');
     }
     const insertStatement: Statement<[string, number]> = db.prepare(INSERT_SQL);
     const sweepStatement: Statement<[number]> = db.prepare(SWEEP_SQL);
     const insertAll: Transaction<(signatures: readonly SeenSignature[]) => boolean[]> = db.transaction((signatures: readonly SeenSignature[]) =>
       signatures.map((signature) => insertStatement.run(signature.hash, signature.acceptedUntil).changes === 1),
     );
+    const checkpoint: Statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     super({
-      insertGroup: async (signatures) => insertAll.immediate(signatures),
+      insertGroup: async (signatures) => {
+        const stored = insertAll.immediate(signatures);
+        if (ownConnection) this.scheduleCheckpoint(checkpoint, checkpointEveryMs);
+        return stored;
+      },
       deleteExpired: async (now) => sweepStatement.run(now),
     });
     this.db = db;
     this.ownConnection = ownConnection;
   }
 
+  /** One checkpoint `everyMs` after the first commit since the last one; none while nothing is written. */
+  private scheduleCheckpoint(checkpoint: Statement, everyMs: number): void {
+    if (this.checkpointTimer) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      // A busy database only postpones it: the next commit schedules another.
+      try {
+        if (this.db.open) checkpoint.get();
+      } catch {
+        // SQLITE_BUSY or a closed file: nothing is lost, the WAL is only longer until the next one.
+      }
+    }, everyMs);
+    this.checkpointTimer.unref();
+  }
+
   close(): void {
     this.stopSweeps();
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
     if (this.ownConnection && this.db.open) this.db.close();
   }
 }
