@@ -9,7 +9,12 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 describe('batchByTurn', () => {
   it('commits what arrives in one turn as one group and answers each item with its own result; a later turn is a group of its own', async () => {
     const groups: number[][] = [];
-    const commit = batchByTurn<number, string>({ commitGroup: async (items) => (groups.push([...items]), items.map((item) => `stored ${item}`)) });
+    const commit = batchByTurn<number, string>({
+      commitGroup: async (items) => {
+        groups.push([...items]);
+        return items.map((item) => `stored ${item}`);
+      },
+    });
     const first = await Promise.all([commit(1), commit(2), commit(3)]);
     const later = await commit(4);
     expect(first).toEqual(['stored 1', 'stored 2', 'stored 3']);

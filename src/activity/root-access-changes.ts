@@ -33,7 +33,7 @@ function target(requestParameters: unknown): string {
 }
 
 function grantsAdministratorAccess(policyArn: string | undefined): boolean {
-  return policyArn !== undefined && policyArn.endsWith(ADMINISTRATOR_ACCESS_ARN_SUFFIX);
+  return policyArn?.endsWith(ADMINISTRATOR_ACCESS_ARN_SUFFIX) === true;
 }
 
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);

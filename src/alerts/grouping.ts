@@ -88,7 +88,7 @@ export function newGroupFor(event: Pick<RootEvent, 'kind' | 'sessionKey' | 'cent
 
 /** Whether a group spans accounts (a centralized root session), so candidates of other accounts may match. */
 export function isCrossAccountGroup(groupKey: string | null): boolean {
-  return groupKey !== null && groupKey.startsWith(ROOT_SESSION_KEY_PREFIX);
+  return groupKey?.startsWith(ROOT_SESSION_KEY_PREFIX) === true;
 }
 
 export function chooseAlertGroup(event: GroupedEvent, candidates: readonly GroupCandidate[], policy: GroupingPolicy = DEFAULT_GROUPING_POLICY): GroupDecision {

@@ -17,8 +17,9 @@ it('detached: returns before the work is done, and a failure of the work is logg
   await new Promise((resolve) => setTimeout(resolve, 10));
   expect(done).toBe(true);
   expect(lines).toHaveLength(1);
-  expect(lines[0]?.[1]).toBe('the work after an ack failed');
-  expect((lines[0]?.[0] as { err?: Error }).err?.message).toBe('delivery failed');
+  const [details, message] = lines[0]!;
+  expect(message).toBe('the work after an ack failed');
+  expect((details as { err?: Error }).err?.message).toBe('delivery failed');
 });
 
 it('awaited: returns when the work is done, and its failure reaches the caller', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { BotStore } from '../../src/store/index.js';
 import { BACKENDS, freshStores } from './shared-databases.js';
 import { ACCOUNT, batch, polled, rootEvent } from './helpers.js';
 
