@@ -1,5 +1,6 @@
-// Fault injection for the fake AWS: per operation (and optionally per Region), a fault answers instead of the
-// operation for its next `times` calls (default: every call), or delays the real answer.
+// Fault injection for the fake AWS (and the moto fault front): per operation (and optionally per Region, or only for
+// calls with some parameters), a fault answers instead of the operation for its next `times` calls (default: every
+// call), or delays the real answer.
 
 export type FaultKind = 'AccessDenied' | 'Throttling' | 'ServerError' | 'Delay';
 
@@ -11,6 +12,8 @@ export interface Fault {
   times?: number;
   /** Only calls signed for this Region. */
   region?: string;
+  /** Only calls whose parameters include these values ({ QueueUrl: dlqUrl }: one queue of several). */
+  params?: Record<string, string>;
   /** Delay: how long to hold the answer. */
   delayMs?: number;
   /** ServerError: the HTTP status (500 or 503). */
@@ -20,6 +23,7 @@ export interface Fault {
 interface FaultOptions {
   times?: number;
   region?: string;
+  params?: Record<string, string>;
 }
 
 export class FaultPlan {
@@ -57,8 +61,9 @@ export class FaultPlan {
   }
 
   /** The fault this call meets, if any, used up by one. */
-  take(operation: string, region: string): Fault | null {
-    const fault = this.active.find((candidate) => candidate.operation === operation && candidate.left > 0 && (!candidate.region || candidate.region === region));
+  take(operation: string, region: string, params: Record<string, unknown> = {}): Fault | null {
+    const matches = (wanted: Record<string, string> | undefined) => !wanted || Object.entries(wanted).every(([name, value]) => params[name] === value);
+    const fault = this.active.find((candidate) => candidate.operation === operation && candidate.left > 0 && (!candidate.region || candidate.region === region) && matches(candidate.params));
     if (!fault) return null;
     fault.left -= 1;
     return fault;

@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { AwsErrorReply } from './errors.js';
+import { passToMoto, readRequestBody } from './moto-pass.js';
 import type { RootSessionAuthority } from './root-sessions.js';
 import { escapeXml, writeElements, type XmlValue } from './xml.js';
 
@@ -39,12 +40,6 @@ function queryError(service: 'iam' | 'sts', error: AwsErrorReply): string {
   return `<ErrorResponse xmlns="${NAMESPACE[service]}"><Error><Type>${error.faultType}</Type><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`;
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** A request to moto signed as `accessKeyId` (moto reads the key and the scope; it does not check the signature). */
 async function motoQuery(motoUrl: string, accessKeyId: string, service: 'iam' | 'sts', form: Record<string, string>): Promise<{ status: number; text: string }> {
   const response = await fetch(`${motoUrl}/`, {
@@ -61,25 +56,8 @@ async function motoQuery(motoUrl: string, accessKeyId: string, service: 'iam' | 
 export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFront> {
   const calls: MotoFront['calls'] = [];
 
-  async function passToMoto(request: IncomingMessage, body: Buffer, response: ServerResponse): Promise<number> {
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
-      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const answer = await fetch(`${options.motoUrl}${request.url ?? '/'}`, { method: request.method, headers, ...(body.length > 0 ? { body } : {}) });
-    const bytes = Buffer.from(await answer.arrayBuffer());
-    const passHeaders: Record<string, string> = {};
-    answer.headers.forEach((value, name) => {
-      if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding'].includes(name)) passHeaders[name] = value;
-    });
-    response.writeHead(answer.status, { ...passHeaders, 'content-length': String(bytes.length) });
-    response.end(bytes);
-    return answer.status;
-  }
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
+    const body = await readRequestBody(request);
     const scope = /Credential=([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(request.headers.authorization ?? '');
     const accessKeyId = scope?.[1] ?? '';
     const scopeService = scope?.[2] ?? '';
@@ -123,7 +101,7 @@ export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFro
         return;
       }
       record.handledBy = 'moto';
-      record.status = await passToMoto(request, body, response);
+      record.status = await passToMoto(options.motoUrl, request, body, response);
     } catch (error) {
       const reply500 = error instanceof AwsErrorReply ? error : new AwsErrorReply('InternalFailure', error instanceof Error ? error.message : String(error), 500);
       reply(reply500.status, queryError(service, reply500));
