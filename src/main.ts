@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
-import { createAwsClients, createEventsQueueClient, describeFatalAwsError } from './aws/index.js';
+import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueDepth, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, type ActivitySource } from './activity/index.js';
 import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -207,8 +207,11 @@ async function startParts({ config, secretValues, logger, store, parts, options 
   const eventsQueueUrl = config.poll.eventsQueueUrl;
   const eventsQueue = eventsQueueUrl ? createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
   if (eventsQueue) parts.add('the events queue client', () => eventsQueue.destroy());
+  // The queue's oldest message is a CloudWatch metric: its own client, in the queue's Region, read by status only.
+  const queueMetrics = eventsQueueUrl ? createQueueMetricsClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
+  if (queueMetrics) parts.add('the events queue metrics client', () => queueMetrics.destroy());
   const readCoverageNow = () =>
-    readCoverage({ record: () => coverage.snapshot(), store, ...(eventsQueue && eventsQueueUrl ? { queueDepth: () => readQueueDepth(eventsQueue, eventsQueueUrl) } : {}) });
+    readCoverage({ record: () => coverage.snapshot(), store, ...(eventsQueue && queueMetrics && eventsQueueUrl ? { queueHealth: () => readQueueHealth({ sqs: eventsQueue, cloudWatch: queueMetrics }, eventsQueueUrl) } : {}) });
   const recordCoverage = () => {
     store.writeCoverageRecord(coverage.snapshot()).catch((error: unknown) => {
       logger.warn({ err: error }, 'could not write the coverage record to the store (`aws-root-guard status` shows the previous one)');

@@ -15,6 +15,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-account': 'account',
   '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-sqs': 'sqs',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
 };
 
 /** Operations whose IAM action is not named like the API operation (e.g. S3 ListObjectsV2 -> s3:ListBucket). */
@@ -25,6 +26,9 @@ const ACTION_OF_OPERATION: Record<string, string> = {
 /** The events queue statement: its actions apply to the one queue deploy/org-events.yaml creates, not "*". */
 const QUEUE_STATEMENT_SID = 'RootEventsQueue';
 const QUEUE_ACTIONS = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'];
+/** Status reads the depth of the queue's dead-letter queue (org-events.yaml: QueueName-dlq): that one action, on that queue only. */
+const DEAD_LETTER_STATEMENT_SID = 'RootEventsDeadLetterQueueDepth';
+const DEAD_LETTER_ACTIONS = ['sqs:GetQueueAttributes'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -119,10 +123,16 @@ describe('iam-policy.json', () => {
       if (statement.Sid === QUEUE_STATEMENT_SID) {
         expect(statement.Action).toEqual(QUEUE_ACTIONS);
         expect(statement.Resource).toBe('arn:aws:sqs:*:*:aws-root-guard-root-events');
+      } else if (statement.Sid === DEAD_LETTER_STATEMENT_SID) {
+        expect(statement.Action).toEqual(DEAD_LETTER_ACTIONS);
+        expect(statement.Resource).toBe('arn:aws:sqs:*:*:aws-root-guard-root-events-dlq');
       } else expect(statement.Resource).toBe('*');
     }
     for (const action of policyActions) expect(action, action).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
-    expect(new Set(policyActions).size).toBe(policyActions.length);
+    // Once each; the dead-letter queue's statement repeats one of the queue's actions on another resource.
+    const onceEach = policy.Statement.filter((statement) => statement.Sid !== DEAD_LETTER_STATEMENT_SID).flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+    expect(new Set(onceEach).size).toBe(onceEach.length);
+    expect(new Set(onceEach)).toEqual(new Set(policyActions));
   });
 
   test('the scanner reads multi-line, aliased and type imports, and ignores commands from elsewhere', () => {
@@ -174,6 +184,13 @@ describe('iam-policy.json', () => {
 
   test('the scan sees the SQS source\'s calls (DeleteMessageBatch authorized as sqs:DeleteMessage)', () => {
     for (const action of QUEUE_ACTIONS) expect(uses.filter((use) => use.action === action).map((use) => use.file)).toContain('src/activity/sources/sqs.ts');
+  });
+
+  test('the scan sees status\'s reads of the queue: its depth and dead-letter queue, and its oldest message in CloudWatch', () => {
+    expect(uses.filter((use) => use.action === 'sqs:GetQueueAttributes').map((use) => use.file)).toContain('src/activity/sources/queue-health.ts');
+    expect(uses.filter((use) => use.action === 'cloudwatch:GetMetricData').map((use) => use.file)).toEqual(['src/activity/sources/queue-oldest-message.ts']);
+    // GetMetricData supports no resource-level permissions: its statement is on "*".
+    expect(policy.Statement.filter((statement) => [statement.Action].flat().includes('cloudwatch:GetMetricData')).map((statement) => statement.Resource)).toEqual(['*']);
   });
 });
 
@@ -260,7 +277,8 @@ describe('deploy/*.yaml', () => {
         expect(statement.NotAction, name).toBeUndefined();
         for (const action of actionsOf([statement])) expect(action, name).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
       }
-      expect(new Set(actionsOf(statementsOf(template))).size, `${name} lists an action twice`).toBe(actionsOf(statementsOf(template)).length);
+      const onceEach = actionsOf(statementsOf(template).filter((statement) => statement.Sid !== DEAD_LETTER_STATEMENT_SID));
+      expect(new Set(onceEach).size, `${name} lists an action twice`).toBe(onceEach.length);
     }
   });
 
@@ -302,8 +320,13 @@ describe('deploy/*.yaml', () => {
     expect(actionsOf(queue)).toEqual(QUEUE_ACTIONS);
     expect(queue[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${EventsQueueName}' });
 
+    const deadLetter = statements.filter((statement) => statement.Sid === DEAD_LETTER_STATEMENT_SID);
+    expect(deadLetter).toHaveLength(1);
+    expect(actionsOf(deadLetter)).toEqual(DEAD_LETTER_ACTIONS);
+    expect(deadLetter[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${EventsQueueName}-dlq' });
+
     // Everything else in the role applies to resource "*": these reads support no resource-level permissions.
-    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate) && !queue.includes(candidate))) expect(statement.Resource).toBe('*');
+    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate) && !queue.includes(candidate) && !deadLetter.includes(candidate))) expect(statement.Resource).toBe('*');
   });
 
   test('the root session calls stay inside IAMAuditRootUserCredentials and in no policy of ours', async () => {
@@ -336,6 +359,8 @@ describe('deploy/org-events.yaml', () => {
     expect(template.Parameters.QueueName!.Default).toBe('aws-root-guard-root-events');
     expect(queue.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': ['RootEventsDeadLetterQueue', 'Arn'] }, maxReceiveCount: { Ref: 'MaxReceiveCount' } });
     expect(queue.ReceiveMessageWaitTimeSeconds).toBe(20);
+    // The name the bot's policies allow status to read the dead-letter queue's depth by.
+    expect(template.Resources.RootEventsDeadLetterQueue!.Properties.QueueName).toEqual({ 'Fn::Sub': '${QueueName}-dlq' });
 
     const rule = template.Resources.RootEventsToQueueRule!.Properties as { Targets: Array<{ Arn: unknown }>; EventBusName: unknown };
     expect(rule.EventBusName).toEqual({ Ref: 'RootEventsBus' });

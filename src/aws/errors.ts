@@ -40,24 +40,29 @@ function isAccessDenied(code: string): boolean {
   return ACCESS_DENIED_CODES.has(code);
 }
 
-/** One failed AWS call as a FactError: what failed and what to do about it. */
-export function toFactError(action: string, error: unknown): FactError {
+/**
+ * One failed AWS call as a FactError: what failed and what to do about it. `accountId`, when the caller knows it and
+ * the message would not say it otherwise, names the account the call was made in ("cloudwatch:GetMetricData in
+ * account 123456789012").
+ */
+export function toFactError(action: string, error: unknown, options: { accountId?: string | null } = {}): FactError {
   // The account's role could not be assumed: that, not the call, is what the user must fix.
   if (error instanceof MemberAccessError) return { ...error.factError };
   const code = awsErrorCode(error);
   const attempts = (error as SdkErrorShape | undefined)?.$metadata?.attempts;
   const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+  const call = options.accountId ? `${action} in account ${options.accountId}` : action;
   let message: string;
   if (isAccessDenied(code)) {
-    message = `Access denied to ${action}: allow the IAM action ${action} in the bot's policy (see iam-policy.json). AWS said: ${awsMessage(error)}`;
+    message = `Access denied to ${call}: allow the IAM action ${action} in the bot's policy (see iam-policy.json). AWS said: ${awsMessage(error)}`;
   } else if (THROTTLING_CODES.has(code)) {
-    message = `${action} was throttled by AWS${afterAttempts}: run the check again in a minute.`;
+    message = `${call} was throttled by AWS${afterAttempts}: run the check again in a minute.`;
   } else if (TIMEOUT_CODES.has(code)) {
-    message = `${action} did not answer in time${afterAttempts}: AWS or the network is slow; run the check again.`;
+    message = `${call} did not answer in time${afterAttempts}: AWS or the network is slow; run the check again.`;
   } else if (NETWORK_CODES.has(code)) {
-    message = `${action} could not reach AWS (${code}): check the network and any AWS_ENDPOINT_URL setting.`;
+    message = `${call} could not reach AWS (${code}): check the network and any AWS_ENDPOINT_URL setting.`;
   } else {
-    message = `${action} failed${afterAttempts}: ${code}: ${awsMessage(error)}`;
+    message = `${call} failed${afterAttempts}: ${code}: ${awsMessage(error)}`;
   }
   return { action, code, message };
 }

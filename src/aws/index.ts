@@ -15,4 +15,5 @@ export {
   type WatchedAccountList,
 } from './accounts.js';
 export { ACCOUNTS_DEFAULTS, readAccountsConfig, type AccountsConfig, type WatchScope } from './accounts-config.js';
-export { createEventsQueueClient, queueRegion } from './sqs.js';
+export { createEventsQueueClient, queueAddress, queueRegion, siblingQueueUrl } from './sqs.js';
+export { createQueueMetricsClient } from './cloudwatch.js';

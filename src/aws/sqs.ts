@@ -16,6 +16,36 @@ export function queueRegion(queueUrl: string): string | null {
   return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec(host)?.[1] ?? /^([a-z0-9-]+)\.queue\.amazonaws\.com(\.cn)?$/.exec(host)?.[1] ?? null;
 }
 
+/** The queue's account and name from its URL's path ("/123456789012/q"); null parts where the URL has none. */
+export function queueAddress(queueUrl: string): { accountId: string | null; name: string | null } {
+  let segments: string[];
+  try {
+    segments = new URL(queueUrl).pathname.split('/').filter(Boolean);
+  } catch {
+    return { accountId: null, name: null };
+  }
+  const [accountId, name] = segments.slice(-2);
+  return { accountId: accountId && /^\d{12}$/.test(accountId) ? accountId : null, name: name ?? null };
+}
+
+/**
+ * The URL of another queue of the same host from its ARN ("arn:aws:sqs:eu-west-1:123456789012:q-dlq"), as a
+ * RedrivePolicy names a dead-letter queue: the host (an emulator's too) is the queue's, the path the ARN's account
+ * and name. Null when the ARN is not an SQS ARN or names another Region than the queue's, whose client would sign
+ * for the wrong Region.
+ */
+export function siblingQueueUrl(queueUrl: string, queueArn: string): string | null {
+  const parts = /^arn:[a-z-]+:sqs:([a-z0-9-]+):(\d{12}):([\w-]{1,80}(?:\.fifo)?)$/.exec(queueArn);
+  if (!parts) return null;
+  const region = queueRegion(queueUrl);
+  if (region !== null && region !== parts[1]) return null;
+  try {
+    return `${new URL(queueUrl).origin}/${parts[2]}/${parts[3]}`;
+  } catch {
+    return null;
+  }
+}
+
 export function createEventsQueueClient(options: AwsClientOptions, queueUrl: string): SQSClient {
   const config = sdkClientConfig({ ...options, requestTimeoutMs: Math.max(options.requestTimeoutMs ?? 0, LONG_POLL_REQUEST_TIMEOUT_MS) }, queueRegion(queueUrl) ?? options.region);
   const client = new SQSClient(config);

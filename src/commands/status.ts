@@ -1,11 +1,12 @@
 // `aws-root-guard status [--json]`: the running bot's coverage from another process: the coverage record the bot
 // writes to its store after every poll pass (DATABASE_URL's PostgreSQL, or the SQLite file in DATA_DIR), the store's
-// cursors and unreadable records, and the events queue's depth read live. Records nothing.
+// cursors and unreadable records, and the events queue's depth, oldest message and dead-letter queue read live.
+// Records nothing.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Env } from '../config.js';
-import { createEventsQueueClient } from '../aws/index.js';
-import { loadPollConfig, readCoverage, readQueueDepth } from '../activity/index.js';
+import { createEventsQueueClient, createQueueMetricsClient } from '../aws/index.js';
+import { loadPollConfig, readCoverage, readQueueHealth } from '../activity/index.js';
 import { openPostgresStore, openSqliteStore, readPostgresConfig, STORE_FILE_NAME } from '../store/index.js';
 import { renderCoverageText } from '../terminal/index.js';
 
@@ -28,17 +29,18 @@ export async function runStatusCommand(env: Env, options: StatusCommandOptions):
   const store = database.config ? await openPostgresStore(database.config) : openSqliteStore({ dataDir });
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
   const queueUrl = poll.eventsQueueUrl;
-  let sqs: ReturnType<typeof createEventsQueueClient> | null = null;
+  let queue: { sqs: ReturnType<typeof createEventsQueueClient>; cloudWatch: ReturnType<typeof createQueueMetricsClient> } | null = null;
   try {
     const record = await store.readCoverageRecord();
-    const queue = queueUrl && record?.queue ? createEventsQueueClient({ region, maxAttempts: 2 }, queueUrl) : null;
-    sqs = queue;
-    const report = await readCoverage({ record: () => record, store, ...(queue && queueUrl ? { queueDepth: () => readQueueDepth(queue, queueUrl) } : {}) });
+    if (queueUrl && record?.queue) queue = { sqs: createEventsQueueClient({ region, maxAttempts: 2 }, queueUrl), cloudWatch: createQueueMetricsClient({ region, maxAttempts: 2 }, queueUrl) };
+    const clients = queue;
+    const report = await readCoverage({ record: () => record, store, ...(clients && queueUrl ? { queueHealth: () => readQueueHealth(clients, queueUrl) } : {}) });
     options.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderCoverageText(report));
     if (record === null) return 1;
     return report.totals.unreadableAccounts + report.totals.failingRegions + report.totals.laggingRegions > 0 ? 1 : 0;
   } finally {
-    sqs?.destroy();
+    queue?.sqs.destroy();
+    queue?.cloudWatch.destroy();
     await store.close();
   }
 }

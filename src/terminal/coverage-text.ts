@@ -1,6 +1,6 @@
 // `aws-root-guard status` in a terminal: the coverage headline, the sources, every account with its Regions'
 // reading age, then what could not be read or lags. Text we did not write is stripped of control characters.
-import { ageText, coverageLine, coverageProblemLines, queueText, type CoverageReport } from '../activity/index.js';
+import { ageText, coverageLine, coverageProblemLines, queueDetailLines, queueText, type CoverageReport } from '../activity/index.js';
 import { cleanTerminalText as clean } from '../summary/index.js';
 
 function label(accountId: string, name: string | null): string {
@@ -12,6 +12,7 @@ export function renderCoverageText(report: CoverageReport): string {
   const lines = [`Coverage: ${coverageLine(report)}`, ''];
   lines.push(`Poller: every ${ageText(report.pollIntervalSeconds)}; ${report.lastPassAt ? `last pass ${ageText(Math.max(0, Math.round((now.getTime() - Date.parse(report.lastPassAt)) / 1000)))} ago (${report.lastPassAt})` : 'no pass finished yet (is the bot running on this DATA_DIR?)'}`);
   lines.push(`Events queue: ${report.queue ? `${clean(report.queue.queueUrl)}: ${clean(queueText(report.queue, now))}` : 'not set (EVENTS_QUEUE_URL)'}`);
+  for (const line of report.queue ? queueDetailLines(report.queue) : []) lines.push(`  ${clean(line)}`);
   lines.push(`Unreadable records kept: ${report.unreadableRecords.toLocaleString('en-US')}`);
   lines.push('', 'Accounts (source; Regions: age of the last reading):');
   for (const account of report.accounts) {

@@ -1,10 +1,11 @@
 // The coverage report (pure): Regions read, failing or lagging, accounts that could not be read, the summary's line.
 // The record is kept in the store (test/store/contract.test.ts, both backends).
 import { describe, expect, it } from 'vitest';
-import { buildCoverageReport, coverageLine, coverageProblemLines, createCoverageTracker, queueText, type CoverageRecord } from '../../src/activity/index.js';
+import { buildCoverageReport, coverageLine, coverageProblemLines, createCoverageTracker, queueDetailLines, queueText, type CoverageRecord, type QueueHealth } from '../../src/activity/index.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+const DLQ_ARN = 'arn:aws:sqs:us-east-1:123456789012:q-dlq';
 
 function record(overrides: Partial<CoverageRecord> = {}): CoverageRecord {
   return {
@@ -31,7 +32,7 @@ const CURSORS = [
 
 describe('buildCoverageReport', () => {
   it('counts accounts, Regions, what could not be read and what lags', () => {
-    const report = buildCoverageReport({ now: NOW, record: record(), cursors: CURSORS, queueDepth: null, unreadableRecords: 2 });
+    const report = buildCoverageReport({ now: NOW, record: record(), cursors: CURSORS, queueHealth: null, unreadableRecords: 2 });
     expect(report.totals).toEqual({ accounts: 3, regions: 2, unreadableAccounts: 1, failingRegions: 1, laggingRegions: 2 });
     // The account that could not be read comes first, with the Region it was read in before.
     expect(report.accounts[0]).toMatchObject({ accountId: '210000000002', unreadable: true, sources: ['poller'], regions: [{ region: 'us-east-1', cursorAgeSeconds: 5400, lagging: true }] });
@@ -53,15 +54,41 @@ describe('buildCoverageReport', () => {
   it('says an account whose every Region failed could not be read, and names the queue as a source', () => {
     const queue = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', received: 3, lastMessageAt: minutesAgo(0.2), lastMessageSentAt: minutesAgo(0.25), lastReceiveError: null };
     const failing = { action: 'cloudtrail:LookupEvents', reason: 'denied' };
-    const report = buildCoverageReport({ now: NOW, record: record({ accounts: [{ accountId: '210000000009', name: null, problem: null, regions: [{ region: 'us-east-1', problem: failing }] }], queue }), cursors: [], queueDepth: { visible: 4, inFlight: 1 }, unreadableRecords: 0 });
+    const report = buildCoverageReport({ now: NOW, record: record({ accounts: [{ accountId: '210000000009', name: null, problem: null, regions: [{ region: 'us-east-1', problem: failing }] }], queue }), cursors: [], queueHealth: { depth: { visible: 4, inFlight: 1 }, oldestMessage: { ageSeconds: 95, asOf: minutesAgo(3) }, deadLetterQueue: { arn: DLQ_ARN, visible: 0, inFlight: 0 } }, unreadableRecords: 0 });
     expect(report.accounts[0]).toMatchObject({ unreadable: true, sources: ['poller', 'queue'] });
     expect(coverageLine(report)).toBe('watching 1 account × 1 Region and the events queue; 1 could not be read');
     expect(queueText(report.queue!, NOW)).toBe('4 waiting, 1 in flight; last message 12 s ago');
     expect(queueText({ ...report.queue!, depth: { error: 'sqs:GetQueueAttributes failed: AccessDenied' }, lastMessageAt: null, lastReceiveError: 'AccessDenied: no' }, NOW)).toBe('sqs:GetQueueAttributes failed: AccessDenied; no message since the bot started; ReceiveMessage failing: AccessDenied: no');
+    // The live figures come along in the JSON (existing fields unchanged) and as the lines after the depth.
+    expect(report.queue).toMatchObject({ depth: { visible: 4, inFlight: 1 }, oldestMessage: { ageSeconds: 95, asOf: minutesAgo(3) }, deadLetterQueue: { arn: DLQ_ARN, visible: 0, inFlight: 0 } });
+    expect(queueDetailLines(report.queue!)).toEqual(['oldest message 95 s old (CloudWatch, as of 11:57 UTC)', 'dead-letter queue q-dlq: empty']);
+  });
+
+  it('words the queue\'s oldest message and dead-letter queue for each thing status may have read', () => {
+    const queue = { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', received: 0, lastMessageAt: null, lastMessageSentAt: null, lastReceiveError: null };
+    const lines = (health: QueueHealth | null) => queueDetailLines(buildCoverageReport({ now: NOW, record: record({ queue }), cursors: [], queueHealth: health, unreadableRecords: 0 }).queue!);
+    const depth = { visible: 3, inFlight: 0 };
+    expect(lines({ depth, oldestMessage: { ageSeconds: 3 * 3600 + 60, asOf: '2026-12-01T11:56:00.000Z' }, deadLetterQueue: { arn: DLQ_ARN, visible: 2, inFlight: 1 } })).toEqual([
+      'oldest message 3 h old (CloudWatch, as of 11:56 UTC)',
+      'dead-letter queue q-dlq: 3 messages the bot could not store and never alerted on',
+    ]);
+    // No datapoint is not an age of 0; a queue without RedrivePolicy is said, once its attributes were read.
+    expect(lines({ depth, oldestMessage: { ageSeconds: null, noDatapointSince: '2026-12-01T11:46:00.000Z' }, deadLetterQueue: null })).toEqual([
+      'oldest message age unknown: CloudWatch has no datapoint since 11:46 UTC (a new or idle queue, or the metric not published yet)',
+      'no dead-letter queue (RedrivePolicy): a message the bot can never store comes back forever',
+    ]);
+    const denied = 'Access denied to cloudwatch:GetMetricData in account 123456789012: allow the IAM action cloudwatch:GetMetricData in the bot\'s policy (see iam-policy.json). AWS said: no';
+    expect(lines({ depth: { error: 'sqs:GetQueueAttributes failed: AccessDenied' }, oldestMessage: { error: denied }, deadLetterQueue: null })).toEqual([`oldest message age unknown: ${denied}`]);
+    expect(lines({ depth, oldestMessage: { ageSeconds: 0, asOf: '2026-12-01T11:59:00.000Z' }, deadLetterQueue: { arn: DLQ_ARN, error: 'sqs:GetQueueAttributes failed: AccessDenied: no' } })).toEqual([
+      'oldest message 0 s old (CloudWatch, as of 11:59 UTC)',
+      'dead-letter queue q-dlq: sqs:GetQueueAttributes failed: AccessDenied: no',
+    ]);
+    // Read without the live figures (the summary's line): nothing to say about them.
+    expect(lines(null)).toEqual([]);
   });
 
   it('is empty before the first pass', () => {
-    const report = buildCoverageReport({ now: NOW, record: null, cursors: [], queueDepth: null, unreadableRecords: 0 });
+    const report = buildCoverageReport({ now: NOW, record: null, cursors: [], queueHealth: null, unreadableRecords: 0 });
     expect(report.totals.accounts).toBe(0);
     expect(report.lastPassAt).toBeNull();
   });

@@ -51,6 +51,25 @@ export interface CursorReading {
 /** The queue's depth, read live (GetQueueAttributes), or why it could not be. */
 export type QueueDepth = { visible: number; inFlight: number } | { error: string };
 
+/**
+ * The age of the queue's oldest message: SQS publishes it only to CloudWatch (AWS/SQS ApproximateAgeOfOldestMessage,
+ * per minute, read as the minute's Maximum), and the newest datapoint may be a few minutes old, hence `asOf`.
+ * No datapoint is not an age of 0: a new queue, an idle one (SQS stops publishing after six hours without activity)
+ * or a minute not published yet all look alike, so it says since when there is none.
+ */
+export type OldestMessageAge = { ageSeconds: number; asOf: string } | { ageSeconds: null; noDatapointSince: string } | { error: string };
+
+/** The dead-letter queue named by the queue's RedrivePolicy: a message there is an event the bot never alerted on. */
+export type DeadLetterQueueDepth = { arn: string; visible: number; inFlight: number } | { arn: string; error: string };
+
+/** What status reads of the events queue live: its depth, its oldest message's age and its dead-letter queue. */
+export interface QueueHealth {
+  depth: QueueDepth;
+  oldestMessage: OldestMessageAge;
+  /** null: the queue has no RedrivePolicy, or its attributes could not be read (then `depth` says why). */
+  deadLetterQueue: DeadLetterQueueDepth | null;
+}
+
 export type CoverageSource = 'poller' | 'queue';
 
 export interface RegionCoverage {
@@ -80,7 +99,8 @@ export interface CoverageReport {
   /** Accounts that could not be read first, then by id. */
   accounts: AccountCoverage[];
   totals: { accounts: number; regions: number; unreadableAccounts: number; failingRegions: number; laggingRegions: number };
-  queue: (QueueActivity & { depth: QueueDepth | null }) | null;
+  /** `depth`, `oldestMessage` and `deadLetterQueue` are null when the bot state was read without the queue's live figures. */
+  queue: (QueueActivity & { depth: QueueDepth | null; oldestMessage: OldestMessageAge | null; deadLetterQueue: DeadLetterQueueDepth | null }) | null;
   /** Records and messages the sources kept because they could not be read. */
   unreadableRecords: number;
 }

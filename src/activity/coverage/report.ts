@@ -1,12 +1,13 @@
-// The coverage report (model.ts) from what the bot recorded, the store's cursors and the queue's depth. Pure.
-import type { AccountCoverage, CoverageRecord, CoverageReport, CursorReading, QueueDepth, RegionCoverage } from './model.js';
+// The coverage report (model.ts) from what the bot recorded, the store's cursors and the queue's health. Pure.
+import type { AccountCoverage, CoverageRecord, CoverageReport, CursorReading, OldestMessageAge, QueueHealth, RegionCoverage } from './model.js';
 
 export interface CoverageInput {
   now: Date;
   /** null: the bot has not written a record yet (not started, or no pass finished). */
   record: CoverageRecord | null;
   cursors: readonly CursorReading[];
-  queueDepth: QueueDepth | null;
+  /** The queue's live figures; null when they were not read. */
+  queueHealth: QueueHealth | null;
   unreadableRecords: number;
 }
 
@@ -33,7 +34,8 @@ export function buildCoverageReport(input: CoverageInput): CoverageReport {
 
   const regionNames = new Set(accounts.flatMap((account) => account.regions.map((region) => region.region)));
   const allRegions = accounts.flatMap((account) => account.regions);
-  const queue = input.record?.queue ? { ...input.record.queue, depth: input.queueDepth } : null;
+  const health = input.queueHealth;
+  const queue = input.record?.queue ? { ...input.record.queue, depth: health?.depth ?? null, oldestMessage: health?.oldestMessage ?? null, deadLetterQueue: health?.deadLetterQueue ?? null } : null;
   return {
     generatedAt: input.now.toISOString(),
     lastPassAt: input.record?.lastPassAt ?? null,
@@ -97,4 +99,36 @@ export function queueText(queue: NonNullable<CoverageReport['queue']>, now: Date
   const last = queue.lastMessageAt ? `last message ${ageText(Math.max(0, Math.round((now.getTime() - Date.parse(queue.lastMessageAt)) / 1000)))} ago` : 'no message since the bot started';
   const failing = queue.lastReceiveError ? `; ReceiveMessage failing: ${queue.lastReceiveError}` : '';
   return `${depth}; ${last}${failing}`;
+}
+
+/** "12:04 UTC": the minute a CloudWatch datapoint stands for. */
+function minuteUtc(iso: string): string {
+  return `${new Date(iso).toISOString().slice(11, 16)} UTC`;
+}
+
+/** "oldest message 3 min old (CloudWatch, as of 12:04 UTC)", or why there is no age (never a made-up 0). */
+export function oldestMessageText(oldest: OldestMessageAge): string {
+  if ('error' in oldest) return `oldest message age unknown: ${oldest.error}`;
+  if (oldest.ageSeconds === null) return `oldest message age unknown: CloudWatch has no datapoint since ${minuteUtc(oldest.noDatapointSince)} (a new or idle queue, or the metric not published yet)`;
+  return `oldest message ${ageText(oldest.ageSeconds)} old (CloudWatch, as of ${minuteUtc(oldest.asOf)})`;
+}
+
+/** "dead-letter queue q-dlq: 2 messages the bot could not store and never alerted on", empty, or why it is not known. */
+function deadLetterText(queue: NonNullable<CoverageReport['queue']>): string | null {
+  const deadLetter = queue.deadLetterQueue;
+  if (deadLetter === null) {
+    // Only when the queue's attributes were read is "no RedrivePolicy" known; otherwise depth already says why.
+    return queue.depth && !('error' in queue.depth) ? 'no dead-letter queue (RedrivePolicy): a message the bot can never store comes back forever' : null;
+  }
+  const name = deadLetter.arn.slice(deadLetter.arn.lastIndexOf(':') + 1);
+  if ('error' in deadLetter) return `dead-letter queue ${name}: ${deadLetter.error}`;
+  const count = deadLetter.visible + deadLetter.inFlight;
+  return count === 0 ? `dead-letter queue ${name}: empty` : `dead-letter queue ${name}: ${count.toLocaleString('en-US')} message${count === 1 ? '' : 's'} the bot could not store and never alerted on`;
+}
+
+/** The queue's lines after queueText's: its oldest message's age and its dead-letter queue, as far as they were read. */
+export function queueDetailLines(queue: NonNullable<CoverageReport['queue']>): string[] {
+  const lines = queue.oldestMessage ? [oldestMessageText(queue.oldestMessage)] : [];
+  const deadLetter = deadLetterText(queue);
+  return deadLetter ? [...lines, deadLetter] : lines;
 }

@@ -16,7 +16,6 @@ import type { RecordClassifier } from '../model.js';
 import { classifyActivityRecord } from '../assume-root.js';
 import { readEventBridgeMessage } from './eventbridge-envelope.js';
 import type { ActivitySource, OnIngested } from './source.js';
-import type { QueueDepth } from '../coverage/model.js';
 
 export const SQS_WAIT_TIME_SECONDS = 20;
 export const SQS_MAX_MESSAGES = 10;
@@ -39,18 +38,6 @@ export interface SqsSourceStats {
   lastMessageSentAt: string | null;
   /** The last ReceiveMessage failure, cleared by the next receive that works. */
   lastReceiveError: string | null;
-}
-
-/** The queue's depth now: messages waiting, and those received but not yet deleted (GetQueueAttributes). */
-export async function readQueueDepth(sqs: Pick<SQSClient, 'send'>, queueUrl: string): Promise<QueueDepth> {
-  try {
-    const answer = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    const attributes = answer.Attributes ?? {};
-    return { visible: Number(attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-  } catch (error) {
-    const denied = awsErrorCode(error).startsWith('AccessDenied') ? ` (allow sqs:GetQueueAttributes on ${queueUrl})` : '';
-    return { error: `sqs:GetQueueAttributes failed: ${describe(error)}${denied}` };
-  }
 }
 
 export interface SqsSourceOptions {

@@ -2,7 +2,7 @@
 // (with the action to fix) and what lags. Pure; folds long lists into a count.
 import type { KnownBlock } from '@slack/types';
 import { accountLabel } from '../../alerts/index.js';
-import { ageText, coverageLine, coverageProblemLines, queueText, type CoverageReport } from '../../activity/index.js';
+import { ageText, coverageLine, coverageProblemLines, queueDetailLines, queueText, type CoverageReport } from '../../activity/index.js';
 import { packLines } from './alert-record.js';
 import { BLOCK_KIT_LIMITS } from './limits.js';
 import type { SlackMessage } from './message.js';
@@ -16,7 +16,11 @@ export function renderCoverage(report: CoverageReport): SlackMessage {
   const now = new Date(report.generatedAt);
   const headline = `Coverage: ${coverageLine(report)}`;
   const sources = [`poller every ${ageText(report.pollIntervalSeconds)}${report.lastPassAt ? `, last pass ${ageText(Math.max(0, Math.round((now.getTime() - Date.parse(report.lastPassAt)) / 1000)))} ago` : ', no pass finished yet'}`];
-  if (report.queue) sources.push(`events queue: ${untrustedMrkdwn(queueText(report.queue, now), 600)}`);
+  if (report.queue) {
+    sources.push(`events queue: ${untrustedMrkdwn(queueText(report.queue, now), 600)}`);
+    // The oldest message's age (CloudWatch) and the dead-letter queue: a line each, an AWS error may be long.
+    for (const line of queueDetailLines(report.queue)) sources.push(untrustedMrkdwn(line, 600));
+  }
   const facts = [
     `*${headline}*`,
     ...sources.map((line) => `• ${line}`),
