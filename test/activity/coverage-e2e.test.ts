@@ -1,12 +1,14 @@
 // Coverage end to end, the whole bot as main.ts wires it: an organization on the fake AWS (one member whose role is
-// missing, one with eu-west-1 opted out), the poller's first pass, the events queue on moto's SQS; then a signed
-// `/aws-root-check status` through Bolt, and the real CLI `aws-root-guard status` on the bot's DATA_DIR.
+// missing, one with eu-west-1 opted out), the poller's first pass, the events queue on moto's SQS with its
+// dead-letter queue, and the queue's AWS/SQS metric in moto's CloudWatch; then a signed `/aws-root-check status`
+// through Bolt, and the real CLI `aws-root-guard status` on the bot's DATA_DIR.
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/activity/index.js';
 import { openSqliteStore } from '../../src/store/index.js';
 import { ACCOUNT_ID, addMember, createFakeOrganization, hardenedAccount, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { signedSlashCommand, slashCommandFields } from '../fakes/slack/index.js';
-import { motoSkipReason, startMoto } from '../fakes/moto.js';
+import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
 import { eventBridgeFixture } from '../fixtures/eventbridge/load.js';
 import { waitFor } from '../support/bot.js';
 import { runCli } from '../support/cli-process.js';
@@ -17,6 +19,10 @@ const SIGNING_SECRET = 'coverage-e2e-signing-secret-012345';
 const PROD = '210000000021';
 const NO_ROLE = '210000000022';
 const OPTED_OUT = '210000000023';
+
+// The minute of the queue's ApproximateAgeOfOldestMessage datapoint: two minutes before the test starts.
+const METRIC_MINUTE = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
+const METRIC_HHMM = new Date(METRIC_MINUTE).toISOString().slice(11, 16);
 
 let fakeAws: FakeAws;
 let harness: QueueBot;
@@ -30,7 +36,11 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
     const optedOut = addMember(organization, { id: OPTED_OUT, name: 'data' });
     optedOut.aws.regions = optedOut.aws.regions.map((region) => (region.RegionName === 'eu-west-1' ? { ...region, RegionOptStatus: 'DISABLED' } : region));
     fakeAws.organization = organization;
-    harness = await startQueueBot({ moto: moto!, fakeAws, queueName: 'aws-root-guard-coverage', signingSecret: SIGNING_SECRET, env: { WATCH_ACCOUNTS: 'organization', AWS_REGIONS: 'us-east-1,eu-west-1' } });
+    harness = await startQueueBot({ moto: moto!, fakeAws, queueName: 'aws-root-guard-coverage', deadLetterQueue: true, signingSecret: SIGNING_SECRET, env: { WATCH_ACCOUNTS: 'organization', AWS_REGIONS: 'us-east-1,eu-west-1' } });
+    // What SQS would have published for the queue a couple of minutes ago (moto takes the AWS/ namespace).
+    const cloudWatch = new CloudWatchClient({ region: 'us-east-1', endpoint: moto!.url, credentials: MOTO_CREDENTIALS });
+    await cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: 'aws-root-guard-coverage' }], Timestamp: new Date(METRIC_MINUTE + 30_000), Value: 75, Unit: 'Seconds' }] }));
+    cloudWatch.destroy();
   });
 
   afterAll(async () => {
@@ -61,6 +71,9 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
     expect(text).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
     // The message the queue delivered a moment ago, and its depth read live.
     expect(text).toMatch(/events queue: 0 waiting, \d+ in flight; last message \d+ s ago/);
+    // Its oldest message as CloudWatch last saw it, and the dead-letter queue its RedrivePolicy names.
+    expect(text).toContain(`• oldest message 75 s old (CloudWatch, as of ${METRIC_HHMM} UTC)`);
+    expect(text).toContain('• dead-letter queue aws-root-guard-coverage-dlq: empty');
   });
 
   it('aws-root-guard status prints the same coverage from DATA_DIR, as text and as JSON', async () => {
@@ -76,12 +89,15 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
     expect(prod.regions.map((region) => [region.region, region.lagging, region.problem])).toEqual([['us-east-1', false, null], ['eu-west-1', false, null]]);
     expect(prod.regions.every((region) => region.cursorAgeSeconds !== null && region.cursorAgeSeconds < 600)).toBe(true);
     expect(report.queue?.depth).toEqual({ visible: 0, inFlight: expect.any(Number) });
+    expect(report.queue?.oldestMessage).toEqual({ ageSeconds: 75, asOf: new Date(METRIC_MINUTE).toISOString() });
+    expect(report.queue?.deadLetterQueue).toEqual({ arn: 'arn:aws:sqs:us-east-1:123456789012:aws-root-guard-coverage-dlq', visible: 0, inFlight: 0 });
     expect(report.unreadableRecords).toBe(0);
 
     const text = await runCli(['status'], harness.env);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue; 1 could not be read');
     expect(text.stdout).toContain(`sandbox (${NO_ROLE}) [poller+queue] COULD NOT BE READ`);
+    expect(text.stdout).toContain(`\n  oldest message 75 s old (CloudWatch, as of ${METRIC_HHMM} UTC)\n  dead-letter queue aws-root-guard-coverage-dlq: empty\n`);
     expect(text.stdout).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
     // Two child processes through tsx: a minute each is plenty on a loaded machine (no speed goal here).
   }, 120_000);

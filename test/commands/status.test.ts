@@ -1,11 +1,16 @@
 // `aws-root-guard status` reads the coverage record from the bot's store, so it works on any host that reaches the
 // store: the SQLite file in DATA_DIR, or DATABASE_URL's PostgreSQL (replicas on separate hosts, no DATA_DIR there).
-// PostgreSQL runs skip without TEST_DATABASE_URL (printed).
+// With EVENTS_QUEUE_URL it reads the queue live through the SDK: moto's SQS and CloudWatch behind the fault front.
+// PostgreSQL runs skip without TEST_DATABASE_URL (printed), moto runs without moto.
 import { Writable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageRecord, CoverageReport } from '../../src/activity/index.js';
 import { runStatusCommand } from '../../src/commands/status.js';
 import { openPostgresStore, openSqliteStore, readPostgresConfig, type BotStore } from '../../src/store/index.js';
+import { startMotoFaultFront, type MotoFaultFront } from '../fakes/aws/moto-faults.js';
+import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
 import { tempDir } from '../store/helpers.js';
 import { freshSchema, testDatabaseUrl } from '../store/postgres-database.js';
 
@@ -42,6 +47,12 @@ async function status(env: Record<string, string>): Promise<{ code: number; repo
   return { code, report: stdout.text() ? (JSON.parse(stdout.text()) as CoverageReport) : null, stderr: stderr.text() };
 }
 
+async function statusText(env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  const stdout = sink();
+  const code = await runStatusCommand(env, { json: false, stdout, stderr: sink() });
+  return { code, stdout: stdout.text() };
+}
+
 describe('aws-root-guard status', () => {
   it('reads the coverage record the bot wrote to its SQLite store in DATA_DIR', async () => {
     const dir = tempDir('arg-status-');
@@ -74,5 +85,111 @@ describe('aws-root-guard status', () => {
     const { code, report } = await status({ DATABASE_URL: schema.url, DATA_DIR: empty.path });
     expect(code).toBe(0);
     expect(report?.accounts.map((account) => [account.accountId, account.regions.length])).toEqual([[PROD, 2]]);
+  });
+});
+
+const moto = await startMoto();
+
+describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipReason()}`, () => {
+  const QUEUE = 'aws-root-guard-root-events';
+  let front: MotoFaultFront;
+  let queueUrl: string;
+  let dlqArn: string;
+  let dataDir: ReturnType<typeof tempDir>;
+  const savedEnv = { ...process.env };
+  const minute = Math.floor(Date.now() / 60_000) * 60_000;
+
+  beforeAll(async () => {
+    front = await startMotoFaultFront(moto!.url);
+    // The SDK reads these from the process, as in a real terminal: the command's clients go to the front.
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: front.url, AWS_ENDPOINT_URL_CLOUDWATCH: front.url, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' });
+    const setup = { region: 'us-east-1', endpoint: moto!.url, credentials: MOTO_CREDENTIALS };
+    const sqs = new SQSClient(setup);
+    const cloudWatch = new CloudWatchClient(setup);
+    try {
+      // The queue as deploy/org-events.yaml makes it; one message the bot never stored has moved to the DLQ.
+      const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${QUEUE}-dlq` }))).QueueUrl!;
+      dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+      queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: QUEUE, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }))).QueueUrl!;
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"never":"stored"}' }));
+      for (let receive = 0; receive < 2; receive += 1) await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"waiting":true}' }));
+      // The SQS client sends each call to its QueueUrl's host (AWS_ENDPOINT_URL_SQS aside): the front's, here.
+      queueUrl = queueUrl.replace(moto!.url, front.url);
+      // SQS's own metric, as CloudWatch would hold it: three minutes old at most.
+      await cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: QUEUE }], Timestamp: new Date(minute - 3 * 60_000 + 20_000), Value: 184, Unit: 'Seconds' }] }));
+    } finally {
+      sqs.destroy();
+      cloudWatch.destroy();
+    }
+    dataDir = tempDir('arg-status-queue-');
+    const store = openSqliteStore({ dataDir: dataDir.path });
+    await recordPass(store);
+    const record = await store.readCoverageRecord();
+    await store.writeCoverageRecord({ ...record!, queue: { queueUrl, received: 1, lastMessageAt: new Date().toISOString(), lastMessageSentAt: new Date().toISOString(), lastReceiveError: null } });
+    await store.close();
+  });
+
+  afterAll(async () => {
+    process.env = savedEnv;
+    dataDir?.remove();
+    await front?.close();
+    await moto?.stop();
+  });
+
+  afterEach(() => {
+    front.faults.clear();
+  });
+
+  const env = () => ({ DATA_DIR: dataDir.path, EVENTS_QUEUE_URL: queueUrl, AWS_REGION: 'us-east-1' });
+
+  it('--json keeps the queue\'s fields and adds the oldest message (CloudWatch) and the dead-letter queue', async () => {
+    const { code, report } = await status(env());
+    expect(code).toBe(0);
+    expect(report!.queue).toEqual({
+      queueUrl,
+      received: 1,
+      lastMessageAt: expect.any(String),
+      lastMessageSentAt: expect.any(String),
+      lastReceiveError: null,
+      depth: { visible: 1, inFlight: 0 },
+      oldestMessage: { ageSeconds: 184, asOf: new Date(minute - 3 * 60_000).toISOString() },
+      deadLetterQueue: { arn: dlqArn, visible: 1, inFlight: 0 },
+    });
+  });
+
+  it('prints them under the queue, with the time CloudWatch\'s datapoint stands for', async () => {
+    const { code, stdout } = await statusText(env());
+    expect(code).toBe(0);
+    const asOf = new Date(minute - 3 * 60_000).toISOString().slice(11, 16);
+    expect(stdout).toContain(`Events queue: ${queueUrl}: 1 waiting, 0 in flight; last message`);
+    expect(stdout).toContain(`\n  oldest message 3 min old (CloudWatch, as of ${asOf} UTC)\n  dead-letter queue ${QUEUE}-dlq: 1 message the bot could not store and never alerted on\n`);
+  });
+
+  it('cloudwatch:GetMetricData refused: the report still renders, naming the action and the account; the exit code is unchanged', async () => {
+    front.faults.accessDenied('GetMetricData');
+    const { code, report } = await status(env());
+    expect(code).toBe(0);
+    expect(report!.queue!.oldestMessage).toEqual({ error: expect.stringContaining("Access denied to cloudwatch:GetMetricData in account 123456789012: allow the IAM action cloudwatch:GetMetricData in the bot's policy (see iam-policy.json). AWS said: User: arn:aws:iam::123456789012:user/aws-root-guard is not authorized") });
+    expect(report!.queue!.depth).toEqual({ visible: 1, inFlight: 0 });
+    const text = await statusText(env());
+    expect(text.stdout).toContain('\n  oldest message age unknown: Access denied to cloudwatch:GetMetricData in account 123456789012: allow the IAM action cloudwatch:GetMetricData');
+    expect(text.stdout).toContain(`dead-letter queue ${QUEUE}-dlq: 1 message`);
+  });
+
+  it('CloudWatch throttling or a 500 past the retries, and the queue\'s own attributes refused: each part says why, the rest renders', async () => {
+    front.faults.throttle('GetMetricData');
+    expect((await status(env())).report!.queue!.oldestMessage).toEqual({ error: 'cloudwatch:GetMetricData in account 123456789012 was throttled by AWS after 2 attempts: run the check again in a minute.' });
+    front.faults.clear();
+    front.faults.serverError('GetMetricData', { status: 500 }).accessDenied('GetQueueAttributes', { params: { QueueUrl: queueUrl } });
+    const { code, report } = await status(env());
+    expect(code).toBe(0);
+    expect(report!.queue).toMatchObject({
+      depth: { error: expect.stringMatching(/^sqs:GetQueueAttributes failed: AccessDenied: .*\(allow sqs:GetQueueAttributes on http/) },
+      oldestMessage: { error: 'cloudwatch:GetMetricData in account 123456789012 failed after 2 attempts: InternalServiceError: Internal service error.' },
+      // Its RedrivePolicy could not be read either: no dead-letter queue to show, and depth says why.
+      deadLetterQueue: null,
+    });
+    expect(report!.totals.accounts).toBe(1);
   });
 });

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startBot, type RunningBot } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
 import type { FakeAws } from '../fakes/aws/index.js';
@@ -26,14 +26,22 @@ export interface QueueBot {
   stop(): Promise<void>;
 }
 
-export async function startQueueBot(options: { moto: Moto; fakeAws: FakeAws; queueName: string; signingSecret: string; env?: Record<string, string> }): Promise<QueueBot> {
+/** `deadLetterQueue`: make the queue as deploy/org-events.yaml does, with `<name>-dlq` as its RedrivePolicy's target. */
+export async function startQueueBot(options: { moto: Moto; fakeAws: FakeAws; queueName: string; signingSecret: string; env?: Record<string, string>; deadLetterQueue?: boolean }): Promise<QueueBot> {
   const savedEnv = { ...process.env };
   const slack = await startFakeSlack();
   const sqs = new SQSClient({ region: 'us-east-1', endpoint: options.moto.url, credentials: MOTO_CREDENTIALS });
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: options.queueName }))).QueueUrl!;
+  let redrivePolicy: Record<string, string> = {};
+  if (options.deadLetterQueue) {
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${options.queueName}-dlq` }))).QueueUrl!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    redrivePolicy = { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) };
+  }
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: options.queueName, Attributes: redrivePolicy }))).QueueUrl!;
   const dataDir = mkdtempSync(join(tmpdir(), `root-guard-${options.queueName}-`));
-  // The SDK's own per-service endpoint variable points the queue client at moto; everything else at the fake AWS.
-  const env = { ...botEnvironment({ slack, aws: options.fakeAws, dataDir, signingSecret: options.signingSecret }), EVENTS_QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: options.moto.url, ...options.env };
+  // The SDK's own per-service endpoint variables point the queue's clients (SQS, and CloudWatch for its oldest
+  // message) at moto; everything else at the fake AWS.
+  const env = { ...botEnvironment({ slack, aws: options.fakeAws, dataDir, signingSecret: options.signingSecret }), EVENTS_QUEUE_URL: queueUrl, AWS_ENDPOINT_URL_SQS: options.moto.url, AWS_ENDPOINT_URL_CLOUDWATCH: options.moto.url, ...options.env };
   for (const [name, value] of Object.entries(env)) process.env[name] = value;
   const bot = await startBot(env, { listen: { port: 0, host: '127.0.0.1' }, logger: createLogger({ level: 'warn', secretValues: [], destination: { write: () => undefined } }) });
   return {
