@@ -10,10 +10,9 @@
 //   front.faults.accessDenied('GetMetricData');                                 // every call, until cleared
 //   front.faults.throttle('GetQueueAttributes', { times: 1, params: { QueueUrl: dlqUrl } });
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, type Fault } from './faults.js';
-import { passToMoto, readRequestBody } from './moto-pass.js';
+import { passToMoto, readRequestBody, serveOnLoopback } from './moto-pass.js';
 
 export interface MotoFaultFront {
   url: string;
@@ -95,18 +94,6 @@ export async function startMotoFaultFront(motoUrl: string): Promise<MotoFaultFro
     response.end(text);
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    faults,
-    calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const served = await serveOnLoopback(handle);
+  return { url: served.url, faults, calls, close: served.close };
 }

@@ -7,11 +7,10 @@
 //   - iam:ListOrganizationsFeatures from the management account (moto answers it with a 500);
 //   - sts:AssumeRole: moto issues credentials for any role name, existing or not; the front asks moto for the role with
 //     those credentials (iam:GetRole in the member) and answers AccessDenied, as STS does, when the role is missing.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { AwsErrorReply } from './errors.js';
-import { passToMoto, readRequestBody } from './moto-pass.js';
+import { passToMoto, readRequestBody, serveOnLoopback } from './moto-pass.js';
 import type { RootSessionAuthority } from './root-sessions.js';
 import { escapeXml, writeElements, type XmlValue } from './xml.js';
 
@@ -108,17 +107,6 @@ export async function startMotoFront(options: MotoFrontOptions): Promise<MotoFro
     }
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const served = await serveOnLoopback(handle);
+  return { url: served.url, calls, close: served.close };
 }

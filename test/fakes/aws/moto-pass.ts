@@ -1,6 +1,24 @@
-// Passing a request to moto server bytes as they came (signature, target header, body) and its answer back: what
-// the fronts before moto (moto-front.ts, moto-faults.ts) do with every call they do not answer themselves.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+// What the fronts before moto (moto-front.ts, moto-faults.ts) share: serving on a loopback port, and passing a
+// request to moto server bytes as they came (signature, target header, body) with its answer back, for every call
+// they do not answer themselves.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP server on a free 127.0.0.1 port; a request whose handling throws is cut off. */
+export async function serveOnLoopback(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
 
 export async function readRequestBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
