@@ -74,18 +74,22 @@ export async function startBot(env: Env, options: StartBotOptions = {}): Promise
   const config = loadServeConfig(env);
   const secretValues = secretValuesFromEnv(env);
   const logger = options.logger ?? createLogger({ level: config.logLevel, secretValues });
+  // The replica's name: its host and health port (replicas on one host listen on different ports). A restarted
+  // replica recognises its earlier runs' claims by it; the store keeps it with each Region it reads (readiness).
+  const replicaName = `${hostname()}:${config.healthPort}`;
 
   // Before anything starts: a data directory or database the bot cannot write stops it here (StoreNotWritableError),
   // and so does a PostgreSQL it cannot reach or migrate (PostgresUnavailableError).
   const store = await openStore(config, {
     grouping: groupingPolicyOf(config.alerts),
+    replicaName,
     onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL: an idle connection failed; the pool reconnects at the next query'),
   });
   logger.info({ store: store.location }, 'store opened');
   const parts = new StartedParts(logger);
   parts.add('the store', () => store.close());
   try {
-    return await startParts({ config, secretValues, logger, store, parts, options });
+    return await startParts({ config, secretValues, logger, store, parts, options, replicaName });
   } catch (error) {
     logger.error({ err: error }, 'aws-root-guard could not start; stopping what had started');
     await parts.stopAll();
@@ -101,14 +105,12 @@ interface StartContext {
   /** Each part is added as it starts: a failure stops those, and stop() stops them all. */
   parts: StartedParts;
   options: StartBotOptions;
+  replicaName: string;
 }
 
-async function startParts({ config, secretValues, logger, store, parts, options }: StartContext): Promise<RunningBot> {
+async function startParts({ config, secretValues, logger, store, parts, options, replicaName }: StartContext): Promise<RunningBot> {
   const alertChannel = config.alerts.alertChannel!;
   // Every schedule below runs once per occurrence across the processes sharing this store (store/run-leases.ts).
-  // The replica's name: its host and health port (replicas on one host listen on different ports). A restarted
-  // replica recognises its earlier runs' claims by it.
-  const replicaName = `${hostname()}:${config.healthPort}`;
   const coordination = scheduleCoordination(store.runLeases, replicaHolderId(replicaName));
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
@@ -134,6 +136,8 @@ async function startParts({ config, secretValues, logger, store, parts, options 
       return null;
     },
     authTest: () => senderClient.auth.test(),
+    // Any replica's pass counts: the ticks are shared, one replica runs each.
+    lastPollRead: () => store.lastPollRead(),
     pollIntervalMs,
   });
   const operations = { metrics, readiness, logger: logger.child({ component: 'operations' }) };
@@ -277,7 +281,6 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           onIngested: () => sender.wake(),
           onPass: (pass) => {
             recordPollPass(metrics, pass);
-            if (pass.totals.failedRegions < pass.regions.length) readiness.recordPollPass();
             coverage.recordPollPass({ finishedAt: pass.finishedAt, accounts: [{ accountId: pass.accountId, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass }] }, accountNames.of);
             recordCoverage();
           },
@@ -293,7 +296,6 @@ async function startParts({ config, secretValues, logger, store, parts, options 
           onIngested: () => sender.wake(),
           onAccountPass: (pass) => recordPollPass(metrics, pass),
           onPass: (pass) => {
-            if (pass.accounts.some((account) => account.ok)) readiness.recordPollPass();
             coverage.recordPollPass(pass, accountNames.of);
             recordCoverage();
           },

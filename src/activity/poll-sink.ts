@@ -8,6 +8,11 @@ export interface PollCursorAdvance {
   region: string;
   /** Where the next poll starts reading (ISO): the pass's end time, or the old cursor after a failure. */
   cursor: string;
+  /**
+   * The Region's read failed part-way (the batch holds what it found, the cursor stays): the store does not count
+   * it as the Region read (poll_cursors.read_at, which readiness asks). Left out: read to the window's end.
+   */
+  regionFailed?: boolean;
 }
 
 export interface PollBatch extends IngestBatch, PollCursorAdvance {

@@ -236,7 +236,7 @@ export function createPoller(options: PollerOptions): Poller {
 
     const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : iso(window.endTime);
     try {
-      const commit = await sink.commitBatch({ accountId, region, cursor, events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
+      const commit = await sink.commitBatch({ accountId, region, cursor, ...(lookup.failure ? { regionFailed: true } : {}), events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
       result.inserted = commit.inserted;
       result.duplicates = commit.duplicates;
       result.committedCursor = cursor;

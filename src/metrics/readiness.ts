@@ -1,6 +1,8 @@
 // Whether the bot can do its job, for /readyz: the store answers (and is still the file it opened),
-// Slack accepted the bot token (auth.test), and polling completed a pass recently (within three schedule
-// intervals; before the first pass, the start time stands in for it).
+// Slack accepted the bot token (auth.test), and polling works for the deployment: some replica read CloudTrail
+// recently (a Region read to its window's end within three schedule intervals; before that, this replica's start
+// time stands in). Replicas share the poll ticks (one runs each), so the read is asked of the store, not counted
+// here: a replica that lost every recent tick to another is as ready as that one.
 import { classifySlackError } from '../alerts/index.js';
 
 export interface ReadinessCheck {
@@ -15,9 +17,23 @@ export interface SlackCheck extends ReadinessCheck {
   refusedToken: boolean;
 }
 
+/** The poll check, with the deployment's last poll pass (a Region read to its window's end) when there is one. */
+export interface PollCheck extends ReadinessCheck {
+  name: 'poll';
+  /** When (ISO) and by which replica (host:port; null when the store has no name for it). */
+  lastPassAt: string | null;
+  lastPassBy: string | null;
+}
+
 export interface ReadinessReport {
   ready: boolean;
   checks: ReadinessCheck[];
+}
+
+/** The newest Region read to its window's end by any replica, as the store keeps it (poll_cursors.read_at / read_by). */
+export interface LastPollRead {
+  readAt: string;
+  readBy: string | null;
 }
 
 export interface ReadinessOptions {
@@ -25,8 +41,12 @@ export interface ReadinessOptions {
   checkStore: () => string | null | Promise<string | null>;
   /** Slack's auth.test; resolves when the token is accepted, rejects otherwise. */
   authTest: () => Promise<unknown>;
+  /** The deployment's last poll pass, from the store (null before the first). */
+  lastPollRead: () => Promise<LastPollRead | null>;
   /** The poll schedule's interval (scheduleIntervalMs). */
   pollIntervalMs: number;
+  /** lastPollRead's answer is reused this long: probes every few seconds on every replica cost one indexed read each at most. Default 1 s. */
+  pollReadCacheMs?: number;
   clock?: () => Date;
   /** A failed auth.test is asked again (in the background of a /readyz probe) at most this often. Default 30 s. */
   authRetryMs?: number;
@@ -35,8 +55,6 @@ export interface ReadinessOptions {
 export interface Readiness {
   /** Runs auth.test now (at start-up) and remembers the outcome. */
   verifySlack(): Promise<SlackCheck>;
-  /** A poll pass that read at least one Region finished now. */
-  recordPollPass(at?: Date): void;
   check(): Promise<ReadinessReport>;
 }
 
@@ -46,6 +64,27 @@ const POLL_INTERVALS_ALLOWED = 3;
 function refusesToken(error: unknown): boolean {
   const failure = classifySlackError(error);
   return failure.kind === 'setup' && failure.scope === 'workspace';
+}
+
+/**
+ * The poll check (pure): polling is healthy when the deployment's last pass is at most three intervals old; a pass
+ * older than this replica's start (or none yet) counts from the start, so a fresh or restarted replica gets three
+ * intervals to see one.
+ */
+export function pollReadiness(input: { nowMs: number; startedAtMs: number; pollIntervalMs: number; lastRead: LastPollRead | null }): PollCheck {
+  const allowedMs = POLL_INTERVALS_ALLOWED * input.pollIntervalMs;
+  const allowed = `at most ${Math.round(allowedMs / 1000)} s allowed`;
+  // A reader whose clock runs a little ahead reads as just now.
+  const secondsSince = (ms: number) => Math.max(0, Math.round((input.nowMs - ms) / 1000));
+  const lastMs = input.lastRead === null ? Number.NaN : Date.parse(input.lastRead.readAt);
+  const known = input.lastRead !== null && !Number.isNaN(lastMs);
+  const last = { lastPassAt: known ? input.lastRead!.readAt : null, lastPassBy: known ? input.lastRead!.readBy : null };
+  const by = last.lastPassBy === null ? '' : ` by ${last.lastPassBy}`;
+  if (known && lastMs >= input.startedAtMs) {
+    return { name: 'poll', ok: input.nowMs - lastMs <= allowedMs, detail: `last poll pass ${secondsSince(lastMs)} s ago${by} (${allowed})`, ...last };
+  }
+  const before = known ? `; the last one was ${secondsSince(lastMs)} s ago${by}` : '';
+  return { name: 'poll', ok: input.nowMs - input.startedAtMs <= allowedMs, detail: `no poll pass yet, started ${secondsSince(input.startedAtMs)} s ago (${allowed})${before}`, ...last };
 }
 
 function describeError(error: unknown): string {
@@ -58,7 +97,8 @@ export function createReadiness(options: ReadinessOptions): Readiness {
   const clock = options.clock ?? (() => new Date());
   const authRetryMs = options.authRetryMs ?? 30_000;
   const startedAtMs = clock().getTime();
-  let lastPassMs: number | null = null;
+  const pollReadCacheMs = options.pollReadCacheMs ?? 1_000;
+  let pollRead: { answer: Promise<LastPollRead | null>; atMs: number } | null = null;
   let slack: { check: SlackCheck; atMs: number } | null = null;
   let slackInFlight: Promise<SlackCheck> | null = null;
 
@@ -93,23 +133,20 @@ export function createReadiness(options: ReadinessOptions): Readiness {
     }
   };
 
-  const pollCheck = (): ReadinessCheck => {
+  const pollCheck = async (): Promise<PollCheck> => {
     const nowMs = clock().getTime();
-    const allowedMs = POLL_INTERVALS_ALLOWED * options.pollIntervalMs;
-    const sinceMs = nowMs - (lastPassMs ?? startedAtMs);
-    const seconds = Math.round(sinceMs / 1000);
-    const ok = sinceMs <= allowedMs;
-    const what = lastPassMs === null ? `no poll pass yet, started ${seconds} s ago` : `last poll pass ${seconds} s ago`;
-    return { name: 'poll', ok, detail: `${what} (at most ${Math.round(allowedMs / 1000)} s allowed)` };
+    if (pollRead === null || nowMs - pollRead.atMs >= pollReadCacheMs) pollRead = { answer: options.lastPollRead(), atMs: nowMs };
+    try {
+      return pollReadiness({ nowMs, startedAtMs, pollIntervalMs: options.pollIntervalMs, lastRead: await pollRead.answer });
+    } catch (error) {
+      return { name: 'poll', ok: false, detail: `could not read the last poll pass from the store: ${describeError(error)}`, lastPassAt: null, lastPassBy: null };
+    }
   };
 
   return {
     verifySlack,
-    recordPollPass(at = clock()) {
-      lastPassMs = at.getTime();
-    },
     async check() {
-      const checks = [await storeCheck(), await slackCheck(), pollCheck()];
+      const checks = [await storeCheck(), await slackCheck(), await pollCheck()];
       return { ready: checks.every((check) => check.ok), checks };
     },
   };

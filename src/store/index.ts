@@ -1,6 +1,6 @@
 // The store room's door: the Store interface, its operations written once over a SqlExecutor (SqlStore), openStore
 // (SQLite by default, PostgreSQL with DATABASE_URL) and both backends.
-export type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxClaim, OutboxCounts, OutboxRetry, PostureSnapshot, Store, StoreOperations, TimeRange, WeeklySummaryEntry } from './store.js';
+export type { AcknowledgmentDuration, AlertTransition, EventKindCount, OutboxClaim, OutboxCounts, OutboxRetry, LastPollRead, PostureSnapshot, Store, StoreOperations, TimeRange, WeeklySummaryEntry } from './store.js';
 export { StoreNotWritableError } from './writable.js';
 export { openSqlStore, SqlStore, type SqlStoreOptions, type StoreIdentity } from './sql-store.js';
 export type { SqlExecutor, SqlQueries, SqlRow, SqlRunResult, SqlValue } from './sql-executor.js';

@@ -349,6 +349,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'poll cursors: when a Region was last read to its window\'s end and by which replica (readiness of the deployment)',
+    up(db) {
+      // Plain SQL that PostgreSQL's version 12 repeats (postgres-migrations.ts).
+      db.exec(`
+        ALTER TABLE poll_cursors ADD COLUMN read_at TEXT;
+        ALTER TABLE poll_cursors ADD COLUMN read_by TEXT;
+        CREATE INDEX poll_cursors_read_at ON poll_cursors (read_at);
+      `);
+    },
+  },
 ];
 
 export class StoreVersionError extends Error {

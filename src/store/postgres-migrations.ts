@@ -228,6 +228,15 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    description: 'poll cursors: when a Region was last read to its window\'s end and by which replica (readiness of the deployment)',
+    async up(tx) {
+      await tx.run(`ALTER TABLE poll_cursors ADD COLUMN read_at ${TEXT}`);
+      await tx.run(`ALTER TABLE poll_cursors ADD COLUMN read_by ${TEXT}`);
+      await tx.run(`CREATE INDEX poll_cursors_read_at ON poll_cursors (read_at)`);
+    },
+  },
 ];
 
 /** The schema version of the database (0: empty), read without taking the migration lock. */

@@ -22,7 +22,7 @@ import type { PostureReport } from '../posture/model.js';
 import { weeklySummaryOutbox } from '../summary/ledger.js';
 import { queueAlertUpdate } from './alert-update-queue.js';
 import { writeIngestBatch, type IngestSettings } from './ingest-writer.js';
-import { repositoriesOn, type Repositories } from './repositories/index.js';
+import { repositoriesOn, type LastPollRead, type Repositories } from './repositories/index.js';
 import type { SqlExecutor, SqlQueries, SqlRow } from './sql-executor.js';
 import { text, toIso } from './sql-rows.js';
 import type {
@@ -48,6 +48,8 @@ export interface SqlStoreOptions {
    * seen ids for deduplication and are pruned after the overlap window.
    */
   shouldAlert?: (event: RootEvent) => boolean;
+  /** The replica this process is (host:port), kept with each Region it reads (poll_cursors.read_by, for readiness). */
+  replicaName?: string;
 }
 
 /** Who the store is: made at its first open and kept in store_meta. */
@@ -89,6 +91,7 @@ export async function readSqlStoreIdentity(executor: SqlExecutor, clock: () => D
 interface StoreSettings extends IngestSettings {
   dialect: SqlExecutor['dialect'];
   clock: () => Date;
+  replicaName: string | null;
 }
 
 /**
@@ -140,7 +143,7 @@ class SqlOperations implements StoreOperations {
     return this.atomically('ingest', async (ops) => {
       const now = ops.now();
       const result = await writeIngestBatch(ops.repos, ops.settings, batch, now);
-      await ops.repos.cursors.advance(batch, now);
+      await ops.repos.cursors.advance(batch, now, ops.settings.replicaName);
       return result;
     });
   }
@@ -159,6 +162,10 @@ class SqlOperations implements StoreOperations {
 
   listPollCursors(): Promise<CursorReading[]> {
     return this.repos.cursors.list();
+  }
+
+  lastPollRead(): Promise<LastPollRead | null> {
+    return this.repos.cursors.lastRead();
   }
 
   readCoverageRecord(): Promise<CoverageRecord | null> {
@@ -404,6 +411,7 @@ export class SqlStore extends SqlOperations implements Store {
         grouping: { ...DEFAULT_GROUPING_POLICY, ...options.grouping },
         // The bot's own AssumeRoot audits are recorded (seen, deduplicated, in the summary's counts) but never alerted.
         shouldAlert: options.shouldAlert ?? ((event) => !event.auditByThisBot),
+        replicaName: options.replicaName ?? null,
       },
       executor,
       executor,

@@ -12,6 +12,9 @@ import type { AlertTransition } from '../alerts/state.js';
 import type { ReminderStore } from '../alerts/reminders.js';
 import type { AuditSession, AuditSessionRecorder } from '../aws/index.js';
 import type { PostureReport } from '../posture/model.js';
+import type { LastPollRead } from './repositories/cursors.js';
+
+export type { LastPollRead };
 
 /** A half-open time range [from, to), ISO strings or Dates. */
 export interface TimeRange {
@@ -110,6 +113,8 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   pruneSeenEvents(before: string | Date): Promise<number>;
   /** Every poll cursor: which account-Regions the poller has read, and up to when (for coverage). */
   listPollCursors(): Promise<CursorReading[]>;
+  /** The newest Region read to its window's end, by any replica (null before the first): is anyone polling? */
+  lastPollRead(): Promise<LastPollRead | null>;
   /** The coverage record of the latest poll pass (one, whichever replica ran it); null before the first. */
   readCoverageRecord(): Promise<CoverageRecord | null>;
   writeCoverageRecord(record: CoverageRecord): Promise<void>;

@@ -389,6 +389,8 @@ describe('poller: failures stay in their Region', () => {
 
     expect(pass.regions[0]).toMatchObject({ ok: false, pages: 1, rootEvents: 50, inserted: 50, committedCursor: stored, error: { kind: 'access-denied' } });
     expect(sink.cursors.get(`${ACCOUNT}/eu-west-1`)).toBe(stored);
+    // Marked as a failed read: the store does not count it as the Region read (readiness).
+    expect(sink.batches.map((batch) => batch.regionFailed)).toEqual([true]);
   });
 
   it('skips and counts malformed CloudTrailEvent records, never crashes', async () => {
@@ -404,6 +406,7 @@ describe('poller: failures stay in their Region', () => {
 
     expect(pass.regions[0]).toMatchObject({ ok: true, eventsRead: 3, rootEvents: 1, malformed: 2, inserted: 1 });
     expect(sink.batches[0]?.malformedCount).toBe(2);
+    expect(sink.batches[0]?.regionFailed).toBeUndefined();
     expect(sink.events.has(good.eventID)).toBe(true);
     expect(lines().filter((line) => String(line.msg).includes('could not be read'))).toHaveLength(2);
   });

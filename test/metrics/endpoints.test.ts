@@ -1,7 +1,7 @@
 // /healthz, /readyz and /metrics of the whole bot as main.ts wires it, over real HTTP: on the Slack port
 // in HTTP mode (Bolt custom routes) and on HEALTH_PORT in Socket Mode; and the Docker healthcheck asking them.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ const TEST_TIMEOUT_MS = 60_000;
 
 interface ReadyBody {
   ready: boolean;
-  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  checks: Array<{ name: string; ok: boolean; detail: string; lastPassAt?: string | null; lastPassBy?: string | null }>;
 }
 
 function quietLogger() {
@@ -89,7 +89,12 @@ describe('the operations endpoints in HTTP mode (on PORT, beside /slack/events)'
       return answer.status === 200 && parsed.checks.some((check) => check.detail.startsWith('last poll pass')) ? parsed : null;
     });
     expect(ready.checks.map((check) => [check.name, check.ok])).toEqual([['store', true], ['slack', true], ['poll', true]]);
-    expect(ready.checks.find((check) => check.name === 'poll')?.detail).toMatch(/^last poll pass \d+ s ago \(at most 180 s allowed\)$/);
+    // Read from the store: the pass this process ran, under its replica name (host:port).
+    expect(ready.checks.find((check) => check.name === 'poll')).toMatchObject({
+      detail: expect.stringMatching(/^last poll pass \d+ s ago by \S+ \(at most 180 s allowed\)$/),
+      lastPassAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      lastPassBy: `${hostname()}:${bot.config.healthPort}`,
+    });
     expect(slack.calls('auth.test').length).toBeGreaterThan(0);
   }, TEST_TIMEOUT_MS);
 

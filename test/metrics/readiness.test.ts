@@ -1,10 +1,12 @@
 // Readiness over time, with auth.test going to the fake Slack through the real WebClient: a failed check is
-// asked again in the background (a probe never waits for Slack), and polling must keep finishing passes.
+// asked again in the background (a probe never waits for Slack), and polling must keep finishing passes: the
+// deployment's, read from a real store (any replica's commit counts), at most once a second.
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadiness } from '../../src/metrics/index.js';
+import { createReadiness, type LastPollRead } from '../../src/metrics/index.js';
+import { openSqliteStore } from '../../src/store/index.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack/index.js';
-import { manualClock } from '../store/helpers.js';
+import { batch, manualClock, tempDir } from '../store/helpers.js';
 
 let slack: FakeSlack;
 beforeAll(async () => {
@@ -14,9 +16,9 @@ afterAll(async () => {
   await slack?.close();
 });
 
-function readinessFor(clock: ReturnType<typeof manualClock>, checkStore: () => string | null = () => null) {
+function readinessFor(clock: ReturnType<typeof manualClock>, checkStore: () => string | null = () => null, lastPollRead: () => Promise<LastPollRead | null> = async () => null) {
   const client = new WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
-  return createReadiness({ checkStore, authTest: () => client.auth.test(), pollIntervalMs: 60_000, clock: clock.now, authRetryMs: 30_000 });
+  return createReadiness({ checkStore, authTest: () => client.auth.test(), lastPollRead, pollIntervalMs: 60_000, clock: clock.now, authRetryMs: 30_000 });
 }
 
 const byName = (report: { checks: Array<{ name: string; ok: boolean; detail: string }> }, name: string) => report.checks.find((check) => check.name === name);
@@ -46,17 +48,47 @@ describe('readiness', () => {
     expect(await readinessFor(manualClock()).verifySlack()).toEqual({ name: 'slack', ok: false, detail: 'auth.test failed: token_revoked', refusedToken: true });
   });
 
-  it('is not ready when poll passes stop for more than three intervals, and ready again after one', async () => {
+  it('is not ready when no replica read CloudTrail for more than three intervals, and ready again after a read', async () => {
     const clock = manualClock();
-    const readiness = readinessFor(clock);
+    const dir = tempDir('arg-readiness-');
+    // Another replica's store on the same file: its commits are the passes this replica does not run.
+    const other = openSqliteStore({ dataDir: dir.path }, { clock: clock.now, replicaName: 'host-b:3001' });
+    const reads: Array<Promise<unknown>> = [];
+    const readiness = readinessFor(clock, () => null, () => {
+      const read = other.lastPollRead();
+      reads.push(read);
+      return read;
+    });
+    try {
+      await readiness.verifySlack();
+      await other.commitBatch(batch([], { cursor: clock.now().toISOString() }));
+      clock.advance(180_000);
+      expect(byName(await readiness.check(), 'poll')).toEqual({ name: 'poll', ok: true, detail: 'last poll pass 180 s ago by host-b:3001 (at most 180 s allowed)', lastPassAt: '2026-11-02T04:00:00.000Z', lastPassBy: 'host-b:3001' });
+      clock.advance(1_000);
+      expect(await readiness.check()).toMatchObject({ ready: false });
+      // A commit after a failed read is no pass.
+      await other.commitBatch(batch([], { cursor: '2026-11-02T04:00:00.000Z', regionFailed: true }));
+      clock.advance(1_000);
+      expect(await readiness.check()).toMatchObject({ ready: false });
+      await other.commitBatch(batch([], { cursor: clock.now().toISOString() }));
+      // Within the second, the answer read a moment ago stands: one store read for several probes.
+      const readsBefore = reads.length;
+      clock.advance(500);
+      expect(await readiness.check()).toMatchObject({ ready: false });
+      expect(reads.length).toBe(readsBefore);
+      clock.advance(500);
+      expect(await readiness.check()).toMatchObject({ ready: true });
+      expect(reads.length).toBe(readsBefore + 1);
+    } finally {
+      await other.close();
+      dir.remove();
+    }
+  });
+
+  it('is not ready, and says why, when the last poll pass cannot be read from the store', async () => {
+    const readiness = readinessFor(manualClock(), () => null, () => Promise.reject(new Error('connection terminated unexpectedly')));
     await readiness.verifySlack();
-    readiness.recordPollPass();
-    clock.advance(180_000);
-    expect(byName(await readiness.check(), 'poll')).toEqual({ name: 'poll', ok: true, detail: 'last poll pass 180 s ago (at most 180 s allowed)' });
-    clock.advance(1_000);
-    expect(await readiness.check()).toMatchObject({ ready: false });
-    readiness.recordPollPass();
-    expect(await readiness.check()).toMatchObject({ ready: true });
+    expect(byName(await readiness.check(), 'poll')).toEqual({ name: 'poll', ok: false, detail: 'could not read the last poll pass from the store: connection terminated unexpectedly', lastPassAt: null, lastPassBy: null });
   });
 
   it('is not ready when the store reports a problem or throws', async () => {

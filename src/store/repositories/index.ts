@@ -43,5 +43,6 @@ export function repositoriesOn(q: SqlQueries, dialect: SqlExecutor['dialect']): 
   };
 }
 
+export type { LastPollRead } from './cursors.js';
 export type { EventInsert } from './events.js';
 export type { OutboxInsert } from './outbox.js';
