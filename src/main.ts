@@ -6,7 +6,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, type ActivitySource } from './activity/index.js';
+import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
 import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -320,21 +320,34 @@ async function startParts({ config, secretValues, logger, store, parts, options,
   }
 
   // The org-wide scan (POSTURE_SCHEDULE): a snapshot per account, so nothing a user asks for waits on every account.
-  // At start the account list is read at once; a store with no snapshot yet gets its first scan right away.
+  const logScanFailure = (error: unknown) => logger.error({ err: error }, `the organization posture scan failed: ${describeFatalAwsError(error)}`);
   const scanOrganization = () => {
-    organization.scan().catch((error: unknown) => logger.error({ err: error }, `the organization posture scan failed: ${describeFatalAwsError(error)}`));
+    organization.scan().catch(logScanFailure);
   };
-  organization
-    .refreshAccounts()
-    .then(() => {
-      return store.latestPostureSnapshots();
-    })
-    .then((snapshots) => {
-      if (snapshots.length === 0) scanOrganization();
-    })
-    .catch((error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`));
   const postureScan = cron.schedule(config.postureScan.schedule, scanOrganization, { name: 'posture-scan', noOverlap: true, ...coordination });
   parts.add('the posture scan schedule', () => postureScan.stop());
+  // At start the account list is read at once; a store with no snapshot yet gets its first scan right away, on one of
+  // the replicas starting together: claimed like the start-up poll pass, under a name of its own (it never takes a
+  // scheduled tick's occurrence), the snapshots looked at once claimed. A scan that checked no account leaves its claim
+  // to lapse, so a replica (re)started after that tries again.
+  organization
+    .refreshAccounts()
+    .then(
+      () =>
+        runAsLatestOccurrence(postureScan, 'posture-first-scan', coordination, async (): Promise<OccurrenceRunResult> => {
+          try {
+            if ((await store.latestPostureSnapshots()).length > 0) return;
+            return (await organization.scan()).checked > 0 ? undefined : 'unfinished';
+          } catch (error) {
+            logScanFailure(error);
+            return 'unfinished';
+          }
+        }).then((ran) => {
+          if (!ran) logger.info('another replica has the first posture scan of this store; this one skips it');
+        }),
+      (error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`),
+    )
+    .catch((error: unknown) => logger.error({ err: error }, 'the run coordinator failed; the first posture scan is skipped (POSTURE_SCHEDULE scans later)'));
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, async () => {
     try {

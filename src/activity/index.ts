@@ -36,3 +36,4 @@ export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION
 export { lookupsForRegion, type LookupEventsApi, type LookupFailure } from './lookup.js';
 export { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry } from './rate-limiter.js';
 export * from './coverage/index.js';
+export { runAsLatestOccurrence, type OccurrenceRunResult } from './latest-occurrence.js';

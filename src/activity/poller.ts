@@ -381,7 +381,7 @@ export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cr
   let startUp: Promise<void> | null = null;
   if (options.runNow && options.coordination) {
     // Coordinated like a tick: replicas starting together poll once (latest-occurrence.ts).
-    startUp = runAsLatestOccurrence(task, taskName, options.coordination, runPass).then(
+    startUp = runAsLatestOccurrence(task, taskName, options.coordination, () => runPass().then(() => undefined)).then(
       (ran) => {
         if (!ran) logger.debug('poll: another replica has the pass of the latest tick; the start-up pass is skipped');
       },

@@ -2,7 +2,9 @@
 // node-cron's own tick of that slot asks the coordinator for (so a start-up pass and that tick run once between them).
 import cron, { type RunCoordinator, type ScheduledTask } from 'node-cron';
 import { afterEach, describe, expect, it } from 'vitest';
+import DatabaseConstructor from 'better-sqlite3';
 import { latestSlot, runAsLatestOccurrence } from '../../src/activity/latest-occurrence.js';
+import { migrate, scheduleCoordination, SqliteRunLeases } from '../../src/store/index.js';
 
 const tasks: ScheduledTask[] = [];
 const task = (expression: string): ScheduledTask => {
@@ -72,5 +74,29 @@ describe('the start-up run', () => {
     await expect(runAsLatestOccurrence(hourly, 'poll', coordination, async () => Promise.reject(new Error('pass failed')), now)).rejects.toThrow('pass failed');
     expect(coordinator.completed).toEqual(['poll:2026-12-02T10:00:00.000Z']);
     expect(await runAsLatestOccurrence(hourly, 'poll', coordination, async () => undefined, now)).toBe(false);
+  });
+
+  it("leaves an 'unfinished' run's occurrence uncompleted, on the real run leases: another replica takes it once the lease lapses", async () => {
+    const clock = { nowMs: Date.parse('2026-12-02T10:20:00.000Z') };
+    const db = new DatabaseConstructor(':memory:');
+    migrate(db, ':memory:');
+    const leases = new SqliteRunLeases(db, () => new Date(clock.nowMs));
+    const [a, b] = [scheduleCoordination(leases, 'host-a:3000/1/aaaa'), scheduleCoordination(leases, 'host-b:3001/2/bbbb')];
+    const daily = task('0 6 * * *');
+    const now = new Date(clock.nowMs);
+    const runs: string[] = [];
+    expect(await runAsLatestOccurrence(daily, 'first-scan', a, async () => {
+      runs.push('a');
+      return 'unfinished';
+    }, now)).toBe(true);
+    // Within A's lease, B does not run it; after the lease, B does, and completes it: nobody runs it again.
+    expect(await runAsLatestOccurrence(daily, 'first-scan', b, async () => void runs.push('b'), now)).toBe(false);
+    clock.nowMs += 30_000;
+    expect(await runAsLatestOccurrence(daily, 'first-scan', b, async () => void runs.push('b'), now)).toBe(true);
+    clock.nowMs += 60_000;
+    expect(await runAsLatestOccurrence(daily, 'first-scan', a, async () => void runs.push('a'), now)).toBe(false);
+    expect(runs).toEqual(['a', 'b']);
+    expect(db.prepare(`SELECT holder, completed_at FROM run_leases`).all()).toEqual([{ holder: 'host-b:3001/2/bbbb', completed_at: '2026-12-02T10:20:30.000Z' }]);
+    db.close();
   });
 });
