@@ -210,27 +210,58 @@ function accountState(account: Account): string {
 type RoleCredentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration?: Date };
 type RoleCredentialsProvider = () => Promise<RoleCredentials>;
 
-/** Shares one AssumeRole provider between a member's clients and renews it ahead of expiry. */
-function sharedCredentials(provider: RoleCredentialsProvider, roleArn: string, now: () => Date): RoleCredentialsProvider {
-  let current: Promise<RoleCredentials> | null = null;
-  let expiresAtMs = Number.POSITIVE_INFINITY;
-  return () => {
-    if (!current || now().getTime() >= expiresAtMs - CREDENTIAL_REFRESH_MARGIN_MS) {
-      const attempt = provider().then(
+/**
+ * A member role's credentials, shared by the member's clients: one AssumeRole, renewed ahead of expiry. The
+ * organization poller keeps every member's from pass to pass, so it is one object and one provider function an
+ * account (the AssumeRole call itself is shared by all).
+ */
+class MemberRoleCredentials {
+  private current: Promise<RoleCredentials> | null = null;
+  private expiresAtMs = Number.POSITIVE_INFINITY;
+  /** The provider the member's SDK clients sign with. */
+  readonly provide: RoleCredentialsProvider = () => this.get();
+
+  constructor(
+    private readonly roleArn: string,
+    private readonly assumeRole: (roleArn: string) => Promise<RoleCredentials>,
+    private readonly now: () => Date,
+  ) {}
+
+  get(): Promise<RoleCredentials> {
+    if (!this.current || this.now().getTime() >= this.expiresAtMs - CREDENTIAL_REFRESH_MARGIN_MS) {
+      const attempt: Promise<RoleCredentials> = this.assumeRole(this.roleArn).then(
         (credentials) => {
-          expiresAtMs = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+          this.expiresAtMs = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
           return credentials;
         },
         (error: unknown) => {
           // Not cached: the next account scan (or a re-run after deploying the role) tries again.
-          if (current === attempt) current = null;
-          throw error instanceof MemberAccessError ? error : new MemberAccessError(roleArn, error);
+          if (this.current === attempt) this.current = null;
+          throw error instanceof MemberAccessError ? error : new MemberAccessError(this.roleArn, error);
         },
       );
-      current = attempt;
+      this.current = attempt;
     }
-    return current;
-  };
+    return this.current;
+  }
+}
+
+/** A member account's clients, signed with its role's credentials; its methods on the prototype (one object an account). */
+class MemberClients implements AccountClients {
+  constructor(
+    readonly accountId: string,
+    readonly clients: AwsClients,
+    readonly roleArn: string,
+    private readonly credentials: MemberRoleCredentials,
+  ) {}
+
+  async ready(): Promise<void> {
+    await this.credentials.get();
+  }
+
+  close(): void {
+    this.clients.destroy();
+  }
 }
 
 export function createAccountAccess(options: AccountAccessOptions): AccountAccess {
@@ -281,6 +312,15 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
   // One STS client, signed with the bot's own credentials, assumes the member role for every account: a client per
   // member (what the SDK's fromTemporaryCredentials makes) costs its construction and config resolution each time.
   const roleSts = (): STSClient => (memberRoleSts ??= new STSClient({ ...sdkClientConfig({ ...memberClientOptions, cacheMiddleware: true }), retryStrategy: stsRetryStrategy() }));
+
+  const assumeMemberRole = async (roleArn: string): Promise<RoleCredentials> => {
+    const answer = await roleSts().send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}) }),
+    );
+    const issued = answer.Credentials;
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) throw new Error(`sts:AssumeRole for ${roleArn} returned no credentials`);
+    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, ...(issued.Expiration ? { expiration: issued.Expiration } : {}) };
+  };
 
   async function listWatchedAccounts(): Promise<WatchedAccountList> {
     const selfAccount = await selfAccountId();
@@ -341,25 +381,8 @@ export function createAccountAccess(options: AccountAccessOptions): AccountAcces
       return { accountId, clients: self, roleArn: null, ready: async () => undefined, close: () => undefined };
     }
     const roleArn = roleArnOf(accountId);
-    const assumeRole: RoleCredentialsProvider = async () => {
-      const answer = await roleSts().send(
-        new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(config.memberRoleExternalId ? { ExternalId: config.memberRoleExternalId } : {}) }),
-      );
-      const issued = answer.Credentials;
-      if (!issued?.AccessKeyId || !issued.SecretAccessKey || !issued.SessionToken) throw new Error(`sts:AssumeRole for ${roleArn} returned no credentials`);
-      return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, ...(issued.Expiration ? { expiration: issued.Expiration } : {}) };
-    };
-    const credentials = sharedCredentials(assumeRole, roleArn, now);
-    const clients = createAwsClients({ ...memberClientOptions, credentials });
-    return {
-      accountId,
-      clients,
-      roleArn,
-      ready: async () => {
-        await credentials();
-      },
-      close: () => clients.destroy(),
-    };
+    const credentials = new MemberRoleCredentials(roleArn, assumeMemberRole, now);
+    return new MemberClients(accountId, createAwsClients({ ...memberClientOptions, credentials: credentials.provide }), roleArn, credentials);
   }
 
   async function rootAuditSession(accountId: string): Promise<RootAuditSession> {

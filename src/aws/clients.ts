@@ -132,52 +132,75 @@ export function sdkClientConfig(options: AwsClientOptions, region: string = opti
  * every service. `destroy` closes the ones that were made.
  */
 export function createAwsClients(options: AwsClientOptions): AwsClients {
-  const shared = (region: string) => sdkClientConfig(options, region);
-  const made = <C extends IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient>(client: C): C => {
-    if (options.settings && !options.settings.providers) {
-      const config = client.config as unknown as Record<string, unknown>;
-      options.settings.providers = Object.fromEntries(ENVIRONMENT_SETTINGS.map((name) => [name, config[name]])) as SharedClientSettings['providers'];
-    }
-    options.onClient?.(client);
-    return client;
-  };
-  let iam: IAMClient | null = null;
-  let sts: STSClient | null = null;
-  let account: AccountClient | null = null;
-  let organizations: OrganizationsClient | null = null;
-  const cloudTrailClients = new Map<string, CloudTrailClient>();
+  return new LazyAwsClients(options);
+}
 
-  return {
-    region: options.region,
-    get iam() {
-      return (iam ??= made(new IAMClient(shared(options.region))));
-    },
-    get sts() {
-      return (sts ??= made(new STSClient(shared(options.region))));
-    },
-    get account() {
-      return (account ??= made(new AccountClient(shared(options.region))));
-    },
-    get organizations() {
-      return (organizations ??= made(new OrganizationsClient(shared(options.region))));
-    },
-    cloudTrail(region: string): CloudTrailClient {
-      let client = cloudTrailClients.get(region);
-      if (!client) {
-        client = made(new CloudTrailClient(shared(region)));
-        cloudTrailClients.set(region, client);
-      }
-      return client;
-    },
-    releaseCloudTrail(region: string): void {
-      cloudTrailClients.get(region)?.destroy();
-      cloudTrailClients.delete(region);
-    },
-    destroy(): void {
-      for (const client of [iam, sts, account, organizations]) client?.destroy();
-      iam = sts = account = organizations = null;
-      for (const client of cloudTrailClients.values()) client.destroy();
-      cloudTrailClients.clear();
-    },
-  };
+type AnyClient = IAMClient | STSClient | AccountClient | CloudTrailClient | OrganizationsClient;
+
+/**
+ * One object per set, its getters and methods on the prototype: the organization poller keeps a member's set (with
+ * its role credentials) from pass to pass, and an object literal of getters and arrow functions cost about 1 KB an
+ * account in closures and their contexts (1,000 accounts: 1 MB more live heap for V8 to grow from).
+ */
+class LazyAwsClients implements AwsClients {
+  private iamClient: IAMClient | null = null;
+  private stsClient: STSClient | null = null;
+  private accountClient: AccountClient | null = null;
+  private organizationsClient: OrganizationsClient | null = null;
+  /** Made on first use: a member set of the organization poller may never make one (its role could not be assumed). */
+  private cloudTrailClients: Map<string, CloudTrailClient> | null = null;
+
+  constructor(private readonly options: AwsClientOptions) {}
+
+  get region(): string {
+    return this.options.region;
+  }
+
+  get iam(): IAMClient {
+    return (this.iamClient ??= this.made(new IAMClient(sdkClientConfig(this.options))));
+  }
+
+  get sts(): STSClient {
+    return (this.stsClient ??= this.made(new STSClient(sdkClientConfig(this.options))));
+  }
+
+  get account(): AccountClient {
+    return (this.accountClient ??= this.made(new AccountClient(sdkClientConfig(this.options))));
+  }
+
+  get organizations(): OrganizationsClient {
+    return (this.organizationsClient ??= this.made(new OrganizationsClient(sdkClientConfig(this.options))));
+  }
+
+  cloudTrail(region: string): CloudTrailClient {
+    this.cloudTrailClients ??= new Map();
+    let client = this.cloudTrailClients.get(region);
+    if (!client) {
+      client = this.made(new CloudTrailClient(sdkClientConfig(this.options, region)));
+      this.cloudTrailClients.set(region, client);
+    }
+    return client;
+  }
+
+  releaseCloudTrail(region: string): void {
+    this.cloudTrailClients?.get(region)?.destroy();
+    this.cloudTrailClients?.delete(region);
+  }
+
+  destroy(): void {
+    for (const client of [this.iamClient, this.stsClient, this.accountClient, this.organizationsClient]) client?.destroy();
+    this.iamClient = this.stsClient = this.accountClient = this.organizationsClient = null;
+    for (const client of this.cloudTrailClients?.values() ?? []) client.destroy();
+    this.cloudTrailClients = null;
+  }
+
+  private made<C extends AnyClient>(client: C): C {
+    const { settings, onClient } = this.options;
+    if (settings && !settings.providers) {
+      const config = client.config as unknown as Record<string, unknown>;
+      settings.providers = Object.fromEntries(ENVIRONMENT_SETTINGS.map((name) => [name, config[name]])) as SharedClientSettings['providers'];
+    }
+    onClient?.(client);
+    return client;
+  }
 }
