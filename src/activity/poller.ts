@@ -189,7 +189,7 @@ export function createPoller(options: PollerOptions): Poller {
   const { accountId, sink, logger } = options;
   let running: Promise<PassResult> | null = null;
 
-  async function pollRegion(region: string, now: Date, iso: IsoTimes): Promise<RegionPassResult> {
+  async function pollRegion(region: string, now: Date, texts: PassTexts): Promise<RegionPassResult> {
     const log = logger.child({ accountId, region });
     let storedCursor: string | null = null;
     let window: PollWindow;
@@ -200,7 +200,7 @@ export function createPoller(options: PollerOptions): Poller {
       window = pollWindow({ storedCursor: null, now, overlapMinutes: options.overlapMinutes, initialLookbackHours: options.initialLookbackHours });
       const failure = storeFailure(error);
       log.error({ err: error }, `poll: could not read the cursor of ${region}; skipping it this pass`);
-      return emptyResult(region, window, failure, iso);
+      return emptyResult(region, window, failure, texts);
     }
     if (storedCursor !== null && window.firstStart) log.warn({ storedCursor }, 'poll: the stored cursor is not a time; reading back the initial lookback');
     if (window.clampedToHistory) log.warn({ storedCursor }, 'poll: the cursor is older than CloudTrail\'s 90 days of event history; older events can no longer be read');
@@ -219,7 +219,7 @@ export function createPoller(options: PollerOptions): Poller {
     const classified = await classifyLookupRecords(lookup.records, classify, (eventId, error) => log.warn({ eventId, error }, 'poll: skipped a CloudTrail record that could not be read'));
 
     const result: RegionPassResult = {
-      ...emptyResult(region, window, lookup.failure, iso),
+      ...emptyResult(region, window, lookup.failure, texts),
       pages: lookup.pages,
       eventsRead: lookup.records.length,
       rootEvents: classified.events.length,
@@ -234,7 +234,7 @@ export function createPoller(options: PollerOptions): Poller {
     // A failed Region with nothing found commits nothing: its cursor stays where it was.
     if (lookup.failure && classified.events.length === 0) return result;
 
-    const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : iso(window.endTime);
+    const cursor = lookup.failure ? cursorKeptAfterFailure(storedCursor, window, options.overlapMinutes) : texts.iso(window.endTime);
     try {
       const commit = await sink.commitBatch({ accountId, region, cursor, ...(lookup.failure ? { regionFailed: true } : {}), events: classified.events, unreadable: classified.unreadable, malformedCount: classified.malformed });
       result.inserted = commit.inserted;
@@ -253,8 +253,8 @@ export function createPoller(options: PollerOptions): Poller {
   async function runPass(): Promise<PassResult> {
     const startedAt = clock();
     const startedMs = timer.nowMs();
-    const iso = isoTimes();
-    const regionResults = await mapWithConcurrency(options.regions, regionConcurrency, (region) => pollRegion(region, startedAt, iso));
+    const texts = passTexts();
+    const regionResults = await mapWithConcurrency(options.regions, regionConcurrency, (region) => pollRegion(region, startedAt, texts));
     const totals = { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 0 };
     for (const regionResult of regionResults) {
       totals.pages += regionResult.pages;
@@ -287,12 +287,20 @@ export function createPoller(options: PollerOptions): Poller {
   };
 }
 
-/** ISO texts of a pass's times, one string per instant: the Regions of a pass share their window's ends and cursor. */
-type IsoTimes = (time: Date) => string;
+/**
+ * A pass's times as ISO texts and its Regions' windows as one object each: the Regions of a pass share their window's
+ * ends and cursor (and, with the same stored cursor, the whole window), and the organization poller keeps every
+ * account-Region's result until its pass ends (17,000 windows a pass at 1,000 accounts, about 1 MB).
+ */
+interface PassTexts {
+  iso(time: Date): string;
+  window(window: PollWindow): RegionPassResult['window'];
+}
 
-function isoTimes(): IsoTimes {
+function passTexts(): PassTexts {
   const texts = new Map<number, string>();
-  return (time) => {
+  const windows = new Map<string, RegionPassResult['window']>();
+  const iso = (time: Date): string => {
     let text = texts.get(time.getTime());
     if (text === undefined) {
       text = time.toISOString();
@@ -300,13 +308,28 @@ function isoTimes(): IsoTimes {
     }
     return text;
   };
+  return {
+    iso,
+    window(window) {
+      const startTime = iso(window.startTime);
+      const endTime = iso(window.endTime);
+      const key = `${startTime}/${endTime}/${window.firstStart}/${window.clampedToHistory}`;
+      let shared = windows.get(key);
+      if (!shared) {
+        // Frozen: one object stands for several Regions' windows.
+        shared = Object.freeze({ startTime, endTime, firstStart: window.firstStart, clampedToHistory: window.clampedToHistory });
+        windows.set(key, shared);
+      }
+      return shared;
+    },
+  };
 }
 
-function emptyResult(region: string, window: PollWindow, error: RegionFailure | null, iso: IsoTimes): RegionPassResult {
+function emptyResult(region: string, window: PollWindow, error: RegionFailure | null, texts: PassTexts): RegionPassResult {
   return {
     region,
     ok: error === null,
-    window: { startTime: iso(window.startTime), endTime: iso(window.endTime), firstStart: window.firstStart, clampedToHistory: window.clampedToHistory },
+    window: texts.window(window),
     committedCursor: null,
     pages: 0,
     eventsRead: 0,

@@ -15,7 +15,7 @@ import type { GroupCommitSink, PollSink } from '../poll-sink.js';
 import { groupCommits } from '../group-commit.js';
 import { createPoller, mapWithConcurrency, schedulePolling, type PassResult, type SchedulePollingOptions } from '../poller.js';
 import { realTimer, type Timer } from '../rate-limiter.js';
-import { RegionListError, resolvePollRegions } from '../regions.js';
+import { RegionListError, resolvePollRegions, withSignInRegion } from '../regions.js';
 import { createRequestGate } from '../request-gate.js';
 import type { ActivitySource, OnIngested } from './source.js';
 
@@ -96,6 +96,8 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
   const clock = options.clock ?? (() => new Date());
   const gate = createRequestGate(maxRequestsInFlight);
   const entries = new Map<string, AccountEntry>();
+  // AWS_REGIONS set: every account reads the same Regions, one list for all of their entries.
+  const configuredRegions = config.regions && config.regions.length > 0 ? withSignInRegion(config.regions) : null;
   let running: Promise<OrganizationPassResult> | null = null;
   let stopSchedule: (() => Promise<void>) | null = null;
 
@@ -108,7 +110,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
         entries.set(account.id, entry);
       }
       await entry.clients.ready();
-      entry.regions ??= await resolvePollRegions(config.regions, () => entry!.clients.clients.account);
+      entry.regions ??= configuredRegions ?? (await resolvePollRegions(null, () => entry!.clients.clients.account));
     } catch (error) {
       // Asked again next pass: a role deployed meanwhile is picked up.
       entry?.clients.close();
