@@ -19,7 +19,7 @@
 // - Pages: MaxResults 50 (the maximum) and NextToken until it is absent. The quota is 2 requests per
 //   second per account and Region: every request waits on that Region's RateLimiter, and a
 //   ThrottlingException retries the SAME page (same NextToken) after a bounded backoff.
-import { LookupEventsCommand, type CloudTrailClient, type Event as LookupEvent, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
+import { LookupEventsCommand, type Event as LookupEvent, type LookupEventsCommandOutput, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
 import { awsErrorCode } from '../aws/index.js';
 import { backoffDelayMs, type BackoffOptions, type RateLimiter } from './rate-limiter.js';
 import { sendPaced, type RequestGate } from './request-gate.js';
@@ -37,7 +37,10 @@ export function lookupsForRegion(region: string, options: { assumeRoot?: boolean
   return options.assumeRoot ? [...lookups, ASSUME_ROOT_LOOKUP] : lookups;
 }
 
-export type LookupEventsApi = Pick<CloudTrailClient, 'send'>;
+/** What a Region's lookups need of its CloudTrail client (a CloudTrailClient is one). */
+export interface LookupEventsApi {
+  send(command: LookupEventsCommand): Promise<LookupEventsCommandOutput>;
+}
 
 export interface LookupWindow {
   startTime: Date;

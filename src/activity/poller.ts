@@ -205,8 +205,12 @@ export function createPoller(options: PollerOptions): Poller {
     if (storedCursor !== null && window.firstStart) log.warn({ storedCursor }, 'poll: the stored cursor is not a time; reading back the initial lookback');
     if (window.clampedToHistory) log.warn({ storedCursor }, 'poll: the cursor is older than CloudTrail\'s 90 days of event history; older events can no longer be read');
 
+    // The Region's client is made when its first request has its place among the requests in flight: in an
+    // organization pass most Regions wait for one (256 read at once for 32 places), and a client made up front
+    // (about 20 KB) waited with each of them.
+    const cloudTrail: LookupEventsApi = { send: (command) => options.cloudTrailFor(region).send(command) };
     const lookup = await lookupRegionEvents({
-      cloudTrail: options.cloudTrailFor(region),
+      cloudTrail,
       region,
       window: { startTime: window.startTime, endTime: window.endTime },
       limiter: limiters.forRegion(accountId, region),
