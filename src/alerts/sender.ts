@@ -59,6 +59,7 @@ export type OutboxSenderStore = Pick<
   | 'reserveChannelSlot'
   | 'markOutboxSent'
   | 'markOutboxRetry'
+  | 'releaseOutboxClaim'
   | 'markOutboxFailed'
   | 'deferOutbox'
   | 'outboxCounts'
@@ -306,8 +307,12 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       // The slot is reserved in the store, so replicas posting to one channel keep Slack's pace between them.
       const waitMs = (await store.reserveChannelSlot(channel, channelIntervalMs, clock())).getTime() - clock().getTime();
       if (waitMs > 0) await sleep(waitMs);
-      // Left claimed: the next start of this replica takes it back at once (its earlier run's claim).
-      if (stopping) return 'skipped';
+      // Stopping during the pacing wait: nothing was sent, so the row goes back to pending at once, rather than
+      // staying claimed until this replica's next start or, for the other replicas, until its lease ends.
+      if (stopping) {
+        await store.releaseOutboxClaim(row.id, row.uncertain);
+        return 'skipped';
+      }
     }
 
     const alert = row.alertId === null ? null : await store.getAlert(row.alertId);

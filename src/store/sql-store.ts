@@ -312,6 +312,10 @@ class SqlOperations implements StoreOperations {
     });
   }
 
+  releaseOutboxClaim(id: number, uncertain: boolean): Promise<void> {
+    return this.repos.outbox.releaseClaim(id, uncertain);
+  }
+
   markOutboxRetry(id: number, retry: OutboxRetry): Promise<void> {
     return this.repos.outbox.markRetry(id, retry);
   }

@@ -155,6 +155,11 @@ export interface StoreOperations extends IngestSink, PollSink, AuditSessionRecor
   reserveChannelSlot(channel: string, intervalMs: number, now?: Date): Promise<Date>;
   /** Records Slack's answer; for an alert post also the alert's channel and ts, in the same transaction. */
   markOutboxSent(id: number, result: SlackMessageRef, at?: Date): Promise<void>;
+  /**
+   * Gives a claimed row back, pending and due at once, before anything was sent for it (this replica is stopping);
+   * `uncertain` is the row's flag from before the claim, which the claim cleared.
+   */
+  releaseOutboxClaim(id: number, uncertain: boolean): Promise<void>;
   markOutboxRetry(id: number, retry: OutboxRetry): Promise<void>;
   markOutboxFailed(id: number, error: string, at?: Date): Promise<void>;
   /** Moves a pending row's next attempt later without counting an attempt (its channel is paused). */

@@ -131,6 +131,27 @@ describe.each(BACKENDS)('the store on $name', (backend) => {
     expect((await a.outboxCounts()).sending).toBe(0);
   });
 
+  run('a claim given back unused is pending and due at once for any replica, with the uncertain flag it had before the claim', async () => {
+    const clock = manualClock('2026-11-02T04:00:00.000Z');
+    const [a, b] = await database.openReplicas();
+    await a.commitBatch(batch([rootEvent(), rootEvent()]));
+    const [plain, interrupted] = await a.listOutbox({ state: 'pending' });
+    // One row was interrupted once before (uncertain); a claim clears the flag in the row, not in what the sender holds.
+    await a.markOutboxRetry(interrupted!.id, { error: 'aborted at shutdown', nextAttemptAt: clock.now(), uncertain: true });
+    for (const row of [plain!, interrupted!]) expect(await a.markOutboxSending(row.id, clock.now(), { holder: 'host-a:3000/101/aaaa', leaseMs: 60_000 })).toBe(true);
+    await a.releaseOutboxClaim(plain!.id, false);
+    await a.releaseOutboxClaim(interrupted!.id, true);
+    const rows = await Promise.all([plain!, interrupted!].map((row) => b.getOutboxMessage(row.id)));
+    expect(rows.map((row) => [row?.state, row?.uncertain])).toEqual([
+      ['pending', false],
+      ['pending', true],
+    ]);
+    // The other replica may claim them now, not after the lease; a released row is not released twice.
+    expect(await b.markOutboxSending(plain!.id, clock.now(), { holder: 'host-b:3000/202/bbbb', leaseMs: 60_000 })).toBe(true);
+    await a.releaseOutboxClaim(interrupted!.id, false);
+    expect((await b.getOutboxMessage(interrupted!.id))?.uncertain).toBe(true);
+  });
+
   run("keeps Slack's pace per channel across replicas: slots reserved at once are an interval apart", async () => {
     const [a, b] = await database.openReplicas();
     const now = new Date('2026-11-02T04:00:00.000Z');

@@ -45,6 +45,9 @@ const SQL = {
   markRetry: `UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ?, next_attempt_at = ?, sending_since = NULL,
       claimed_by = NULL, lease_until = NULL, uncertain = CASE WHEN uncertain = 1 THEN 1 ELSE ? END
     WHERE id = ? AND state IN ('pending', 'sending')`,
+  // A claim given back unused (the replica is stopping before the post): pending again at once, its flag as it was.
+  releaseClaim: `UPDATE outbox SET state = 'pending', sending_since = NULL, claimed_by = NULL, lease_until = NULL, uncertain = ?
+    WHERE id = ? AND state = 'sending'`,
   markFailed: `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_since = NULL, claimed_by = NULL, lease_until = NULL
     WHERE id = ? AND state IN ('pending', 'sending')`,
   // Only ever later: a row already due after `until` keeps its time.
@@ -178,6 +181,10 @@ export class OutboxRepository {
   /** False if the row was sent or failed already. */
   async markSent(id: number, result: { channel: string; ts: string }, at: string): Promise<boolean> {
     return (await this.q.run(SQL.markSent, [result.channel, result.ts, at, id])).changes === 1;
+  }
+
+  async releaseClaim(id: number, uncertain: boolean): Promise<void> {
+    await this.q.run(SQL.releaseClaim, [uncertain ? 1 : 0, id]);
   }
 
   async markRetry(id: number, retry: OutboxRetry): Promise<void> {
