@@ -123,7 +123,11 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL: /readyz says whet
     expect(probes.filter((probe) => probe.status !== 200)).toEqual([]);
     // A went without a pass of its own for longer than three intervals: counting its own, it would have been pulled.
     expect(longestGapMs).toBeGreaterThan(ALLOWED_MS);
-    expect(new Set(probes.filter((probe) => probe.replica === a.name).map((probe) => probe.lastPassBy))).toEqual(new Set([replicaName(b)]));
+    // A's probes name the deployment's last pass: B's (A may still win a tick now and then on a loaded machine, when
+    // its delayed claim happens to arrive first; CI once saw that, so only "B's passes are named" is asserted).
+    const namedByA = new Set(probes.filter((probe) => probe.replica === a.name).map((probe) => probe.lastPassBy));
+    expect(namedByA.has(replicaName(b))).toBe(true);
+    expect([...namedByA].every((name) => name === replicaName(a) || name === replicaName(b))).toBe(true);
     // Each tick ran on one of them only.
     const perSlot = new Map<number, number>();
     for (const pass of passes()) perSlot.set(Math.floor(pass.endMs / SLOT_MS), (perSlot.get(Math.floor(pass.endMs / SLOT_MS)) ?? 0) + 1);
