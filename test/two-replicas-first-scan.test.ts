@@ -5,17 +5,13 @@
 // fake from one process (told apart by the user agent), the other logs that it skips the scan, one snapshot is
 // stored, one run lease completed, and no posture alert is queued (a first report has nothing to compare with).
 // Skips without TEST_DATABASE_URL (printed); fails under CI=true.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, readPostgresConfig, type PostgresStore } from '../src/store/index.js';
 import { hardenedAccount, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
-import { killed, startBotProcess } from './alerts/support/bot-process.js';
-import { freshSchema, testDatabaseUrl } from './store/postgres-database.js';
-import { botEnvironment, freePort, waitFor } from './support/bot.js';
+import { testDatabaseUrl } from './store/postgres-database.js';
+import { waitFor } from './support/bot.js';
+import { allAnswering, runLeaseRows, startReplicas, type Replicas } from './support/replicas.js';
 
 const url = testDatabaseUrl();
 const NAMES = ['replica-a', 'replica-b'];
@@ -26,69 +22,51 @@ const SKIPPED = 'another replica has the first posture scan of this store';
 describe.skipIf(url === null)('two replicas starting together on a fresh PostgreSQL: the first posture scan', () => {
   let fakeAws: FakeAws;
   let slack: FakeSlack;
-  let schema: Awaited<ReturnType<typeof freshSchema>>;
   let store: PostgresStore;
-  const dataDirs: string[] = [];
-  const replicas: Array<{ name: string; port: number; child: ChildProcess }> = [];
+  let deployment: Replicas;
   const skippedBy: string[] = [];
 
   beforeAll(async () => {
     fakeAws = await startFakeAws({ state: hardenedAccount() });
     fakeAws.faults.delay(POSTURE_CALL, 8_000);
     slack = await startFakeSlack();
-    schema = await freshSchema(url!, 'first_scan');
-    for (const name of NAMES) {
-      const dataDir = mkdtempSync(join(tmpdir(), 'root-guard-first-scan-'));
-      dataDirs.push(dataDir);
-      const port = await freePort();
-      const env = {
-        PATH: process.env.PATH,
-        ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: 'replica-first-scan-signing-secret-0123' }),
-        DATABASE_URL: schema.url,
-        PORT: String(port),
+    deployment = await startReplicas({
+      databaseUrl: url!,
+      label: 'first_scan',
+      aws: fakeAws,
+      slack,
+      signingSecret: 'replica-first-scan-signing-secret-0123',
+      names: NAMES,
+      env: {
         // The weekly summary's start-up catch-up checks accounts with no snapshot too: not due this week until
         // Sunday 23:59 UTC, so only the first scan checks posture here.
         SUMMARY_SCHEDULE: '59 23 * * 0',
         SUMMARY_TIMEZONE: 'UTC',
-        AWS_SDK_UA_APP_ID: name,
         LOG_LEVEL: 'info',
-      };
-      replicas.push({ name, port, child: startBotProcess(env, { onLogLine: (line) => line.includes(SKIPPED) && skippedBy.push(name) }) });
-    }
+      },
+      onLogLine: (name, line) => line.includes(SKIPPED) && skippedBy.push(name),
+    });
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => killed(replica.child)));
     await store?.close();
+    await deployment?.stop();
     await slack?.close();
     await fakeAws?.close();
-    await schema?.drop();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function firstScanLeases(): Promise<Array<{ occurrence_key: string; completed_at: string | null }>> {
-    const { default: pg } = await import('pg');
-    const client = new pg.Client({ connectionString: schema.url });
-    await client.connect();
-    try {
-      return (await client.query(`SELECT occurrence_key, completed_at FROM run_leases WHERE occurrence_key LIKE 'posture-first-scan:%'`)).rows;
-    } finally {
-      await client.end();
-    }
-  }
-
-  const postureCallsBy = (name: string) => fakeAws.requests.filter((request) => request.operation === POSTURE_CALL && request.userAgent.includes(`app/${name}`)).length;
+  const postureCallsBy = (name: string) => fakeAws.requests.filter((request) => request.operation === POSTURE_CALL && deployment.nameOf(request) === name).length;
 
   it('runs once between them: one process checks the account, one snapshot, no posture alert', async () => {
     // Both up, the other replica's skip logged and a snapshot stored; then room for a second scan to show.
-    await waitFor(async () => (await Promise.all(replicas.map((replica) => fetch(`http://127.0.0.1:${replica.port}/readyz`).then(() => true, () => false)))).every(Boolean), 'both replicas answering', 90_000);
-    store = await openPostgresStore(readPostgresConfig({ DATABASE_URL: schema.url }).config!);
+    await waitFor(() => allAnswering(deployment), 'both replicas answering', 90_000);
+    store = await openPostgresStore(readPostgresConfig({ DATABASE_URL: deployment.schemaUrl }).config!);
     await waitFor(async () => (await store.latestPostureSnapshots()).length > 0, 'the first snapshot', 60_000);
     await waitFor(() => skippedBy.length > 0, 'a replica skipping the first scan', 30_000);
     await new Promise((resolve) => setTimeout(resolve, 10_000));
 
     const calls = Object.fromEntries(NAMES.map((name) => [name, postureCallsBy(name)]));
     const snapshots = await store.listPostureSnapshots({ from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' });
-    const leases = await firstScanLeases();
+    const leases = await runLeaseRows(deployment, 'posture-first-scan:');
     console.log(`first posture scan, two replicas: ${POSTURE_CALL} calls ${JSON.stringify(calls)}, ${snapshots.length} snapshot(s), ${leases.length} first-scan lease(s)`);
 
     expect(Object.values(calls).sort()).toEqual([0, 1]);
@@ -100,6 +78,6 @@ describe.skipIf(url === null)('two replicas starting together on a fresh Postgre
     expect(leases[0]!.completed_at).not.toBeNull();
     expect((await store.listOutbox()).filter((row) => row.kind === 'posture-alert')).toEqual([]);
     expect(slack.state.messages.filter((message) => message.metadata?.event_payload?.kind === 'posture-alert')).toEqual([]);
-    expect(replicas.every((replica) => replica.child.exitCode === null)).toBe(true);
+    expect(deployment.list.every((replica) => replica.child.exitCode === null)).toBe(true);
   }, 240_000);
 });

@@ -6,29 +6,20 @@
 //   15 s), and A's /readyz names B as the last pass's replica;
 // - then LookupEvents is denied for both: polling fails everywhere, and both go not ready; allowed again, ready again.
 // Skips without TEST_DATABASE_URL (printed); fails under CI=true.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
-import { killed, startBotProcess } from './alerts/support/bot-process.js';
-import { freshSchema, testDatabaseUrl } from './store/postgres-database.js';
-import { botEnvironment, freePort, waitFor } from './support/bot.js';
+import { testDatabaseUrl } from './store/postgres-database.js';
+import { waitFor } from './support/bot.js';
 import { startDelayingProxy, type DelayingProxy } from './support/delaying-proxy.js';
+import { allAnswering, passesPerSlot, pollPasses, startReplicas, type Replica, type Replicas } from './support/replicas.js';
 
 const url = testDatabaseUrl();
 const SLOT_MS = 5_000;
 const ALLOWED_MS = 3 * SLOT_MS;
 /** How long both are probed while B runs the passes: well past A's own 15 s. */
 const OBSERVED_MS = 45_000;
-
-interface Replica {
-  name: string;
-  port: number;
-  child: ChildProcess;
-}
 
 interface ReadyBody {
   ready: boolean;
@@ -38,43 +29,37 @@ interface ReadyBody {
 describe.skipIf(url === null)('two replicas on one PostgreSQL: /readyz says whether the deployment polls', () => {
   let fakeAws: FakeAws;
   let slack: FakeSlack;
-  let schema: Awaited<ReturnType<typeof freshSchema>>;
   let slowDatabase: DelayingProxy;
-  const dataDirs: string[] = [];
-  const replicas: Replica[] = [];
+  let deployment: Replicas;
+  let replicas: Replica[];
 
   beforeAll(async () => {
     fakeAws = await startFakeAws({ state: hardenedAccount() });
     slack = await startFakeSlack();
-    schema = await freshSchema(url!, 'readiness');
-    const database = new URL(schema.url);
+    const database = new URL(url!);
     slowDatabase = await startDelayingProxy({ host: database.hostname, port: Number(database.port || 5432) });
-    const throughProxy = new URL(schema.url);
-    throughProxy.hostname = '127.0.0.1';
-    throughProxy.port = String(slowDatabase.port);
-    for (const name of ['replica-a', 'replica-b']) {
-      const dataDir = mkdtempSync(join(tmpdir(), 'root-guard-readiness-'));
-      dataDirs.push(dataDir);
-      const port = await freePort();
-      const env = {
-        PATH: process.env.PATH,
-        ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: 'replica-readiness-signing-secret-0123' }),
-        DATABASE_URL: name === 'replica-a' ? throughProxy.toString() : schema.url,
-        PORT: String(port),
-        POLL_SCHEDULE: '*/5 * * * * *',
-        AWS_SDK_UA_APP_ID: name,
-        LOG_LEVEL: 'warn',
-      };
-      replicas.push({ name, port, child: startBotProcess(env) });
-    }
+    const throughProxy = (schemaUrl: string) => {
+      const proxied = new URL(schemaUrl);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(slowDatabase.port);
+      return proxied.toString();
+    };
+    deployment = await startReplicas({
+      databaseUrl: url!,
+      label: 'readiness',
+      aws: fakeAws,
+      slack,
+      signingSecret: 'replica-readiness-signing-secret-0123',
+      env: { POLL_SCHEDULE: '*/5 * * * * *', LOG_LEVEL: 'warn' },
+      databaseUrlFor: (name, schemaUrl) => (name === 'replica-a' ? throughProxy(schemaUrl) : schemaUrl),
+    });
+    replicas = deployment.list;
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(replicas.map((replica) => killed(replica.child)));
+    await deployment?.stop();
     await slack?.close();
     await fakeAws?.close();
     await slowDatabase?.close();
-    await schema?.drop();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   const replicaName = (replica: Replica) => `${hostname()}:${replica.port}`;
@@ -85,21 +70,12 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL: /readyz says whet
   }
   const pollCheck = (body: ReadyBody) => body.checks.find((check) => check.name === 'poll')!;
 
-  /** Poll passes at the fake: LookupEvents requests grouped by the window's end each pass sends (one per pass). */
-  function passes(sinceMs = 0): Array<{ endMs: number; replica: string; ok: boolean }> {
-    const byEnd = new Map<number, { replica: string; ok: boolean }>();
-    for (const request of fakeAws.requests) {
-      if (request.operation !== 'LookupEvents' || request.receivedAt < sinceMs) continue;
-      const endMs = Math.round(Number(request.params.EndTime) * 1000);
-      byEnd.set(endMs, { replica: replicas.find((replica) => request.userAgent.includes(`app/${replica.name}`))?.name ?? 'unknown', ok: request.status === 200 });
-    }
-    return [...byEnd].map(([endMs, pass]) => ({ endMs, ...pass })).sort((a, b) => a.endMs - b.endMs);
-  }
+  const passes = (sinceMs = 0) => pollPasses(fakeAws, deployment, sinceMs);
 
   it('both stay ready across the ticks while replica B runs every pass', async () => {
     const [a, b] = replicas as [Replica, Replica];
     // Both up; from now on A's claims reach the database a second after B's.
-    await waitFor(async () => (await Promise.all(replicas.map((replica) => readyz(replica).then(() => true, () => false)))).every(Boolean), 'both replicas answering /readyz', 90_000);
+    await waitFor(() => allAnswering(deployment), 'both replicas answering /readyz', 90_000);
     slowDatabase.delayMs = 1_000;
     const slowFromMs = Date.now();
     await waitFor(() => passes(slowFromMs).some((pass) => pass.replica === 'replica-b'), "a pass of replica B's", 60_000);
@@ -129,8 +105,7 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL: /readyz says whet
     expect(namedByA.has(replicaName(b))).toBe(true);
     expect([...namedByA].every((name) => name === replicaName(a) || name === replicaName(b))).toBe(true);
     // Each tick ran on one of them only.
-    const perSlot = new Map<number, number>();
-    for (const pass of passes()) perSlot.set(Math.floor(pass.endMs / SLOT_MS), (perSlot.get(Math.floor(pass.endMs / SLOT_MS)) ?? 0) + 1);
+    const perSlot = passesPerSlot(passes(), SLOT_MS);
     expect([...perSlot.values()].filter((count) => count > 1)).toEqual([]);
     expect(ranBy('replica-b').length).toBeGreaterThanOrEqual(1);
     expect(replicas.every((replica) => replica.child.exitCode === null)).toBe(true);

@@ -2,16 +2,13 @@
 // polling one fake AWS account every second and posting to one fake Slack: 100 root sign-ins become exactly 100
 // alert posts (neither replica posts one the other did, none is lost) and the week's summary is posted once,
 // whichever replica runs its start-up catch-up first. Skips without TEST_DATABASE_URL (printed); fails under CI=true.
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
-import { killed, lostAndDuplicated, postsPerEvent, rootSignIn, startBotProcess } from './alerts/support/bot-process.js';
-import { freshSchema, testDatabaseUrl } from './store/postgres-database.js';
-import { ALERT_CHANNEL, botEnvironment, freePort, waitFor } from './support/bot.js';
+import { lostAndDuplicated, postsPerEvent, rootSignIn } from './alerts/support/bot-process.js';
+import { testDatabaseUrl } from './store/postgres-database.js';
+import { ALERT_CHANNEL, waitFor } from './support/bot.js';
+import { startReplicas, type Replicas } from './support/replicas.js';
 
 const url = testDatabaseUrl();
 const EVENTS = 100;
@@ -19,41 +16,24 @@ const EVENTS = 100;
 describe.skipIf(url === null)('two replicas on one PostgreSQL', () => {
   let fakeAws: FakeAws;
   let slack: FakeSlack;
-  let schema: Awaited<ReturnType<typeof freshSchema>>;
-  const dataDirs: string[] = [];
-  const replicas: ChildProcess[] = [];
+  let deployment: Replicas;
   const eventIds = Array.from({ length: EVENTS }, (_, index) => `two-replicas-${String(index).padStart(4, '0')}`);
 
   beforeAll(async () => {
     fakeAws = await startFakeAws({ state: hardenedAccount() });
     fakeAws.addEvents('us-east-1', eventIds.map((eventId, index) => rootSignIn(eventId, index + 1)));
     slack = await startFakeSlack();
-    schema = await freshSchema(url!, 'replicas');
   });
   afterAll(async () => {
-    await Promise.all(replicas.map((child) => killed(child)));
+    await deployment?.stop();
     await slack?.close();
     await fakeAws?.close();
-    await schema?.drop();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   const kindOf = (message: FakeSlack['state']['messages'][number]) => message.metadata?.event_payload?.kind;
 
   it('posts each of 100 root events once between them, and one weekly summary', async () => {
-    for (let index = 0; index < 2; index += 1) {
-      const dataDir = mkdtempSync(join(tmpdir(), 'root-guard-replica-'));
-      dataDirs.push(dataDir);
-      const env = {
-        PATH: process.env.PATH,
-        ...botEnvironment({ slack, aws: fakeAws, dataDir, signingSecret: 'two-replicas-signing-secret-0123456789' }),
-        DATABASE_URL: schema.url,
-        PORT: String(await freePort()),
-        POLL_SCHEDULE: '* * * * * *',
-        LOG_LEVEL: 'warn',
-      };
-      replicas.push(startBotProcess(env));
-    }
+    deployment = await startReplicas({ databaseUrl: url!, label: 'replicas', aws: fakeAws, slack, signingSecret: 'two-replicas-signing-secret-0123456789', env: { POLL_SCHEDULE: '* * * * * *', LOG_LEVEL: 'warn' } });
     const alertPosts = () => slack.state.messages.filter((message) => message.threadTs === null && kindOf(message) === 'alert-post');
     // 100 posts in one channel at Slack's pace (about one a second, shared by the replicas), on a loaded machine.
     await waitFor(() => alertPosts().length >= EVENTS, `${EVENTS} alert posts`, 300_000);
@@ -66,7 +46,7 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL', () => {
     expect(alertPosts()).toHaveLength(EVENTS);
     const summaries = slack.state.messages.filter((message) => message.threadTs === null && kindOf(message) === 'summary-post');
     expect(summaries).toHaveLength(1);
-    expect(replicas.every((child) => child.exitCode === null)).toBe(true);
+    expect(deployment.list.every((replica) => replica.child.exitCode === null)).toBe(true);
     // Slack's pace held across the two: the channel's posts took as long as one replica's pace allows (1.1 s
     // apart, the default), not half of it, which two replicas pacing on their own would manage.
     const postedAt = slack
