@@ -4,9 +4,9 @@ import { hostname } from 'node:os';
 import cron from 'node-cron';
 import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
-import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, describeFatalAwsError } from './aws/index.js';
+import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, createStackSetsClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecordWithStore, createCloudTrailPollerSource, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
+import { classifyActivityRecordWithStore, createCloudTrailPollerSource, createMemberRulesReader, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
 import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -162,11 +162,14 @@ async function startParts({ config, secretValues, logger, store, parts, options,
   parts.add('the watched accounts', () => watched.close());
   // ALERT_ROUTES: each alert's channel is chosen when it is queued, from where its account sat at the last listing.
   const router = createAlertRouter(config.alerts.routes, alertChannel);
+  // The management account as last listed: coverage says the events queue's StackSet cannot reach it.
+  let managementAccountId: string | null = null;
   const accountAccess = {
     ...watched.access,
     listWatchedAccounts: async () => {
       const list = await watched.access.listWatchedAccounts();
       router.learnPlacements(list.accounts);
+      managementAccountId = list.managementAccountId;
       return list;
     },
   };
@@ -207,15 +210,24 @@ async function startParts({ config, secretValues, logger, store, parts, options,
 
   // Coverage (/aws-root-check status, `aws-root-guard status`, the weekly summary): the last pass and the queue,
   // kept here and written to the store after every pass, for the terminal command on any host that reaches it.
-  const coverage = createCoverageTracker({ pollIntervalMs });
+  const coverage = createCoverageTracker({ pollIntervalMs, managementAccountId: () => managementAccountId });
   const eventsQueueUrl = config.poll.eventsQueueUrl;
   const eventsQueue = eventsQueueUrl ? createEventsQueueClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
   if (eventsQueue) parts.add('the events queue client', () => eventsQueue.destroy());
   // The queue's oldest message is a CloudWatch metric: its own client, in the queue's Region, read by status only.
   const queueMetrics = eventsQueueUrl ? createQueueMetricsClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
   if (queueMetrics) parts.add('the events queue metrics client', () => queueMetrics.destroy());
+  // Which accounts the queue hears: the member-rules StackSet's instances, beside the queue (read for status only).
+  const stackSets = eventsQueueUrl ? createStackSetsClient({ region: config.aws.region, onClient: countAwsErrors(metrics) }, eventsQueueUrl) : null;
+  if (stackSets) parts.add('the StackSets client', () => stackSets.destroy());
+  const memberRules = stackSets && eventsQueueUrl ? createMemberRulesReader({ cloudFormation: stackSets, stackSetName: config.poll.eventsStackSetName, queueUrl: eventsQueueUrl }) : null;
   const readCoverageNow = () =>
-    readCoverage({ record: () => coverage.snapshot(), store, ...(eventsQueue && queueMetrics && eventsQueueUrl ? { queueHealth: () => readQueueHealth({ sqs: eventsQueue, cloudWatch: queueMetrics }, eventsQueueUrl) } : {}) });
+    readCoverage({
+      record: () => coverage.snapshot(),
+      store,
+      ...(eventsQueue && queueMetrics && eventsQueueUrl ? { queueHealth: () => readQueueHealth({ sqs: eventsQueue, cloudWatch: queueMetrics }, eventsQueueUrl) } : {}),
+      ...(memberRules ? { memberRules: () => memberRules.read() } : {}),
+    });
   const recordCoverage = () => {
     store.writeCoverageRecord(coverage.snapshot()).catch((error: unknown) => {
       logger.warn({ err: error }, 'could not write the coverage record to the store (`aws-root-guard status` shows the previous one)');

@@ -16,6 +16,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   '@aws-sdk/client-organizations': 'organizations',
   '@aws-sdk/client-sqs': 'sqs',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-cloudformation': 'cloudformation',
 };
 
 /** Operations whose IAM action is not named like the API operation (e.g. S3 ListObjectsV2 -> s3:ListBucket). */
@@ -29,6 +30,8 @@ const QUEUE_ACTIONS = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:Recei
 /** Status reads the depth of the queue's dead-letter queue (org-events.yaml: QueueName-dlq): that one action, on that queue only. */
 const DEAD_LETTER_STATEMENT_SID = 'RootEventsDeadLetterQueueDepth';
 const DEAD_LETTER_ACTIONS = ['sqs:GetQueueAttributes'];
+/** Status reads the member-rules StackSet's instances: that one action, on that StackSet (by name) only. */
+const MEMBER_RULES_STATEMENT_SID = 'RootEventsMemberRulesInstances';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -126,6 +129,8 @@ describe('iam-policy.json', () => {
       } else if (statement.Sid === DEAD_LETTER_STATEMENT_SID) {
         expect(statement.Action).toEqual(DEAD_LETTER_ACTIONS);
         expect(statement.Resource).toBe('arn:aws:sqs:*:*:aws-root-guard-root-events-dlq');
+      } else if (statement.Sid === MEMBER_RULES_STATEMENT_SID) {
+        expect(statement.Resource).toBe('arn:aws:cloudformation:*:*:stackset/aws-root-guard-member-root-event-rules:*');
       } else expect(statement.Resource).toBe('*');
     }
     for (const action of policyActions) expect(action, action).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
@@ -191,6 +196,14 @@ describe('iam-policy.json', () => {
     expect(uses.filter((use) => use.action === 'cloudwatch:GetMetricData').map((use) => use.file)).toEqual(['src/activity/sources/queue-oldest-message.ts']);
     // GetMetricData supports no resource-level permissions: its statement is on "*".
     expect(policy.Statement.filter((statement) => [statement.Action].flat().includes('cloudwatch:GetMetricData')).map((statement) => statement.Resource)).toEqual(['*']);
+  });
+
+  test('the scan sees status\'s read of the member-rules StackSet, allowed on that StackSet only', () => {
+    expect(uses.filter((use) => use.action === 'cloudformation:ListStackInstances').map((use) => use.file)).toEqual(['src/activity/sources/queue-member-rules.ts']);
+    // ListStackInstances takes the stackset resource (arn:…:stackset/NAME:ID): the name deploy/org-events.yaml gives it.
+    expect(policy.Statement.filter((statement) => [statement.Action].flat().includes('cloudformation:ListStackInstances'))).toEqual([
+      { Sid: MEMBER_RULES_STATEMENT_SID, Effect: 'Allow', Action: ['cloudformation:ListStackInstances'], Resource: 'arn:aws:cloudformation:*:*:stackset/aws-root-guard-member-root-event-rules:*' },
+    ]);
   });
 });
 
@@ -325,8 +338,14 @@ describe('deploy/*.yaml', () => {
     expect(actionsOf(deadLetter)).toEqual(DEAD_LETTER_ACTIONS);
     expect(deadLetter[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${EventsQueueName}-dlq' });
 
+    const memberRules = statements.filter((statement) => statement.Sid === MEMBER_RULES_STATEMENT_SID);
+    expect(memberRules).toHaveLength(1);
+    expect(actionsOf(memberRules)).toEqual(['cloudformation:ListStackInstances']);
+    expect(memberRules[0]!.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:*:stackset/${EventsStackSetName}:*' });
+    expect(template.Parameters.EventsStackSetName!.Default).toBe('aws-root-guard-member-root-event-rules');
+
     // Everything else in the role applies to resource "*": these reads support no resource-level permissions.
-    for (const statement of statements.filter((candidate) => !assumeRole.includes(candidate) && !assumeRoot.includes(candidate) && !queue.includes(candidate) && !deadLetter.includes(candidate))) expect(statement.Resource).toBe('*');
+    for (const statement of statements.filter((candidate) => ![...assumeRole, ...assumeRoot, ...queue, ...deadLetter, ...memberRules].includes(candidate))) expect(statement.Resource).toBe('*');
   });
 
   test('the root session calls stay inside IAMAuditRootUserCredentials and in no policy of ours', async () => {

@@ -30,6 +30,7 @@ export { createRequestGate, type RequestGate } from './request-gate.js';
 export { createSqsSource, SQS_MAX_MESSAGES, SQS_WAIT_TIME_SECONDS, type SqsSource, type SqsSourceOptions, type SqsSourceStats } from './sources/sqs.js';
 export { readQueueHealth, type QueueHealthClients } from './sources/queue-health.js';
 export { OLDEST_MESSAGE_METRIC, readOldestMessageAge } from './sources/queue-oldest-message.js';
+export { createMemberRulesReader, LIST_STACK_INSTANCES_ACTION, type MemberRuleInstance, type MemberRulesReader, type MemberRulesReading } from './sources/queue-member-rules.js';
 export { CLOUDTRAIL_DETAIL_TYPES, readEventBridgeMessage, type EnvelopeReading } from './sources/eventbridge-envelope.js';
 export { loadPollConfig, POLL_DEFAULTS, readPollConfig, type PollConfig } from './poll-config.js';
 export { listEnabledRegions, RegionListError, resolvePollRegions, SIGN_IN_REGION } from './regions.js';

@@ -14,12 +14,16 @@ export interface PollConfig {
   initialLookbackHours: number;
   /** EVENTS_QUEUE_URL: the SQS queue EventBridge fills with root events (deploy/org-events.yaml), or null: poller only. */
   eventsQueueUrl: string | null;
+  /** EVENTS_STACK_SET_NAME: the StackSet that deploys the member rules feeding the queue (status reads its instances). */
+  eventsStackSetName: string;
 }
 
 export const POLL_DEFAULTS = {
   schedule: '* * * * *',
   overlapMinutes: 15,
   initialLookbackHours: 24,
+  /** deploy/org-events.yaml's MemberRules StackSetName. */
+  eventsStackSetName: 'aws-root-guard-member-root-event-rules',
 } as const;
 
 // us-east-1, eu-central-2, ap-southeast-5, us-gov-west-1, cn-north-1, il-central-1…
@@ -54,7 +58,13 @@ export function readPollConfig(env: Env): { config: PollConfig; problems: string
     eventsQueueUrl = null;
   }
 
-  return { config: { schedule, regions, overlapMinutes, initialLookbackHours, eventsQueueUrl }, problems };
+  const eventsStackSetName = env.EVENTS_STACK_SET_NAME?.trim() || POLL_DEFAULTS.eventsStackSetName;
+  // CloudFormation's own rule for a StackSet name.
+  if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(eventsStackSetName)) {
+    problems.push(`EVENTS_STACK_SET_NAME="${eventsStackSetName}" is not a StackSet name (a letter, then letters, digits and hyphens, 128 at most): use the StackSetName of deploy/org-events.yaml's MemberRules, or leave it empty for ${POLL_DEFAULTS.eventsStackSetName}`);
+  }
+
+  return { config: { schedule, regions, overlapMinutes, initialLookbackHours, eventsQueueUrl, eventsStackSetName }, problems };
 }
 
 /** Like readPollConfig, but throws a ConfigError listing every problem. */

@@ -17,3 +17,4 @@ export {
 export { ACCOUNTS_DEFAULTS, readAccountsConfig, type AccountsConfig, type WatchScope } from './accounts-config.js';
 export { createEventsQueueClient, queueAddress, queueRegion, siblingQueueUrl } from './sqs.js';
 export { createQueueMetricsClient } from './cloudwatch.js';
+export { createStackSetsClient } from './cloudformation.js';

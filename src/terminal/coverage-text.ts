@@ -1,6 +1,6 @@
 // `aws-root-guard status` in a terminal: the coverage headline, the sources, every account with its Regions'
-// reading age, then what could not be read or lags. Text we did not write is stripped of control characters.
-import { ageText, coverageLine, coverageProblemLines, queueDetailLines, queueText, type CoverageReport } from '../activity/index.js';
+// reading age, then what could not be read or lags, then the accounts the events queue does not hear. Text we did not write is stripped of control characters.
+import { ageText, coverageLine, coverageProblemLines, queueDetailLines, queueGapLines, queueText, type CoverageReport } from '../activity/index.js';
 import { cleanTerminalText as clean } from '../summary/index.js';
 
 function label(accountId: string, name: string | null): string {
@@ -23,6 +23,11 @@ export function renderCoverageText(report: CoverageReport): string {
   if (problems.length > 0) {
     lines.push('', 'Could not be read, or lagging:');
     for (const problem of problems) lines.push(`  ${label(problem.accountId, problem.name)}${problem.region ? ` ${problem.region}` : ''}: ${clean(problem.text)}`);
+  }
+  const gaps = queueGapLines(report);
+  if (gaps.length > 0) {
+    lines.push('', 'Not heard by the events queue (the poller still reads them):');
+    for (const gap of gaps) lines.push(`  ${label(gap.accountId, gap.name)}: ${clean(gap.text)}`);
   }
   return `${lines.join('\n')}\n`;
 }

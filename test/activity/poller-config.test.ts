@@ -4,12 +4,12 @@ import { loadPollConfig, readPollConfig } from '../../src/activity/poll-config.j
 
 describe('poll config', () => {
   it('has the documented defaults', () => {
-    expect(loadPollConfig({})).toEqual({ schedule: '* * * * *', regions: null, overlapMinutes: 15, initialLookbackHours: 24, eventsQueueUrl: null });
+    expect(loadPollConfig({})).toEqual({ schedule: '* * * * *', regions: null, overlapMinutes: 15, initialLookbackHours: 24, eventsQueueUrl: null, eventsStackSetName: 'aws-root-guard-member-root-event-rules' });
   });
 
   it('reads every variable', () => {
-    const config = loadPollConfig({ POLL_SCHEDULE: '*/5 * * * *', AWS_REGIONS: ' eu-west-1, us-gov-west-1 ,eu-west-1,', POLL_OVERLAP_MINUTES: '30', POLL_INITIAL_LOOKBACK_HOURS: '72', EVENTS_QUEUE_URL: ' https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events ' });
-    expect(config).toEqual({ schedule: '*/5 * * * *', regions: ['eu-west-1', 'us-gov-west-1'], overlapMinutes: 30, initialLookbackHours: 72, eventsQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events' });
+    const config = loadPollConfig({ POLL_SCHEDULE: '*/5 * * * *', AWS_REGIONS: ' eu-west-1, us-gov-west-1 ,eu-west-1,', POLL_OVERLAP_MINUTES: '30', POLL_INITIAL_LOOKBACK_HOURS: '72', EVENTS_QUEUE_URL: ' https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events ', EVENTS_STACK_SET_NAME: ' our-root-rules ' });
+    expect(config).toEqual({ schedule: '*/5 * * * *', regions: ['eu-west-1', 'us-gov-west-1'], overlapMinutes: 30, initialLookbackHours: 72, eventsQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/aws-root-guard-root-events', eventsStackSetName: 'our-root-rules' });
   });
 
   it('collects every problem, each naming its variable', () => {
@@ -25,6 +25,12 @@ describe('poll config', () => {
   it('EVENTS_QUEUE_URL must be a queue URL, not an ARN or a name', () => {
     for (const wrong of ['arn:aws:sqs:us-east-1:123456789012:aws-root-guard-root-events', 'aws-root-guard-root-events', 'https://sqs.us-east-1.amazonaws.com/aws-root-guard-root-events']) {
       expect(readPollConfig({ EVENTS_QUEUE_URL: wrong }).problems).toEqual([expect.stringMatching(/^EVENTS_QUEUE_URL=".*" is not an SQS queue URL: use the QueueUrl output of deploy\/org-events.yaml/)]);
+    }
+  });
+
+  it('EVENTS_STACK_SET_NAME must be a StackSet name, not an ARN', () => {
+    for (const wrong of ['arn:aws:cloudformation:us-east-1:123456789012:stackset/rules:1', '1-rules', 'root_rules']) {
+      expect(readPollConfig({ EVENTS_STACK_SET_NAME: wrong }).problems).toEqual([expect.stringMatching(/^EVENTS_STACK_SET_NAME=".*" is not a StackSet name .*leave it empty for aws-root-guard-member-root-event-rules$/)]);
     }
   });
 

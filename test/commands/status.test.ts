@@ -1,6 +1,7 @@
 // `aws-root-guard status` reads the coverage record from the bot's store, so it works on any host that reaches the
 // store: the SQLite file in DATA_DIR, or DATABASE_URL's PostgreSQL (replicas on separate hosts, no DATA_DIR there).
-// With EVENTS_QUEUE_URL it reads the queue live through the SDK: moto's SQS and CloudWatch behind the fault front.
+// With EVENTS_QUEUE_URL it reads the queue live through the SDK: moto's SQS and CloudWatch behind the fault front,
+// and the member-rules StackSet's instances from the wire-level fake's CloudFormation.
 // PostgreSQL runs skip without TEST_DATABASE_URL (printed), moto runs without moto.
 import { Writable } from 'node:stream';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -9,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageRecord, CoverageReport } from '../../src/activity/index.js';
 import { runStatusCommand } from '../../src/commands/status.js';
 import { openPostgresStore, openSqliteStore, readPostgresConfig, type BotStore } from '../../src/store/index.js';
+import { deployedStackSet, startFakeAws, type FakeAws } from '../fakes/aws/index.js';
 import { startMotoFaultFront, type MotoFaultFront } from '../fakes/aws/moto-faults.js';
 import { MOTO_CREDENTIALS, motoSkipReason, startMoto } from '../fakes/moto.js';
 import { tempDir } from '../store/helpers.js';
@@ -93,6 +95,7 @@ const moto = await startMoto();
 describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipReason()}`, () => {
   const QUEUE = 'aws-root-guard-root-events';
   let front: MotoFaultFront;
+  let fakeAws: FakeAws;
   let queueUrl: string;
   let dlqArn: string;
   let dataDir: ReturnType<typeof tempDir>;
@@ -101,8 +104,13 @@ describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipRe
 
   beforeAll(async () => {
     front = await startMotoFaultFront(moto!.url);
-    // The SDK reads these from the process, as in a real terminal: the command's clients go to the front.
-    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: front.url, AWS_ENDPOINT_URL_CLOUDWATCH: front.url, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' });
+    // The member rules: deployed and forwarding in PROD's us-east-1; in eu-west-1 the stack failed to create.
+    fakeAws = await startFakeAws();
+    const stackSet = deployedStackSet([PROD], ['us-east-1', 'eu-west-1']);
+    Object.assign(stackSet.instances[1]!, { Status: 'OUTDATED', DetailedStatus: 'FAILED', StatusReason: 'Role aws-root-guard-forward-eu-west-1 already exists' });
+    fakeAws.stackSets.set('aws-root-guard-member-root-event-rules', stackSet);
+    // The SDK reads these from the process, as in a real terminal: the command's clients go to the front (and the fake).
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SQS: front.url, AWS_ENDPOINT_URL_CLOUDWATCH: front.url, AWS_ENDPOINT_URL_CLOUDFORMATION: fakeAws.url, AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' });
     const setup = { region: 'us-east-1', endpoint: moto!.url, credentials: MOTO_CREDENTIALS };
     const sqs = new SQSClient(setup);
     const cloudWatch = new CloudWatchClient(setup);
@@ -134,11 +142,13 @@ describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipRe
     process.env = savedEnv;
     dataDir?.remove();
     await front?.close();
+    await fakeAws?.close();
     await moto?.stop();
   });
 
   afterEach(() => {
     front.faults.clear();
+    fakeAws.faults.clear();
   });
 
   const env = () => ({ DATA_DIR: dataDir.path, EVENTS_QUEUE_URL: queueUrl, AWS_REGION: 'us-east-1' });
@@ -155,7 +165,11 @@ describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipRe
       depth: { visible: 1, inFlight: 0 },
       oldestMessage: { ageSeconds: 184, asOf: new Date(minute - 3 * 60_000).toISOString() },
       deadLetterQueue: { arn: dlqArn, visible: 1, inFlight: 0 },
+      memberRules: { stackSetName: 'aws-root-guard-member-root-event-rules', callAs: 'SELF', readAt: expect.any(String), instances: 2, forwarding: 1, truncated: false, error: null },
     });
+    // The queue hears PROD in one of its two Regions: not a source of PROD's until it hears both.
+    expect(report!.accounts[0]).toMatchObject({ accountId: PROD, sources: ['poller'], queueRules: { forwardingRegions: 1, regions: 2, reason: null, gaps: [{ region: 'eu-west-1', reason: 'stack instance OUTDATED (FAILED: Role aws-root-guard-forward-eu-west-1 already exists)' }] } });
+    expect(report!.totals.queueAccounts).toBe(0);
   });
 
   it('prints them under the queue, with the time CloudWatch\'s datapoint stands for', async () => {
@@ -164,6 +178,22 @@ describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipRe
     const asOf = new Date(minute - 3 * 60_000).toISOString().slice(11, 16);
     expect(stdout).toContain(`Events queue: ${queueUrl}: 1 waiting, 0 in flight; last message`);
     expect(stdout).toContain(`\n  oldest message 3 min old (CloudWatch, as of ${asOf} UTC)\n  dead-letter queue ${QUEUE}-dlq: 1 message the bot could not store and never alerted on\n`);
+    expect(stdout).toContain('\n  member rules: StackSet aws-root-guard-member-root-event-rules (SELF): 1 of 2 stack instances forward\n');
+    expect(stdout).toContain('Coverage: watching 1 account × 2 Regions and the events queue (heard from 0 of 1 account)\n');
+    expect(stdout).toContain(`\nNot heard by the events queue (the poller still reads them):\n  prod (${PROD}): eu-west-1: stack instance OUTDATED (FAILED: Role aws-root-guard-forward-eu-west-1 already exists)\n`);
+  });
+
+  it('cloudformation:ListStackInstances refused: the queue is no account\'s source, the report says why and where; the exit code is unchanged', async () => {
+    fakeAws.faults.accessDenied('ListStackInstances');
+    const { code, report } = await status(env());
+    expect(code).toBe(0);
+    expect(report!.queue!.memberRules).toMatchObject({ callAs: null, instances: 0, error: expect.stringMatching(/^Access denied to cloudformation:ListStackInstances in account 123456789012: .*\(on arn:aws:cloudformation:\*:123456789012:stackset\/aws-root-guard-member-root-event-rules:\*\)$/) });
+    expect(report!.accounts[0]).toMatchObject({ sources: ['poller'], queueRules: null });
+    expect(report!.totals.queueAccounts).toBeNull();
+    const text = await statusText(env());
+    expect(text.stdout).toContain('and the events queue (its member rules could not be read)');
+    expect(text.stdout).toContain('\n  member rules (StackSet aws-root-guard-member-root-event-rules) not read: Access denied to cloudformation:ListStackInstances');
+    expect(text.stdout).not.toContain('Not heard by the events queue');
   });
 
   it('cloudwatch:GetMetricData refused: the report still renders, naming the action and the account; the exit code is unchanged', async () => {

@@ -39,6 +39,8 @@ export interface CoverageRecord {
   lastPassAt: string | null;
   accounts: PolledAccount[];
   queue: QueueActivity | null;
+  /** The organization's management account, where a StackSet never deploys (records written before it: absent). */
+  managementAccountId?: string | null;
 }
 
 /** A stored poll cursor: the poller has read this account-Region up to `cursor`. */
@@ -72,6 +74,21 @@ export interface QueueHealth {
 
 export type CoverageSource = 'poller' | 'queue';
 
+/** What status read of the member-rules StackSet (sources/queue-member-rules.ts), or why it could not. */
+export interface MemberRulesStatus {
+  stackSetName: string;
+  /** How the StackSet answered (the management account, or a delegated administrator); null when it did not. */
+  callAs: 'SELF' | 'DELEGATED_ADMIN' | null;
+  readAt: string;
+  /** Stack instances listed, and how many of them forward. */
+  instances: number;
+  forwarding: number;
+  /** The listing was cut after its last page allowed. */
+  truncated: boolean;
+  /** Why it could not be read (naming cloudformation:ListStackInstances and where), or null. */
+  error: string | null;
+}
+
 export interface RegionCoverage {
   region: string;
   /** Read up to here (the stored cursor), or null when never read. */
@@ -90,6 +107,13 @@ export interface AccountCoverage {
   regions: RegionCoverage[];
   /** Nothing of this account could be read in the last pass (its role, or every Region, failed). */
   unreadable: boolean;
+  /**
+   * How many of the account's Regions the events queue hears (the queue counts among `sources` only when it hears
+   * them all), the Regions it does not hear and why, and the account-wide reason when none can be known (the
+   * management account). null: no events queue, or its member rules could not be read (the queue's `memberRules`
+   * says why).
+   */
+  queueRules: { forwardingRegions: number; regions: number; reason: string | null; gaps: Array<{ region: string; reason: string }> } | null;
 }
 
 export interface CoverageReport {
@@ -98,9 +122,10 @@ export interface CoverageReport {
   pollIntervalSeconds: number;
   /** Accounts that could not be read first, then by id. */
   accounts: AccountCoverage[];
-  totals: { accounts: number; regions: number; unreadableAccounts: number; failingRegions: number; laggingRegions: number };
-  /** `depth`, `oldestMessage` and `deadLetterQueue` are null when the bot state was read without the queue's live figures. */
-  queue: (QueueActivity & { depth: QueueDepth | null; oldestMessage: OldestMessageAge | null; deadLetterQueue: DeadLetterQueueDepth | null }) | null;
+  /** `queueAccounts`: accounts the events queue hears in every Region; null without a queue or its member rules. */
+  totals: { accounts: number; regions: number; unreadableAccounts: number; failingRegions: number; laggingRegions: number; queueAccounts: number | null };
+  /** `depth`, `oldestMessage`, `deadLetterQueue` and `memberRules` are null when the bot state was read without the queue's live figures. */
+  queue: (QueueActivity & { depth: QueueDepth | null; oldestMessage: OldestMessageAge | null; deadLetterQueue: DeadLetterQueueDepth | null; memberRules: MemberRulesStatus | null }) | null;
   /** Records and messages the sources kept because they could not be read. */
   unreadableRecords: number;
 }

@@ -20,7 +20,8 @@ function regionProblem(failure: RegionFailure | null): CoverageProblem | null {
   return { action, reason: failure.message };
 }
 
-export function createCoverageTracker(options: { pollIntervalMs: number }): CoverageTracker {
+/** `managementAccountId`: the organization's management account as last listed (a StackSet never deploys there). */
+export function createCoverageTracker(options: { pollIntervalMs: number; managementAccountId?: () => string | null }): CoverageTracker {
   let lastPassAt: string | null = null;
   let accounts: PolledAccount[] = [];
   let readQueue: (() => QueueActivity) | null = null;
@@ -38,7 +39,7 @@ export function createCoverageTracker(options: { pollIntervalMs: number }): Cove
       readQueue = read;
     },
     snapshot(now = new Date()) {
-      return { writtenAt: now.toISOString(), pollIntervalMs: options.pollIntervalMs, lastPassAt, accounts, queue: readQueue?.() ?? null };
+      return { writtenAt: now.toISOString(), pollIntervalMs: options.pollIntervalMs, lastPassAt, accounts, queue: readQueue?.() ?? null, managementAccountId: options.managementAccountId?.() ?? null };
     },
   };
 }

@@ -18,7 +18,7 @@ export class AwsErrorReply extends Error {
 export type Protocol = 'query' | 'json' | 'rest-json';
 
 /** IAM action prefix of each service, for AccessDenied messages. */
-export const ACTION_PREFIX: Record<string, string> = { iam: 'iam', sts: 'sts', cloudtrail: 'cloudtrail', account: 'account' };
+export const ACTION_PREFIX: Record<string, string> = { iam: 'iam', sts: 'sts', cloudtrail: 'cloudtrail', account: 'account', cloudformation: 'cloudformation' };
 
 /** The error each protocol's services send for an injected fault kind (codes as the services send them). */
 export function accessDenied(protocol: Protocol, callerArn: string, action: string): AwsErrorReply {

@@ -4,6 +4,7 @@
 //   - CloudTrail: AWS JSON 1.1 (X-Amz-Target CloudTrail_20131101.<Operation>, as the SDK sends it; the
 //     long com.amazonaws.cloudtrail.v20131101. prefix of the API reference is accepted too)
 //   - Account: REST-JSON (POST /getAlternateContact, POST /listRegions)
+//   - CloudFormation: AWS Query protocol too (ListStackInstances over `fake.stackSets`)
 // The service and Region of a call come from the SigV4 Authorization header's credential scope.
 //
 //   const fake = await startFakeAws({ state: hardenedAccount() });
@@ -16,6 +17,8 @@
 //   fake.organization = createFakeOrganization(ACCOUNT_ID); addMember(fake.organization, { id: '210987654321' });
 //                                                  // Organizations, AssumeRole into members, AssumeRoot sessions
 //   fake.faults.stsRatePerSecond = 50;             // STS answers Throttling above this many requests a second
+//   fake.stackSets.set('aws-root-guard-member-root-event-rules', deployedStackSet([memberId], ['us-east-1']));
+//                                                  // StackSets (ListStackInstances), instances in any status
 //   fake.calls('GetCredentialReport');             // how many requests an operation got (fake.requests: all of them)
 //   await fake.close();
 import { randomUUID } from 'node:crypto';
@@ -23,6 +26,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ACCOUNT_ROUTES, accountOperations } from './account.js';
 import { cloudTrailOperations } from './cloudtrail.js';
+import { listStackInstances, type FakeStackSet } from './cloudformation.js';
 import { accessDenied, ACTION_PREFIX, AwsErrorReply, serverError, throttled, type Protocol } from './errors.js';
 import { FaultPlan } from './faults.js';
 import { iamOperations } from './iam.js';
@@ -40,12 +44,13 @@ export { envelopeFromRecord, type CloudTrailRecord } from './lookup-events.js';
 export { FaultPlan, type Fault, type FaultKind } from './faults.js';
 export * from './organization.js';
 export * from './root-sessions.js';
+export { deployedStackSet, type FakeStackInstance, type FakeStackSet } from './cloudformation.js';
 
 /** Credentials for SDK clients pointed at the fake (it reads the scope, not the signature). */
 export const FAKE_CREDENTIALS = { accessKeyId: 'AKIAFAKEAWSTESTKEY01', secretAccessKey: 'fake-secret-access-key-for-tests' };
 
 export interface RecordedRequest {
-  service: 'iam' | 'sts' | 'cloudtrail' | 'account' | 'organizations' | 'unknown';
+  service: 'iam' | 'sts' | 'cloudtrail' | 'account' | 'organizations' | 'cloudformation' | 'unknown';
   /** The account the call acted in (the caller's, or a member's through its role or root session). */
   accountId: string;
   /** Set for calls signed with AssumeRoot credentials. */
@@ -73,6 +78,8 @@ export interface FakeAws {
   latencyMs: number;
   /** Number of requests an operation received (optionally in one Region). */
   calls(operation: string, region?: string): number;
+  /** CloudFormation StackSets by name, in the fake's own account (ListStackInstances). */
+  stackSets: Map<string, FakeStackSet>;
   /** An organization behind the fake's own account (the management account): null for a standalone account. */
   organization: FakeOrganization | null;
   /** Seeds CloudTrail event history from full records (the envelope is derived as CloudTrail does). */
@@ -92,6 +99,7 @@ export interface FakeAwsOptions {
 const QUERY_NAMESPACES: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+  cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
 };
 const STS_OPERATIONS = new Set(['GetCallerIdentity', 'AssumeRole', 'AssumeRoot']);
 const LOOKUP_EVENTS_PER_SECOND = 2;
@@ -146,7 +154,7 @@ function identify(request: IncomingMessage, body: string, scopeService: string |
   }
   const form = Object.fromEntries(new URLSearchParams(body));
   const operation = form.Action ?? '';
-  const service = scopeService === 'sts' || scopeService === 'iam' ? scopeService : STS_OPERATIONS.has(operation) ? 'sts' : 'iam';
+  const service = scopeService === 'sts' || scopeService === 'iam' || scopeService === 'cloudformation' ? scopeService : STS_OPERATIONS.has(operation) ? 'sts' : 'iam';
   return { protocol: 'query', service, operation, params: form };
 }
 
@@ -157,6 +165,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
   const lookupTimes = new Map<string, number[]>();
   let state = options.state ?? hardenedAccount(now());
   let organization: FakeOrganization | null = null;
+  const stackSets = new Map<string, FakeStackSet>();
   const stsTimes: number[] = [];
 
   function rateLimited(accountRegion: string): boolean {
@@ -218,6 +227,12 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
         return accountOperations[call.operation]!({ state: member.aws, body: call.params });
       }
       return accountOperations[call.operation]!({ state: caller.state, body: call.params });
+    }
+    if (call.service === 'cloudformation') {
+      // The StackSets are the fake's own account's (the management account, or a delegated administrator).
+      if (caller.kind !== 'own') throw accessDenied('query', caller.arn, `cloudformation:${call.operation}`);
+      if (call.operation === 'ListStackInstances') return listStackInstances(stackSets, params, { accountId: caller.accountId, region });
+      throw new AwsErrorReply('InvalidAction', `Could not find operation ${call.operation} for version 2010-05-15`, 400);
     }
     if (call.service === 'organizations') {
       if (!organization) throw new AwsErrorReply('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.', 400);
@@ -329,6 +344,7 @@ export async function startFakeAws(options: FakeAwsOptions = {}): Promise<FakeAw
     },
     requests,
     faults,
+    stackSets,
     latencyMs: options.latencyMs ?? 0,
     calls: (operation, inRegion) => requests.filter((recorded) => recorded.operation === operation && (!inRegion || recorded.region === inRegion)).length,
     addEvents: (inRegion, records) => {

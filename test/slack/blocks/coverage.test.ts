@@ -1,8 +1,8 @@
 // /aws-root-check status's blocks for the events queue: its depth line, then the age of its oldest message
-// (CloudWatch, with the minute the datapoint stands for, or why there is none) and its dead-letter queue, within
-// Block Kit's limits whatever AWS answered.
+// (CloudWatch, with the minute the datapoint stands for, or why there is none), its dead-letter queue and its member
+// rules, then the accounts it does not hear, within Block Kit's limits whatever AWS answered.
 import { describe, expect, it } from 'vitest';
-import { buildCoverageReport, type CoverageRecord, type QueueHealth } from '../../../src/activity/index.js';
+import { buildCoverageReport, type CoverageRecord, type MemberRulesReading, type QueueHealth } from '../../../src/activity/index.js';
 import { checkBlockKitLimits, renderCoverage } from '../../../src/slack/blocks/index.js';
 
 const NOW = new Date('2026-12-01T12:06:30Z');
@@ -53,5 +53,39 @@ describe('renderCoverage: the events queue', () => {
     expect(checkBlockKitLimits(message)).toEqual([]);
     for (const line of lines.slice(2, 5)) expect(line.length).toBeLessThanOrEqual(640);
     expect(lines.join('\n')).not.toContain('<!channel>');
+  });
+});
+
+describe('renderCoverage: the accounts the events queue does not hear', () => {
+  const health: QueueHealth = { depth: { visible: 0, inFlight: 0 }, oldestMessage: { ageSeconds: 0, asOf: '2026-12-01T12:05:00.000Z' }, deadLetterQueue: null };
+  const accountIds = Array.from({ length: 1_000 }, (_, index) => String(210_000_001_000 + index));
+  const regions = ['us-east-1', 'eu-west-1', 'ap-south-1'];
+  // 1,000 members, every Region read; the rules forward in every other account and failed elsewhere, with a long
+  // reason holding mrkdwn (CloudFormation's words are not ours).
+  const big: CoverageRecord = { ...record, accounts: accountIds.map((accountId) => ({ accountId, name: `member *${accountId}*`, problem: null, regions: regions.map((region) => ({ region, problem: null })) })) };
+  const reading: MemberRulesReading = {
+    stackSetName: 'aws-root-guard-member-root-event-rules',
+    callAs: 'SELF',
+    readAt: NOW.toISOString(),
+    truncated: false,
+    instances: accountIds.flatMap((accountId, index) => regions.map((region) => ({ accountId, region, status: index % 2 === 0 ? 'CURRENT' : 'OUTDATED', detailedStatus: index % 2 === 0 ? 'SUCCEEDED' : 'FAILED', reason: index % 2 === 0 ? null : `<!here> ${'z'.repeat(400)}` }))),
+  };
+  const cursors = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region, cursor: '2026-12-01T12:05:30Z' })));
+
+  it('lists them after the problems, folds the rest into a count, and stays within Block Kit\'s limits', () => {
+    const message = renderCoverage(buildCoverageReport({ now: NOW, record: big, cursors, queueHealth: health, memberRules: reading, unreadableRecords: 0 }));
+    expect(checkBlockKitLimits(message)).toEqual([]);
+    expect(message.text).toBe('Coverage: watching 1,000 accounts × 3 Regions and the events queue (heard from 500 of 1,000 accounts)');
+    const texts = message.blocks.map((block) => JSON.stringify(block));
+    const heading = texts.findIndex((text) => text.includes('Not heard by the events queue'));
+    // Every Region was read: the poller's line comes first, then the queue's.
+    expect(texts[heading - 1]).toContain('Every watched account-Region was read in the last pass.');
+    expect(texts[heading + 1]).toContain('• member *210000001001* (210000001001): us-east-1, eu-west-1, ap-south-1: stack instance OUTDATED (FAILED: &lt;!here&gt; zzz');
+    // CloudFormation's words cannot mention anyone.
+    expect(texts.join('')).not.toContain('<!here>');
+    const more = texts.at(-1)!;
+    const listed = texts.slice(heading + 1, -1).reduce((sum, text) => sum + (text.match(/• /g) ?? []).length, 0);
+    expect(listed).toBeGreaterThan(0);
+    expect(more).toContain(`… and ${(500 - listed).toLocaleString('en-US')} more: \`aws-root-guard status --json\` lists them all.`);
   });
 });
