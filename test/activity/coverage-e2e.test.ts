@@ -72,7 +72,7 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
     expect(answer.status).toBe(200);
     const reply = await waitFor(() => harness.slack.responsesTo(responseUrl).find((post) => JSON.stringify(post).includes('Coverage')), 'the status reply', 30_000);
     const text = JSON.stringify(reply.body);
-    expect(text).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue (heard from 2 of 4 accounts); 1 could not be read');
+    expect(text).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue (heard from 2 of 4 accounts); 1 could not be read (role missing), none of them blind (the events queue hears them)');
     expect(text).toMatch(new RegExp(`sandbox \\(${NO_ROLE}\\): sts:AssumeRole`));
     expect(text).toMatch(new RegExp(`data \\(${OPTED_OUT}\\) eu-west-1: eu-west-1 refused the credentials`));
     // The message the queue delivered a moment ago, and its depth read live.
@@ -110,7 +110,7 @@ describe.skipIf(!moto)(`coverage through the whole bot and the CLI ${motoSkipRea
 
     const text = await runCli(['status'], harness.env);
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue (heard from 2 of 4 accounts); 1 could not be read');
+    expect(text.stdout).toContain('Coverage: watching 4 accounts × 2 Regions and the events queue (heard from 2 of 4 accounts); 1 could not be read (role missing), none of them blind (the events queue hears them)');
     expect(text.stdout).toContain(`\nNot heard by the events queue (the poller still reads them):\n  management (${ACCOUNT_ID}): not known: a StackSet does not deploy to the management account`);
     expect(text.stdout).toContain(`sandbox (${NO_ROLE}) [poller+queue] COULD NOT BE READ`);
     expect(text.stdout).toContain(`\n  oldest message 75 s old (CloudWatch, as of ${METRIC_HHMM} UTC)\n  dead-letter queue aws-root-guard-coverage-dlq: empty\n  member rules: StackSet aws-root-guard-member-root-event-rules (SELF): 5 of 6 stack instances forward\n`);

@@ -48,7 +48,7 @@ describe('buildCoverageReport', () => {
       '210000000001 eu-west-1: lagging: read up to 4 min ago',
     ]);
     expect(report.unreadableRecords).toBe(2);
-    expect(coverageLine(report)).toBe('watching 3 accounts × 2 Regions; 1 could not be read');
+    expect(coverageLine(report)).toBe('watching 3 accounts × 2 Regions; 1 could not be read (role missing)');
   });
 
   it('says an account whose every Region failed could not be read, and names the queue as its source where its rules forward', () => {
@@ -57,7 +57,7 @@ describe('buildCoverageReport', () => {
     const memberRules = { stackSetName: 'rules', callAs: 'SELF' as const, readAt: NOW.toISOString(), truncated: false, instances: [instance('210000000009', 'us-east-1')] };
     const report = buildCoverageReport({ now: NOW, record: record({ accounts: [{ accountId: '210000000009', name: null, problem: null, regions: [{ region: 'us-east-1', problem: failing }] }], queue }), cursors: [], queueHealth: { depth: { visible: 4, inFlight: 1 }, oldestMessage: { ageSeconds: 95, asOf: minutesAgo(3) }, deadLetterQueue: { arn: DLQ_ARN, visible: 0, inFlight: 0 } }, memberRules, unreadableRecords: 0 });
     expect(report.accounts[0]).toMatchObject({ unreadable: true, sources: ['poller', 'queue'] });
-    expect(coverageLine(report)).toBe('watching 1 account × 1 Region and the events queue (heard from 1 of 1 account); 1 could not be read');
+    expect(coverageLine(report)).toBe('watching 1 account × 1 Region and the events queue (heard from 1 of 1 account); 1 could not be read (cloudtrail:LookupEvents), none of them blind (the events queue hears them)');
     expect(queueText(report.queue!, NOW)).toBe('4 waiting, 1 in flight; last message 12 s ago');
     expect(queueText({ ...report.queue!, depth: { error: 'sqs:GetQueueAttributes failed: AccessDenied' }, lastMessageAt: null, lastReceiveError: 'AccessDenied: no' }, NOW)).toBe('sqs:GetQueueAttributes failed: AccessDenied; no message since the bot started; ReceiveMessage failing: AccessDenied: no');
     // The live figures come along in the JSON (existing fields unchanged) and as the lines after the depth.
@@ -109,7 +109,7 @@ describe('which accounts the events queue hears (the member-rules StackSet\'s in
   const accounts: CoverageRecord['accounts'] = [
     { accountId: MANAGEMENT, name: 'management', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: null }] },
     { accountId: '210000000001', name: 'prod', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: null }] },
-    { accountId: '210000000002', name: 'sandbox', problem: { action: 'sts:AssumeRole', reason: 'cannot assume the role' }, regions: [] },
+    { accountId: '210000000002', name: 'sandbox', problem: { action: 'sts:AssumeRole', reason: 'cannot assume the role: AccessDenied' }, regions: [] },
     { accountId: '210000000003', name: 'data', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: null }] },
     { accountId: '210000000004', name: 'new', problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: null }] },
   ];
@@ -138,7 +138,7 @@ describe('which accounts the events queue hears (the member-rules StackSet\'s in
     expect(report.totals.queueAccounts).toBe(2);
     expect(report.accounts.find((account) => account.accountId === '210000000003')?.queueRules).toEqual({ forwardingRegions: 1, regions: 2, reason: null, gaps: [{ region: 'eu-west-1', reason: 'stack instance OUTDATED (FAILED: Account 210000000003 should have eu-west-1 enabled)' }] });
     expect(report.queue?.memberRules).toEqual({ stackSetName: 'aws-root-guard-member-root-event-rules', callAs: 'DELEGATED_ADMIN', readAt: NOW.toISOString(), instances: 7, forwarding: 5, truncated: false, error: null });
-    expect(coverageLine(report)).toBe('watching 5 accounts × 2 Regions and the events queue (heard from 2 of 5 accounts); 1 could not be read');
+    expect(coverageLine(report)).toBe('watching 5 accounts × 2 Regions and the events queue (heard from 2 of 5 accounts); 1 could not be read (role missing), none of them blind (the events queue hears them)');
     expect(queueGapLines(report).map((line) => `${line.name}: ${line.text}`)).toEqual([
       'management: not known: a StackSet does not deploy to the management account; deploy the member rules there as a stack per Region (deploy/org-events.yaml)',
       'data: eu-west-1: stack instance OUTDATED (FAILED: Account 210000000003 should have eu-west-1 enabled)',
@@ -149,12 +149,17 @@ describe('which accounts the events queue hears (the member-rules StackSet\'s in
     expect(coverageProblemLines(report).map((line) => line.accountId)).toEqual(['210000000002', MANAGEMENT, MANAGEMENT, '210000000001', '210000000001', '210000000003', '210000000003', '210000000004', '210000000004']);
   });
 
+  it('calls an account blind when the poller cannot read it and the queue does not hear it', () => {
+    const withoutSandboxRules = { ...reading, instances: reading.instances.filter((instance) => instance.accountId !== '210000000002') };
+    expect(coverageLine(build(withoutSandboxRules))).toBe('watching 5 accounts × 2 Regions and the events queue (heard from 1 of 5 accounts); 1 could not be read (role missing), 1 of them blind');
+  });
+
   it('could not read the StackSet: no account\'s source, one line saying why', () => {
     const report = build({ stackSetName: 'aws-root-guard-member-root-event-rules', readAt: NOW.toISOString(), error: 'Access denied to cloudformation:ListStackInstances in account 123456789012' });
     expect(report.accounts.every((account) => account.sources.length === 1 && account.queueRules === null)).toBe(true);
     expect(report.totals.queueAccounts).toBeNull();
     expect(queueGapLines(report)).toEqual([]);
-    expect(coverageLine(report)).toBe('watching 5 accounts × 2 Regions and the events queue (its member rules could not be read); 1 could not be read');
+    expect(coverageLine(report)).toBe('watching 5 accounts × 2 Regions and the events queue (its member rules could not be read); 1 could not be read (role missing)');
     expect(queueDetailLines(report.queue!)).toEqual(['member rules (StackSet aws-root-guard-member-root-event-rules) not read: Access denied to cloudformation:ListStackInstances in account 123456789012']);
   });
 

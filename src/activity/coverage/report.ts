@@ -75,11 +75,18 @@ export function buildCoverageReport(input: CoverageInput): CoverageReport {
   };
 }
 
+/** Why an account could not be read, in a word or two for the headline: "role missing", or the action failing. */
+function unreadableCause(account: AccountCoverage): string {
+  const problem = account.problem ?? account.regions.find((region) => region.problem)?.problem ?? null;
+  if (problem?.action === 'sts:AssumeRole' && /AccessDenied/.test(problem.reason)) return 'role missing';
+  return problem?.action ?? 'other';
+}
+
 /**
- * "watching 143 accounts × 17 Regions and the events queue (heard from 141 of 143 accounts); 2 could not be read":
- * the weekly summary's coverage line.
+ * "watching 143 accounts × 17 Regions and the events queue (heard from 141 of 143 accounts); 2 could not be read
+ * (role missing), 1 of them blind": the headline, and the weekly summary's coverage line.
  */
-export function coverageLine(report: Pick<CoverageReport, 'totals' | 'queue'>): string {
+export function coverageLine(report: Pick<CoverageReport, 'totals' | 'queue' | 'accounts'>): string {
   const { accounts, regions, unreadableAccounts, queueAccounts } = report.totals;
   const plural = (count: number, word: string) => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
   const parts = [`watching ${plural(accounts, 'account')} × ${plural(regions, 'Region')}`];
@@ -88,7 +95,14 @@ export function coverageLine(report: Pick<CoverageReport, 'totals' | 'queue'>): 
     const heard = queueAccounts !== null ? ` (heard from ${queueAccounts.toLocaleString('en-US')} of ${plural(accounts, 'account')})` : rules?.error ? ' (its member rules could not be read)' : '';
     parts[0] += ` and the events queue${heard}`;
   }
-  if (unreadableAccounts > 0) parts.push(`${unreadableAccounts.toLocaleString('en-US')} could not be read`);
+  if (unreadableAccounts > 0) {
+    const unreadable = report.accounts.filter((account) => account.unreadable);
+    const causes = [...new Set(unreadable.map(unreadableCause))].join(', ');
+    // Blind: neither read by the poller nor heard by the queue. Known only once the queue's member rules were read.
+    const blind = queueAccounts === null ? null : unreadable.filter((account) => !account.sources.includes('queue')).length;
+    const blindText = blind === null ? '' : blind === 0 ? ', none of them blind (the events queue hears them)' : `, ${blind === unreadable.length && blind > 1 ? 'all' : blind.toLocaleString('en-US')} of them blind`;
+    parts.push(`${unreadableAccounts.toLocaleString('en-US')} could not be read (${causes})${blindText}`);
+  }
   return parts.join('; ');
 }
 
