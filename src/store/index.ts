@@ -10,5 +10,5 @@ export { openSqliteStore, STORE_FILE_NAME, type SqliteStore, type SqliteStoreLoc
 export { openPostgresStore, PostgresUnavailableError, type PostgresStore, type PostgresStoreOptions } from './postgres.js';
 export { DATABASE_URL_VARIABLE, readPostgresConfig, type PostgresConfig, type PostgresTlsMode } from './postgres-config.js';
 export { MIGRATIONS, migrate, StoreVersionError, type Migration } from './migrations.js';
-export { replicaHolderId, RUN_LEASE_RETENTION_MS, scheduleCoordination, SqliteRunLeases, SqlRunLeases, type RunLeases, type ScheduleCoordination } from './run-leases.js';
+export { holderClaims, replicaHolderId, RUN_LEASE_RETENTION_MS, scheduleCoordination, SqliteRunLeases, SqlRunLeases, type HolderClaims, type RunLeases, type ScheduleCoordination } from './run-leases.js';
 export { SqliteSeenSignatures, SqlSeenSignatures } from './seen-signatures.js';

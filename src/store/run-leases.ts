@@ -19,6 +19,11 @@ export const RUN_LEASE_RETENTION_MS = 24 * 60 * 60 * 1000;
 export interface RunLeases {
   /** Claims the occurrence for `holder` for `leaseMs`: true if this holder should run it. */
   claim(key: string, holder: string, leaseMs: number): Promise<boolean>;
+  /**
+   * Extends the holder's uncompleted claim to `leaseMs` from now, for a run longer than one lease (the weekly summary's
+   * catch-up): false when the claim is not the holder's any more (taken over after it lapsed) or is completed.
+   */
+  renew(key: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Marks the holder's occurrence done: nobody takes it over. */
   complete(key: string, holder: string): Promise<void>;
 }
@@ -28,21 +33,29 @@ const CLAIM_SQL = `
   INSERT INTO run_leases (occurrence_key, holder, claimed_at, lease_until) VALUES (?, ?, ?, ?)
   ON CONFLICT (occurrence_key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, lease_until = excluded.lease_until
   WHERE run_leases.completed_at IS NULL AND run_leases.lease_until <= excluded.claimed_at`;
+// Parameters: lease until, key, holder.
+const RENEW_SQL = `UPDATE run_leases SET lease_until = ? WHERE occurrence_key = ? AND holder = ? AND completed_at IS NULL`;
 // Parameters: now, key, holder.
 const COMPLETE_SQL = `UPDATE run_leases SET completed_at = ? WHERE occurrence_key = ? AND holder = ?`;
 const PRUNE_SQL = `DELETE FROM run_leases WHERE lease_until < ?`;
 
-/** The claim's parameters at `now`; a lease that is not a positive number of milliseconds is refused. */
-function claimParameters(key: string, holder: string, leaseMs: number, now: Date): { claim: [string, string, string, string]; pruneBefore: string } {
+/** The end of a lease of `leaseMs` from `now`; a lease that is not a positive number of milliseconds is refused. */
+function leaseUntil(now: Date, leaseMs: number): string {
   if (!Number.isFinite(leaseMs) || leaseMs <= 0) throw new RangeError(`a run lease must be a positive number of milliseconds, not ${leaseMs}`);
+  return new Date(now.getTime() + leaseMs).toISOString();
+}
+
+/** The claim's parameters at `now`. */
+function claimParameters(key: string, holder: string, leaseMs: number, now: Date): { claim: [string, string, string, string]; pruneBefore: string } {
   return {
-    claim: [key, holder, now.toISOString(), new Date(now.getTime() + leaseMs).toISOString()],
+    claim: [key, holder, now.toISOString(), leaseUntil(now, leaseMs)],
     pruneBefore: new Date(now.getTime() - RUN_LEASE_RETENTION_MS).toISOString(),
   };
 }
 
 export class SqliteRunLeases implements RunLeases {
   private readonly claimStatement: Statement;
+  private readonly renewStatement: Statement;
   private readonly completeStatement: Statement;
   private readonly pruneStatement: Statement;
 
@@ -51,6 +64,7 @@ export class SqliteRunLeases implements RunLeases {
     private readonly clock: () => Date,
   ) {
     this.claimStatement = db.prepare(CLAIM_SQL);
+    this.renewStatement = db.prepare(RENEW_SQL);
     this.completeStatement = db.prepare(COMPLETE_SQL);
     this.pruneStatement = db.prepare(PRUNE_SQL);
   }
@@ -65,6 +79,10 @@ export class SqliteRunLeases implements RunLeases {
         return won;
       })
       .immediate();
+  }
+
+  async renew(key: string, holder: string, leaseMs: number): Promise<boolean> {
+    return this.renewStatement.run(leaseUntil(this.clock(), leaseMs), key, holder).changes === 1;
   }
 
   async complete(key: string, holder: string): Promise<void> {
@@ -87,6 +105,10 @@ export class SqlRunLeases implements RunLeases {
     return won;
   }
 
+  async renew(key: string, holder: string, leaseMs: number): Promise<boolean> {
+    return (await this.executor.run(RENEW_SQL, [leaseUntil(this.clock(), leaseMs), key, holder])).changes === 1;
+  }
+
   async complete(key: string, holder: string): Promise<void> {
     await this.executor.run(COMPLETE_SQL, [this.clock().toISOString(), key, holder]);
   }
@@ -100,13 +122,26 @@ export function replicaHolderId(replicaName: string = hostname()): string {
   return `${replicaName}/${process.pid}/${randomUUID().slice(0, 8)}`;
 }
 
+/** The leases as one holder uses them for a claim of its own making (the weekly summary's start-up catch-up). */
+export interface HolderClaims {
+  claim(key: string, leaseMs: number): Promise<boolean>;
+  renew(key: string, leaseMs: number): Promise<boolean>;
+  complete(key: string): Promise<void>;
+}
+
+export function holderClaims(leases: RunLeases, holder: string): HolderClaims {
+  return {
+    claim: (key, leaseMs) => leases.claim(key, holder, leaseMs),
+    renew: (key, leaseMs) => leases.renew(key, holder, leaseMs),
+    complete: (key) => leases.complete(key, holder),
+  };
+}
+
 /** The node-cron options that make a task run once per occurrence across every replica sharing `leases`. */
 export type ScheduleCoordination = Required<Pick<TaskOptions, 'distributed' | 'runCoordinator'>>;
 
 export function scheduleCoordination(leases: RunLeases, holder: string): ScheduleCoordination {
-  const runCoordinator: RunCoordinator = {
-    shouldRun: (key, ttlMs) => leases.claim(key, holder, ttlMs),
-    onComplete: (key) => leases.complete(key, holder),
-  };
+  const claims = holderClaims(leases, holder);
+  const runCoordinator: RunCoordinator = { shouldRun: (key, ttlMs) => claims.claim(key, ttlMs), onComplete: (key) => claims.complete(key) };
   return { distributed: true, runCoordinator };
 }

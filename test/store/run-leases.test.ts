@@ -65,6 +65,32 @@ describe.each(BACKENDS)('run leases on one $name database', (backend) => {
       expect(await a.runLeases.claim('posture-scan:2026-12-01T21:40:00.000Z', 'replica-a', 30_000)).toBe(true);
     });
 
+    it('renews a live claim for its holder only, so a long run keeps it past the first lease; a completed or taken-over claim is not renewed', async () => {
+      const clock = manualClock('2026-12-01T21:40:00.000Z');
+      const a = open(clock.now);
+      const b = open(clock.now);
+      const key = 'weekly-summary-catch-up:2026-W48';
+      expect(await a.runLeases.claim(key, 'replica-a', 30_000)).toBe(true);
+      clock.advance(20_000);
+      expect(await b.runLeases.renew(key, 'replica-b', 30_000)).toBe(false);
+      expect(await a.runLeases.renew(key, 'replica-a', 30_000)).toBe(true);
+      // Past the first lease (30 s after the claim), within the renewed one (50 s): still replica-a's.
+      clock.advance(29_999);
+      expect(await b.runLeases.claim(key, 'replica-b', 30_000)).toBe(false);
+      // replica-a stops renewing (it died): the renewed lease lapses and replica-b takes over.
+      clock.advance(1);
+      expect(await b.runLeases.claim(key, 'replica-b', 30_000)).toBe(true);
+      // The old holder, back from a pause, learns it lost the claim and does not extend the new holder's lease.
+      expect(await a.runLeases.renew(key, 'replica-a', 30_000)).toBe(false);
+      clock.advance(29_999);
+      expect(await a.runLeases.claim(key, 'replica-a', 30_000)).toBe(false);
+      await b.runLeases.complete(key, 'replica-b');
+      expect(await b.runLeases.renew(key, 'replica-b', 30_000)).toBe(false);
+      clock.advance(60_000);
+      expect(await a.runLeases.claim(key, 'replica-a', 30_000)).toBe(false);
+      await expect(a.runLeases.renew(key, 'replica-a', 0)).rejects.toThrow(/positive number of milliseconds/);
+    });
+
     it('prunes occurrences a day past their lease, and keeps younger ones', async () => {
       const clock = manualClock('2026-12-01T00:00:00.000Z');
       const a = open(clock.now);

@@ -116,7 +116,11 @@ async function openPostgres(url: string): Promise<SharedDatabase> {
       const runLeases = new SqlRunLeases(executor, clock);
       const seenSignatures = new SqlSeenSignatures(executor);
       return {
-        runLeases: { claim: (...args) => ready.then(() => runLeases.claim(...args)), complete: (...args) => ready.then(() => runLeases.complete(...args)) },
+        runLeases: {
+          claim: (...args) => ready.then(() => runLeases.claim(...args)),
+          renew: (...args) => ready.then(() => runLeases.renew(...args)),
+          complete: (...args) => ready.then(() => runLeases.complete(...args)),
+        },
         seenSignatures: { remember: (...args) => ready.then(() => seenSignatures.remember(...args)) },
       };
     },
