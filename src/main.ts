@@ -7,7 +7,7 @@ import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, createStackSetsClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
 import { classifyActivityRecordWithStore, createCloudTrailPollerSource, createMemberRulesReader, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
-import { openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
+import { holderClaims, openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, postureRunFor, startSlackApp } from './slack/index.js';
@@ -111,7 +111,8 @@ interface StartContext {
 async function startParts({ config, secretValues, logger, store, parts, options, replicaName }: StartContext): Promise<RunningBot> {
   const alertChannel = config.alerts.alertChannel!;
   // Every schedule below runs once per occurrence across the processes sharing this store (store/run-leases.ts).
-  const coordination = scheduleCoordination(store.runLeases, replicaHolderId(replicaName));
+  const holder = replicaHolderId(replicaName);
+  const coordination = scheduleCoordination(store.runLeases, holder);
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
@@ -342,11 +343,18 @@ async function startParts({ config, secretValues, logger, store, parts, options,
   // the replicas starting together: claimed like the start-up poll pass, under a name of its own (it never takes a
   // scheduled tick's occurrence), the snapshots looked at once claimed. A scan that checked no account leaves its claim
   // to lapse, so a replica (re)started after that tries again.
+  // The weekly summary's catch-up (below) is asked for first by the replica that won this claim, the others one
+  // recheck later: its fresh checks then share this scan's in the one process, and each account is checked once.
+  let firstScanDecided: (yieldCatchUp: boolean) => void = () => undefined;
+  const yieldCatchUp = new Promise<boolean>((resolve) => {
+    firstScanDecided = resolve;
+  });
   organization
     .refreshAccounts()
     .then(
       () =>
         runAsLatestOccurrence(postureScan, 'posture-first-scan', coordination, async (): Promise<OccurrenceRunResult> => {
+          firstScanDecided(false);
           try {
             if ((await store.latestPostureSnapshots()).length > 0) return;
             return (await organization.scan()).checked > 0 ? undefined : 'unfinished';
@@ -356,10 +364,12 @@ async function startParts({ config, secretValues, logger, store, parts, options,
           }
         }).then((ran) => {
           if (!ran) logger.info('another replica has the first posture scan of this store; this one skips it');
+          firstScanDecided(!ran);
         }),
       (error: unknown) => logger.error({ err: error }, `could not list the watched accounts: ${describeFatalAwsError(error)}`),
     )
-    .catch((error: unknown) => logger.error({ err: error }, 'the run coordinator failed; the first posture scan is skipped (POSTURE_SCHEDULE scans later)'));
+    .catch((error: unknown) => logger.error({ err: error }, 'the run coordinator failed; the first posture scan is skipped (POSTURE_SCHEDULE scans later)'))
+    .finally(() => firstScanDecided(false));
 
   const reminders = cron.schedule(REMINDER_SCHEDULE, async () => {
     try {
@@ -381,6 +391,8 @@ async function startParts({ config, secretValues, logger, store, parts, options,
     ledger: summaryLedger,
     logger,
     coordination,
+    // The start-up catch-up on one replica; a replica that dies holding it stops renewing it, and another takes over.
+    catchUpClaim: { claims: holderClaims(store.runLeases, holder), yieldFirst: yieldCatchUp },
     run: async () => {
       const outcome = await runWeeklySummary({ sources: summarySources, ledger: summaryLedger, timezone: config.summary.timezone, now: () => new Date() });
       sender.wake();

@@ -1,7 +1,8 @@
 // Two real `aws-root-guard serve` processes on one PostgreSQL database (TEST_DATABASE_URL, a schema of their own),
 // polling one fake AWS account every second and posting to one fake Slack: 100 root sign-ins become exactly 100
-// alert posts (neither replica posts one the other did, none is lost) and the week's summary is posted once,
-// whichever replica runs its start-up catch-up first. Skips without TEST_DATABASE_URL (printed); fails under CI=true.
+// alert posts (neither replica posts one the other did, none is lost) and the week's summary is posted once, by
+// the replica that claims the start-up catch-up (test/two-replicas-summary.test.ts). Skips without
+// TEST_DATABASE_URL (printed); fails under CI=true.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hardenedAccount, startFakeAws, type FakeAws } from './fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/index.js';

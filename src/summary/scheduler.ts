@@ -3,6 +3,8 @@
 import cron, { type Logger as CronLogger, type ScheduledTask, type TaskOptions } from 'node-cron';
 import type { Logger } from '../log.js';
 import { reportWeekAt, shouldPostOnStartup, type CatchUpDecision } from './catch-up.js';
+import type { HolderClaims } from '../store/index.js';
+import { CATCH_UP_RECHECK_MS, runClaimedCatchUp } from './catch-up-claim.js';
 import type { SummaryLedger } from './run.js';
 
 export type SummaryTrigger = 'scheduled' | 'catch-up' | 'missed-slot' | 'retry';
@@ -25,6 +27,14 @@ export interface WeeklySummaryScheduleOptions {
   name?: string;
   /** node-cron's distributed options: the scheduled run on one replica only (the ledger also keeps it once a week). */
   coordination?: Required<Pick<TaskOptions, 'distributed' | 'runCoordinator'>>;
+  /** The start-up catch-up claimed across replicas (catch-up-claim.ts); without it this process runs its own. */
+  catchUpClaim?: {
+    claims: HolderClaims;
+    /** Settles true when another replica should ask first: the first claim waits one recheck. */
+    yieldFirst?: Promise<boolean>;
+    leaseMs?: number;
+    recheckMs?: number;
+  };
 }
 
 export interface WeeklySummaryScheduler {
@@ -55,6 +65,16 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
   let retryTimer: NodeJS.Timeout | null = null;
   let failuresInARow = 0;
   let stopped = false;
+  // The claimed catch-up's waits end at once on stop().
+  const stopWaiters = new Set<() => void>();
+  const untilStop = <T>(wait: Promise<T>, onStop: T): Promise<T> =>
+    new Promise<T>((resolve) => {
+      const cancel = () => resolve(onStop);
+      if (stopped) return cancel();
+      stopWaiters.add(cancel);
+      wait.then(resolve, () => resolve(onStop)).finally(() => stopWaiters.delete(cancel));
+    });
+  const sleep = (ms: number) => untilStop(new Promise<boolean>((resolve) => setTimeout(resolve, ms, true).unref()), false);
 
   // Runs can be asked for by cron, catch-up, a missed slot and retries: one at a time in this process.
   const trigger = (reason: SummaryTrigger): Promise<void> => {
@@ -98,6 +118,15 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
   });
   task.on('execution:missed', () => void trigger('missed-slot'));
 
+  const catchUp = async (weekKey: string): Promise<void> => {
+    const claimed = options.catchUpClaim;
+    if (!claimed) return trigger('catch-up');
+    const recheckMs = claimed.recheckMs ?? CATCH_UP_RECHECK_MS;
+    const yieldFirst = await untilStop(claimed.yieldFirst ?? Promise.resolve(false), true);
+    if (stopped || (yieldFirst && !(await sleep(recheckMs)))) return;
+    await runClaimedCatchUp({ claims: claimed.claims, weekKey, isRecorded: (key) => ledger.isRecorded(key), run: () => trigger('catch-up'), sleep, logger, recheckMs, ...(claimed.leaseMs ? { leaseMs: claimed.leaseMs } : {}) });
+  };
+
   const startup = (async (): Promise<CatchUpDecision | null> => {
     try {
       const at = now();
@@ -105,7 +134,7 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
       const dueWeekKey = reportWeekAt(at, timezone).key;
       const decision = shouldPostOnStartup(at, (await ledger.isRecorded(dueWeekKey)) ? dueWeekKey : null, schedule, timezone);
       logger.info({ decision: decision.reason, reportWeek: decision.reportWeek.key, scheduledAt: decision.scheduledAt?.toISOString() ?? null }, 'Weekly summary start-up check');
-      if (decision.post) await trigger('catch-up');
+      if (decision.post) await catchUp(decision.reportWeek.key);
       return decision;
     } catch (error) {
       logger.error({ err: error }, 'Weekly summary start-up check failed; the schedule still runs');
@@ -118,6 +147,7 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     nextRun: () => task.getNextRun(),
     async stop() {
       stopped = true;
+      for (const cancel of [...stopWaiters]) cancel();
       if (retryTimer) clearTimeout(retryTimer);
       retryTimer = null;
       await task.destroy();

@@ -1,0 +1,142 @@
+// The start-up catch-up claimed across replicas: schedulers sharing one ledger and the real run leases (SQLite, one
+// in-memory database) on vitest's fake clock, so leases lapse in milliseconds. The two-process version on PostgreSQL
+// is test/two-replicas-summary.test.ts.
+import DatabaseConstructor from 'better-sqlite3';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { migrate, holderClaims, SqliteRunLeases, type HolderClaims } from '../../src/store/index.js';
+import { runWeeklySummary, type AssessedAccount } from '../../src/summary/index.js';
+import { CATCH_UP_LEASE_MS, CATCH_UP_RECHECK_MS } from '../../src/summary/catch-up-claim.js';
+import { startWeeklySummarySchedule, type WeeklySummaryScheduler } from '../../src/summary/scheduler.js';
+import { report } from './fixtures.js';
+import { MemoryLedger, MemorySources } from './memory.js';
+
+const ACCOUNT = { id: '111122223333', alias: 'prod' };
+// Wednesday: Monday 09:00's run was missed, and the store has no snapshot: the catch-up checks the account.
+const START = new Date('2026-12-02T12:00:00.000Z');
+const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
+
+let running: WeeklySummaryScheduler[] = [];
+let db: DatabaseConstructor.Database | null = null;
+const hung: Array<() => void> = [];
+
+/** A check that does not end until the test is over (a dead process's): stop() waits for a run in progress. */
+function hangingCheck(): Promise<void> {
+  return new Promise<void>((resolve) => hung.push(resolve));
+}
+
+afterEach(async () => {
+  for (const release of hung.splice(0)) release();
+  for (const scheduler of running) await scheduler.stop();
+  running = [];
+  db?.close();
+  db = null;
+  vi.useRealTimers();
+});
+
+function world() {
+  vi.useFakeTimers({ now: START, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  db = new DatabaseConstructor(':memory:');
+  migrate(db, ':memory:');
+  const leases = new SqliteRunLeases(db, () => new Date());
+  return { ledger: new MemoryLedger(), leases };
+}
+
+/** A replica: its own sources (its fresh checks counted) and claims; `check` decides how its fresh check goes. */
+function startReplica(name: string, ledger: MemoryLedger, claims: HolderClaims, options: { check?: () => Promise<void>; yieldFirst?: Promise<boolean>; failRun?: boolean } = {}) {
+  const sources = new MemorySources({
+    watched: [ACCOUNT],
+    assess: async (ids): Promise<AssessedAccount[]> => {
+      await options.check?.();
+      return ids.map((id) => ({ account: { id, alias: 'prod' }, posture: { ok: true, report: report(id) } }));
+    },
+  });
+  const scheduler = startWeeklySummarySchedule({
+    schedule: '0 9 * * 1',
+    timezone: 'UTC',
+    ledger,
+    logger: quietLogger,
+    name: `weekly-summary-${name}`,
+    catchUpClaim: { claims, ...(options.yieldFirst ? { yieldFirst: options.yieldFirst } : {}) },
+    run: async () => {
+      if (options.failRun) throw new Error('SQLITE_BUSY: database is locked');
+      return runWeeklySummary({ sources, ledger, timezone: 'UTC', now: () => new Date() });
+    },
+  });
+  running.push(scheduler);
+  return { scheduler, sources };
+}
+
+const leaseRows = () => db!.prepare(`SELECT occurrence_key, holder, completed_at FROM run_leases ORDER BY claimed_at`).all();
+
+describe('the weekly summary catch-up claimed across replicas', () => {
+  it('two replicas starting together on a store with no snapshot: one checks the account and records the week, the other waits and ends', async () => {
+    const { ledger, leases } = world();
+    const slowCheck = () => new Promise<void>((resolve) => setTimeout(resolve, 45_000));
+    const a = startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { check: slowCheck });
+    const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'), { check: slowCheck });
+    // The check outlasts one lease (30 s): the holder's renewals keep it.
+    await vi.advanceTimersByTimeAsync(60_000);
+    await Promise.all([a.scheduler.startup, b.scheduler.startup]);
+    expect([a.sources.freshChecks, b.sources.freshChecks]).toEqual([[[ACCOUNT.id]], []]);
+    expect(ledger.queued.map((entry) => entry.weekKey)).toEqual(['2026-W48']);
+    expect(leaseRows()).toEqual([{ occurrence_key: 'weekly-summary-catch-up:2026-W48', holder: 'host-a/1/aaaa', completed_at: '2026-12-02T12:00:45.000Z' }]);
+  });
+
+  it('the holder dies mid-check (no more renewals, no run): the other takes the claim over after its lease and records the week', async () => {
+    const { ledger, leases } = world();
+    // A's process is gone: its check never ends and its renewals stop.
+    let aAlive = true;
+    const aClaims = holderClaims(leases, 'host-a/1/aaaa');
+    const dying: HolderClaims = { ...aClaims, renew: (key, leaseMs) => (aAlive ? aClaims.renew(key, leaseMs) : Promise.resolve(true)) };
+    const a = startReplica('a', ledger, dying, { check: () => hangingCheck() });
+    const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(ledger.queued).toEqual([]);
+    aAlive = false;
+    const diedAtMs = Date.now();
+    // Renewed at 20 s, so held until 50 s; B rechecks every 10 s and runs at the first after that.
+    await vi.advanceTimersByTimeAsync(CATCH_UP_LEASE_MS + CATCH_UP_RECHECK_MS);
+    await b.scheduler.startup;
+    expect([a.sources.freshChecks, b.sources.freshChecks]).toEqual([[[ACCOUNT.id]], [[ACCOUNT.id]]]);
+    expect(ledger.queued.map((entry) => entry.weekKey)).toEqual(['2026-W48']);
+    expect(leaseRows()).toEqual([{ occurrence_key: 'weekly-summary-catch-up:2026-W48', holder: 'host-b/2/bbbb', completed_at: new Date(diedAtMs + 25_000).toISOString() }]);
+  });
+
+  it('a run that fails records nothing and leaves the claim to lapse: the waiting replica runs it after the lease', async () => {
+    const { ledger, leases } = world();
+    startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { failRun: true });
+    const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
+    await vi.advanceTimersByTimeAsync(CATCH_UP_LEASE_MS - 1);
+    expect(b.sources.freshChecks).toEqual([]);
+    await vi.advanceTimersByTimeAsync(CATCH_UP_RECHECK_MS);
+    await b.scheduler.startup;
+    expect(b.sources.freshChecks).toEqual([[ACCOUNT.id]]);
+    expect(ledger.queued.map((entry) => entry.weekKey)).toEqual(['2026-W48']);
+    expect(leaseRows()).toEqual([{ occurrence_key: 'weekly-summary-catch-up:2026-W48', holder: 'host-b/2/bbbb', completed_at: '2026-12-02T12:00:30.000Z' }]);
+  });
+
+  it("a replica told to yield asks after one recheck: the other's claim comes first even when it starts later", async () => {
+    const { ledger, leases } = world();
+    const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'), { yieldFirst: Promise.resolve(true) });
+    await vi.advanceTimersByTimeAsync(5_000);
+    const a = startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { check: () => new Promise<void>((resolve) => setTimeout(resolve, 20_000)), yieldFirst: Promise.resolve(false) });
+    await vi.advanceTimersByTimeAsync(40_000);
+    await Promise.all([a.scheduler.startup, b.scheduler.startup]);
+    expect([a.sources.freshChecks, b.sources.freshChecks]).toEqual([[[ACCOUNT.id]], []]);
+    expect(ledger.queued).toHaveLength(1);
+  });
+
+  it('stop() ends a replica waiting for another holder at once', async () => {
+    const { ledger, leases } = world();
+    startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { check: () => hangingCheck() });
+    const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
+    await vi.advanceTimersByTimeAsync(15_000);
+    let stopped = false;
+    const stopping = b.scheduler.stop().then(() => (stopped = true));
+    await vi.advanceTimersByTimeAsync(0);
+    await stopping;
+    expect(stopped).toBe(true);
+    expect(b.sources.freshChecks).toEqual([]);
+    running = running.filter((scheduler) => scheduler !== b.scheduler);
+  });
+});
