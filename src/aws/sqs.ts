@@ -1,5 +1,7 @@
 // The SQS client of the events queue: in the queue's own Region (read from its URL), with a request timeout
-// longer than a long poll (ReceiveMessage may hold the request for WaitTimeSeconds = 20).
+// longer than a long poll (ReceiveMessage may hold the request for WaitTimeSeconds = 20). The SDK's SQS client sends
+// each call to the host in its QueueUrl unless an endpoint is given in code, so an endpoint set the SDK's way
+// (AWS_ENDPOINT_URL_SQS or AWS_ENDPOINT_URL: a VPC endpoint, an emulator) would be skipped; here it is kept.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { sdkClientConfig, type AwsClientOptions } from './clients.js';
 
@@ -46,9 +48,16 @@ export function siblingQueueUrl(queueUrl: string, queueArn: string): string | nu
   }
 }
 
-export function createEventsQueueClient(options: AwsClientOptions, queueUrl: string): SQSClient {
+/** The SQS endpoint set in the environment the SDK's way, or null (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns them off). */
+export function configuredSqsEndpoint(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true') return null;
+  return env.AWS_ENDPOINT_URL_SQS?.trim() || env.AWS_ENDPOINT_URL?.trim() || null;
+}
+
+export function createEventsQueueClient(options: AwsClientOptions, queueUrl: string, env: NodeJS.ProcessEnv = process.env): SQSClient {
   const config = sdkClientConfig({ ...options, requestTimeoutMs: Math.max(options.requestTimeoutMs ?? 0, LONG_POLL_REQUEST_TIMEOUT_MS) }, queueRegion(queueUrl) ?? options.region);
-  const client = new SQSClient(config);
+  // With an endpoint configured, the calls go there (the SDK resolves it), not to the QueueUrl's host.
+  const client = new SQSClient({ ...config, ...(configuredSqsEndpoint(env) ? { useQueueUrlAsEndpoint: false } : {}) });
   // Counted in the AWS error metrics like every other client (ReceiveMessage, DeleteMessageBatch failures).
   options.onClient?.(client);
   return client;

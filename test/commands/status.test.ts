@@ -122,7 +122,7 @@ describe.skipIf(!moto)(`aws-root-guard status with the events queue ${motoSkipRe
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"never":"stored"}' }));
       for (let receive = 0; receive < 2; receive += 1) await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, VisibilityTimeout: 0 }));
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"waiting":true}' }));
-      // The SQS client sends each call to its QueueUrl's host (AWS_ENDPOINT_URL_SQS aside): the front's, here.
+      // The queue's URL as the bot would be given it behind the front (AWS_ENDPOINT_URL_SQS points there too).
       queueUrl = queueUrl.replace(moto!.url, front.url);
       // SQS's own metric, as CloudWatch would hold it: three minutes old at most.
       await cloudWatch.send(new PutMetricDataCommand({ Namespace: 'AWS/SQS', MetricData: [{ MetricName: 'ApproximateAgeOfOldestMessage', Dimensions: [{ Name: 'QueueName', Value: QUEUE }], Timestamp: new Date(minute - 3 * 60_000 + 20_000), Value: 184, Unit: 'Seconds' }] }));
