@@ -6,7 +6,7 @@ import { loadServeConfig, type Env, type ServeConfig } from './config.js';
 import { createLogger, secretValuesFromEnv, type Logger } from './log.js';
 import { createAwsClients, createEventsQueueClient, createQueueMetricsClient, createStackSetsClient, describeFatalAwsError } from './aws/index.js';
 import { assessAccount, assessThroughCoordinator, createOrganizationResults, createRunCoordinator, type PostureReport, newlyFailingFindings, watchedAccountsAssessment } from './posture/index.js';
-import { classifyActivityRecordWithStore, createCloudTrailPollerSource, createMemberRulesReader, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
+import { accountPassOf, classifyActivityRecordWithStore, createCloudTrailPollerSource, createMemberRulesReader, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
 import { holderClaims, openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
 import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
@@ -294,7 +294,7 @@ async function startParts({ config, secretValues, logger, store, parts, options,
           onIngested: () => sender.wake(),
           onPass: (pass) => {
             recordPollPass(metrics, pass);
-            coverage.recordPollPass({ finishedAt: pass.finishedAt, accounts: [{ accountId: pass.accountId, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass }] }, accountNames.of);
+            coverage.recordPollPass({ finishedAt: pass.finishedAt, accounts: [accountPassOf(pass)] }, accountNames.of);
             recordCoverage();
           },
           pollIntervalMs,

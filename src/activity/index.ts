@@ -25,7 +25,8 @@ export {
 } from './poller.js';
 export type { ActivitySource, OnIngested } from './sources/source.js';
 export { createCloudTrailPollerSource, startRetryDelayMs, startRetryFor, type CloudTrailPollerSourceOptions, type StartRetry } from './sources/cloudtrail-poller.js';
-export { createOrganizationPoller, DEFAULT_MAX_REQUESTS_IN_FLIGHT, type AccountPassResult, type OrganizationPassResult, type OrganizationPoller, type OrganizationPollerOptions } from './sources/organization-poller.js';
+export { accountPassOf, unreadAccount, type AccountPassResult } from './sources/account-pass.js';
+export { createOrganizationPoller, DEFAULT_MAX_REQUESTS_IN_FLIGHT, type OrganizationPassResult, type OrganizationPoller, type OrganizationPollerOptions } from './sources/organization-poller.js';
 export { createRequestGate, type RequestGate } from './request-gate.js';
 export { createSqsSource, SQS_MAX_MESSAGES, SQS_WAIT_TIME_SECONDS, type SqsSource, type SqsSourceOptions, type SqsSourceStats } from './sources/sqs.js';
 export { readQueueHealth, type QueueHealthClients } from './sources/queue-health.js';

@@ -1,7 +1,7 @@
 // The coverage report (pure): Regions read, failing or lagging, accounts that could not be read, the summary's line.
 // The record is kept in the store (test/store/contract.test.ts, both backends).
 import { describe, expect, it } from 'vitest';
-import { buildCoverageReport, coverageLine, coverageProblemLines, createCoverageTracker, queueDetailLines, queueGapLines, queueText, type CoverageRecord, type MemberRuleInstance, type QueueHealth } from '../../src/activity/index.js';
+import { accountPassOf, buildCoverageReport, coverageLine, coverageProblemLines, createCoverageTracker, queueDetailLines, queueGapLines, queueText, unreadAccount, type CoverageRecord, type MemberRuleInstance, type QueueHealth } from '../../src/activity/index.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -178,21 +178,17 @@ describe('the coverage tracker and its record in DATA_DIR', () => {
       {
         finishedAt: NOW.toISOString(),
         accounts: [
-          { accountId: '210000000002', ok: false, error: 'cannot assume the role', errorAction: 'sts:AssumeRole', pass: null },
-          {
+          unreadAccount('210000000002', 'cannot assume the role', 'sts:AssumeRole'),
+          accountPassOf({
             accountId: '210000000003',
-            ok: true,
-            error: null,
-            pass: {
-              accountId: '210000000003',
-              startedAt: NOW.toISOString(),
-              finishedAt: NOW.toISOString(),
-              totals: { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 1 },
-              regions: [
-                { region: 'ap-east-1', ok: false, window: { startTime: '', endTime: '', firstStart: true, clampedToHistory: false }, committedCursor: null, pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, throttleRetries: 0, transientRetries: 0, error: { kind: 'region-not-enabled', code: 'UnrecognizedClientException', message: 'ap-east-1 refused the credentials' } },
-              ],
-            },
-          },
+            startedAt: NOW.toISOString(),
+            finishedAt: NOW.toISOString(),
+            totals: { pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, failedRegions: 1 },
+            regions: [
+              { region: 'ap-east-1', ok: false, window: { startTime: '', endTime: '', firstStart: true, clampedToHistory: false }, committedCursor: null, pages: 0, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, throttleRetries: 0, transientRetries: 0, error: { kind: 'region-not-enabled', code: 'UnrecognizedClientException', message: 'ap-east-1 refused the credentials' } },
+              { region: 'us-east-1', ok: true, window: { startTime: '', endTime: '', firstStart: true, clampedToHistory: false }, committedCursor: null, pages: 1, eventsRead: 0, rootEvents: 0, inserted: 0, duplicates: 0, malformed: 0, throttleRetries: 0, transientRetries: 0, error: null },
+            ],
+          }),
         ],
       },
       (accountId) => (accountId === '210000000003' ? 'data' : null),
@@ -201,7 +197,15 @@ describe('the coverage tracker and its record in DATA_DIR', () => {
     expect(snapshot.accounts).toEqual([
       { accountId: '210000000002', name: null, problem: { action: 'sts:AssumeRole', reason: 'cannot assume the role' }, regions: [] },
       // An opted-out Region is not a permission to grant: no action.
-      { accountId: '210000000003', name: 'data', problem: null, regions: [{ region: 'ap-east-1', problem: { action: null, reason: 'ap-east-1 refused the credentials' } }] },
+      {
+        accountId: '210000000003',
+        name: 'data',
+        problem: null,
+        regions: [
+          { region: 'ap-east-1', problem: { action: null, reason: 'ap-east-1 refused the credentials' } },
+          { region: 'us-east-1', problem: null },
+        ],
+      },
     ]);
   });
 });

@@ -32,7 +32,7 @@ export function createCoverageTracker(options: { pollIntervalMs: number; managem
         accountId: account.accountId,
         name: names?.(account.accountId) ?? null,
         problem: account.error === null ? null : { action: account.errorAction ?? null, reason: account.error },
-        regions: (account.pass?.regions ?? []).map((region) => ({ region: region.region, problem: regionProblem(region.error) })),
+        regions: account.regions.map((region) => ({ region, problem: regionProblem(account.failedRegions.find((failed) => failed.region === region)?.error ?? null) })),
       }));
     },
     watchQueue(read) {

@@ -17,25 +17,17 @@ import { createPoller, mapWithConcurrency, schedulePolling, type PassResult, typ
 import { realTimer, type Timer } from '../rate-limiter.js';
 import { RegionListError, resolvePollRegions, withSignInRegion } from '../regions.js';
 import { createRequestGate } from '../request-gate.js';
+import { accountPassOf, unreadAccount, type AccountPassResult } from './account-pass.js';
 import type { ActivitySource, OnIngested } from './source.js';
 
 export const DEFAULT_MAX_REQUESTS_IN_FLIGHT = 32;
 /** Accounts in a pass at once, per request allowed in flight (each reads up to regionConcurrency Regions). */
 const ACCOUNTS_IN_FLIGHT_PER_REQUEST = 2;
 
-export interface AccountPassResult {
-  accountId: string;
-  ok: boolean;
-  /** Why the account could not be read at all (its role, its Regions), or null. */
-  error: string | null;
-  /** The action that failed then ("sts:AssumeRole", "account:ListRegions"), when the error names one. */
-  errorAction?: string | null;
-  pass: PassResult | null;
-}
-
 export interface OrganizationPassResult {
   startedAt: string;
   finishedAt: string;
+  /** Each account as coverage needs it; its Region results went to onAccountPass when it finished (account-pass.ts). */
   accounts: AccountPassResult[];
   /** Accounts that stopped being watched since the last pass. */
   accountsLeft: string[];
@@ -49,7 +41,7 @@ export interface OrganizationPollerOptions {
   config: Pick<PollConfig, 'schedule' | 'regions' | 'overlapMinutes' | 'initialLookbackHours'>;
   logger: Logger;
   onIngested: OnIngested;
-  /** Every account's pass (metrics), then the whole pass (readiness). */
+  /** Every account's pass, every Region's result in it (metrics), as it finishes; then the whole pass (coverage). */
   onAccountPass?: (pass: PassResult) => void;
   onPass?: (pass: OrganizationPassResult) => void;
   /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
@@ -101,7 +93,8 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
   let running: Promise<OrganizationPassResult> | null = null;
   let stopSchedule: (() => Promise<void>) | null = null;
 
-  async function pollAccount(account: WatchedAccount): Promise<AccountPassResult> {
+  /** The account's pass, or null when it could not be read at all; `summary` is what the organization pass keeps. */
+  async function pollAccount(account: WatchedAccount): Promise<{ summary: AccountPassResult; pass: PassResult | null }> {
     const log = logger.child({ accountId: account.id });
     let entry = entries.get(account.id);
     try {
@@ -116,7 +109,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
       entry?.clients.close();
       entries.delete(account.id);
       log.warn(`poll: account ${account.id} cannot be read: ${message(error)}`);
-      return { accountId: account.id, ok: false, error: message(error), errorAction: failedAction(error), pass: null };
+      return { summary: unreadAccount(account.id, message(error), failedAction(error)), pass: null };
     }
     const clients = entry.clients.clients;
     const poller = createPoller({
@@ -144,7 +137,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
     // number of accounts; the role's credentials stay cached in its entry. The bot's own clients are shared: kept.
     if (entry.clients.roleArn !== null) clients.destroy();
     options.onAccountPass?.(pass);
-    return { accountId: account.id, ok: pass.totals.failedRegions < pass.regions.length, error: null, pass };
+    return { summary: accountPassOf(pass, entry.regions), pass };
   }
 
   async function runPass(): Promise<OrganizationPassResult> {
@@ -157,14 +150,16 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
       entries.delete(id);
       logger.info({ accountId: id }, 'poll: account no longer watched; stopped polling it');
     }
-    const accounts = await mapWithConcurrency(list.accounts, accountsInFlight, pollAccount);
-    const totals = { accounts: accounts.length, failedAccounts: 0, failedRegions: 0, inserted: 0, duplicates: 0 };
-    for (const result of accounts) {
-      if (result.pass === null) totals.failedAccounts += 1;
-      totals.failedRegions += result.pass?.totals.failedRegions ?? 0;
-      totals.inserted += result.pass?.totals.inserted ?? 0;
-      totals.duplicates += result.pass?.totals.duplicates ?? 0;
-    }
+    const totals = { accounts: list.accounts.length, failedAccounts: 0, failedRegions: 0, inserted: 0, duplicates: 0 };
+    // Each account's totals are counted as it finishes, and only its summary is kept to the end of the pass.
+    const accounts = await mapWithConcurrency(list.accounts, accountsInFlight, async (account) => {
+      const { summary, pass } = await pollAccount(account);
+      if (pass === null) totals.failedAccounts += 1;
+      totals.failedRegions += pass?.totals.failedRegions ?? 0;
+      totals.inserted += pass?.totals.inserted ?? 0;
+      totals.duplicates += pass?.totals.duplicates ?? 0;
+      return summary;
+    });
     const result: OrganizationPassResult = { startedAt, finishedAt: clock().toISOString(), accounts, accountsLeft, totals };
     logger[totals.failedAccounts + totals.failedRegions > 0 ? 'warn' : totals.inserted > 0 ? 'info' : 'debug']({ ...totals }, 'poll: organization pass finished');
     if (totals.inserted > 0) options.onIngested(totals.inserted);

@@ -3,7 +3,7 @@
 // Region enforced by the fake (a request past it is throttled); accounts joining and leaving picked up without a restart.
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createOrganizationPoller, type OrganizationPoller } from '../../../src/activity/index.js';
+import { createCoverageTracker, createOrganizationPoller, type OrganizationPoller, type PassResult } from '../../../src/activity/index.js';
 import { createAccountAccess, readAccountsConfig, type AccountAccess } from '../../../src/aws/index.js';
 import { createLogger } from '../../../src/log.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/index.js';
@@ -59,16 +59,18 @@ function setUp(clock: { now: Date }) {
   const access = createAccountAccess({ self: aws.clients, clientOptions: { region: 'us-east-1', endpoint: aws.fake.url, credentials: FAKE_CREDENTIALS, maxAttempts: 1 }, config, now: () => clock.now });
   const store = openSqliteStore({ path: ':memory:' });
   const ingested: number[] = [];
+  const accountPasses: PassResult[] = [];
   const poller = createOrganizationPoller({
     accounts: access,
     sink: store,
     config: { schedule: '0 0 1 1 *', regions: REGIONS, overlapMinutes: 15, initialLookbackHours: 3 },
     logger,
     onIngested: (inserted) => ingested.push(inserted),
+    onAccountPass: (accountPass) => accountPasses.push(accountPass),
     maxRequestsInFlight: 4,
   });
   opened.push({ store, access, poller });
-  return { organization, store, poller, ingested };
+  return { organization, store, poller, ingested, accountPasses };
 }
 
 const lookups = () => aws.fake.requests.filter((request) => request.operation === 'LookupEvents');
@@ -76,19 +78,36 @@ const lookups = () => aws.fake.requests.filter((request) => request.operation ==
 describe('createOrganizationPoller', () => {
   test('reads every watched account x Region through its member role, reports the denied role and the opted-out Region, within each account-Region quota', async () => {
     const clock = { now: new Date() };
-    const { store, poller, ingested } = setUp(clock);
+    const { store, poller, ingested, accountPasses } = setUp(clock);
     const pass = await poller.pollOnce();
 
     const byAccount = new Map(pass.accounts.map((result) => [result.accountId, result]));
     expect([...byAccount.keys()].sort()).toEqual([MEMBERS.prod, MEMBERS.denied, MEMBERS.optedOut].sort());
-    expect(byAccount.get(MEMBERS.prod)?.pass?.regions.map((region) => [region.region, region.ok, region.rootEvents])).toEqual([
+    // Every Region's result went to onAccountPass as its account finished; the pass kept which Regions failed.
+    const passOf = new Map(accountPasses.map((accountPass) => [accountPass.accountId, accountPass]));
+    expect([...passOf.keys()].sort()).toEqual([MEMBERS.prod, MEMBERS.optedOut].sort());
+    expect(passOf.get(MEMBERS.prod)!.regions.map((region) => [region.region, region.ok, region.rootEvents])).toEqual([
       ['us-east-1', true, 60],
       ['eu-west-1', true, 60],
     ]);
-    expect(byAccount.get(MEMBERS.denied)).toMatchObject({ ok: false, pass: null, error: expect.stringContaining(`arn:aws:iam::${MEMBERS.denied}:role/aws-root-guard-audit`) });
-    const optedOut = byAccount.get(MEMBERS.optedOut)!.pass!.regions;
+    expect(byAccount.get(MEMBERS.prod)).toEqual({ accountId: MEMBERS.prod, ok: true, error: null, regions: REGIONS, failedRegions: [] });
+    expect(byAccount.get(MEMBERS.denied)).toMatchObject({ ok: false, regions: [], failedRegions: [], error: expect.stringContaining(`arn:aws:iam::${MEMBERS.denied}:role/aws-root-guard-audit`) });
+    const optedOut = passOf.get(MEMBERS.optedOut)!.regions;
     expect(optedOut.find((region) => region.region === 'us-east-1')).toMatchObject({ ok: true, rootEvents: 1 });
-    expect(optedOut.find((region) => region.region === 'eu-west-1')?.error).toMatchObject({ kind: 'region-not-enabled', code: 'UnrecognizedClientException' });
+    const optedOutFailure = optedOut.find((region) => region.region === 'eu-west-1')?.error;
+    expect(optedOutFailure).toMatchObject({ kind: 'region-not-enabled', code: 'UnrecognizedClientException' });
+    expect(byAccount.get(MEMBERS.optedOut)).toMatchObject({ ok: true, regions: REGIONS, failedRegions: [{ region: 'eu-west-1', error: optedOutFailure }] });
+
+    // The coverage tracker (main.ts feeds it the pass) sees every account-Region, and what failed with the action to blame.
+    const coverage = createCoverageTracker({ pollIntervalMs: 60_000 });
+    coverage.recordPollPass(pass);
+    expect(new Map(coverage.snapshot().accounts.map((account) => [account.accountId, account]))).toEqual(
+      new Map([
+        [MEMBERS.prod, { accountId: MEMBERS.prod, name: null, problem: null, regions: REGIONS.map((region) => ({ region, problem: null })) }],
+        [MEMBERS.denied, { accountId: MEMBERS.denied, name: null, problem: { action: 'sts:AssumeRole', reason: byAccount.get(MEMBERS.denied)!.error }, regions: [] }],
+        [MEMBERS.optedOut, { accountId: MEMBERS.optedOut, name: null, problem: null, regions: [{ region: 'us-east-1', problem: null }, { region: 'eu-west-1', problem: { action: null, reason: optedOutFailure!.message } }] }],
+      ]),
+    );
     expect(pass.totals).toMatchObject({ accounts: 3, failedAccounts: 1, failedRegions: 1, inserted: 121 });
     expect(ingested).toEqual([121]);
     expect(await store.readCursor(MEMBERS.prod, 'eu-west-1')).not.toBeNull();
@@ -113,7 +132,7 @@ describe('createOrganizationPoller', () => {
   test('an account that joins is polled from POLL_INITIAL_LOOKBACK_HOURS back; one that leaves is no longer polled', async () => {
     const clock = { now: new Date() };
     const { organization, store, poller } = setUp(clock);
-    await poller.pollOnce();
+    const first = await poller.pollOnce();
 
     const joining = addMember(organization, { id: MEMBERS.joining, name: 'new-team' });
     const recent = rootCall(MEMBERS.joining, 'us-east-1', 120);
@@ -126,6 +145,9 @@ describe('createOrganizationPoller', () => {
     const second = await poller.pollOnce();
 
     expect(second.accountsLeft).toEqual([MEMBERS.prod]);
+    // An account read again keeps its one Region list: a pass does not copy it per account.
+    const regionsOf = (result: typeof first) => result.accounts.find((account) => account.accountId === MEMBERS.optedOut)!.regions;
+    expect(regionsOf(second)).toBe(regionsOf(first));
     expect(second.accounts.map((result) => result.accountId).sort()).toEqual([MEMBERS.denied, MEMBERS.optedOut, MEMBERS.joining].sort());
     expect(await store.getEvent(recent.eventID)).not.toBeNull();
     expect(await store.getEvent(tooOld.eventID)).toBeNull();
