@@ -113,6 +113,8 @@ async function startParts({ config, secretValues, logger, store, parts, options,
   // Every schedule below runs once per occurrence across the processes sharing this store (store/run-leases.ts).
   const holder = replicaHolderId(replicaName);
   const coordination = scheduleCoordination(store.runLeases, holder);
+  // Replicas sharing PostgreSQL also keep their poll passes apart (activity/pass-lease.ts); one SQLite process polls as before.
+  const passLeases = config.database !== null ? { passLeases: holderClaims(store.runLeases, holder) } : {};
   const metrics = createBotMetrics({ store });
   const aws = createAwsClients({ region: config.aws.region, onClient: countAwsErrors(metrics) });
   // The poller's own clients: one attempt each, every retry goes through its 2-requests-per-second limiter.
@@ -299,6 +301,7 @@ async function startParts({ config, secretValues, logger, store, parts, options,
           },
           pollIntervalMs,
           coordination,
+          ...passLeases,
         })
       : createOrganizationPoller({
           classify,
@@ -313,6 +316,7 @@ async function startParts({ config, secretValues, logger, store, parts, options,
             recordCoverage();
           },
           coordination,
+          ...passLeases,
         }),
   ];
   if (eventsQueue && eventsQueueUrl) {

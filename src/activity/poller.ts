@@ -23,6 +23,7 @@ import type { PollSink } from './poll-sink.js';
 import { classifyRecord } from './classify.js';
 import { lookupRegionEvents, type LookupEventsApi, type LookupFailure } from './lookup.js';
 import { runAsLatestOccurrence } from './latest-occurrence.js';
+import { runHoldingPassLease, type PassLeases } from './pass-lease.js';
 import { LOOKUP_EVENTS_REQUESTS_PER_SECOND, RateLimiterRegistry, realTimer, type BackoffOptions, type Timer } from './rate-limiter.js';
 import type { RequestGate } from './request-gate.js';
 
@@ -358,6 +359,11 @@ export interface SchedulePollingOptions<R = PassResult> {
   timezone?: string;
   /** node-cron's distributed options (`distributed` with a RunCoordinator): each tick runs on one replica only. */
   coordination?: Required<Pick<TaskOptions, 'distributed' | 'runCoordinator'>>;
+  /**
+   * The store's leases when replicas share it (PostgreSQL): a pass holds the task's pass lease, so no two replicas
+   * poll at once (pass-lease.ts). Without it (one process) the in-process guard alone keeps passes apart.
+   */
+  passLeases?: PassLeases;
 }
 
 /** What schedulePolling runs: one account's poller, or the organization's (sources/organization-poller.ts). */
@@ -374,17 +380,22 @@ export interface SchedulablePoller<R> {
 export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cronExpression: string, options: SchedulePollingOptions<R>): () => Promise<void> {
   const { logger } = options;
   let inFlight: Promise<unknown> | null = null;
+  const pollAndReport = async (): Promise<void> => {
+    const result = await poller.pollOnce();
+    await options.onPass?.(result);
+  };
+  const taskName = options.name ?? `cloudtrail-poll-${poller.accountId}`;
   const runPass = async (): Promise<void> => {
     // noOverlap covers node-cron's own runs; this also covers the runNow pass.
     if (inFlight) {
       logger.debug('poll: the previous pass is still running; skipping this tick');
       return;
     }
-    const pass = poller.pollOnce();
+    const leases = options.passLeases;
+    const pass = leases ? runHoldingPassLease({ leases, taskName, logger }, pollAndReport) : pollAndReport();
     inFlight = pass;
     try {
-      const result = await pass;
-      await options.onPass?.(result);
+      await pass;
     } catch (error) {
       // pollOnce reports Region failures in its result; this is a bug or a broken store: log, keep the schedule.
       logger.error({ err: error }, 'poll: the pass failed');
@@ -392,7 +403,6 @@ export function schedulePolling<R = PassResult>(poller: SchedulablePoller<R>, cr
       if (inFlight === pass) inFlight = null;
     }
   };
-  const taskName = options.name ?? `cloudtrail-poll-${poller.accountId}`;
   const task = cron.schedule(cronExpression, runPass, {
     noOverlap: true,
     name: taskName,

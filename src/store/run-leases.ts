@@ -26,6 +26,13 @@ export interface RunLeases {
   renew(key: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Marks the holder's occurrence done: nobody takes it over. */
   complete(key: string, holder: string): Promise<void>;
+  /**
+   * Ends the holder's uncompleted claim now without completing it: the next claim of the key wins at once (a lease
+   * taken again and again under one key, the poll's pass in progress). Nothing happens when the holder lost it.
+   */
+  release(key: string, holder: string): Promise<void>;
+  /** Who holds the key's uncompleted claim with its lease still running; null when nobody does. */
+  liveHolder(key: string): Promise<string | null>;
 }
 
 // Parameters: key, holder, now, lease until.
@@ -33,10 +40,12 @@ const CLAIM_SQL = `
   INSERT INTO run_leases (occurrence_key, holder, claimed_at, lease_until) VALUES (?, ?, ?, ?)
   ON CONFLICT (occurrence_key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, lease_until = excluded.lease_until
   WHERE run_leases.completed_at IS NULL AND run_leases.lease_until <= excluded.claimed_at`;
-// Parameters: lease until, key, holder.
+// Parameters: lease until, key, holder. Release is a renewal to now: the next claim finds the lease passed.
 const RENEW_SQL = `UPDATE run_leases SET lease_until = ? WHERE occurrence_key = ? AND holder = ? AND completed_at IS NULL`;
 // Parameters: now, key, holder.
 const COMPLETE_SQL = `UPDATE run_leases SET completed_at = ? WHERE occurrence_key = ? AND holder = ?`;
+// Parameters: key, now.
+const LIVE_HOLDER_SQL = `SELECT holder FROM run_leases WHERE occurrence_key = ? AND completed_at IS NULL AND lease_until > ?`;
 const PRUNE_SQL = `DELETE FROM run_leases WHERE lease_until < ?`;
 
 /** The end of a lease of `leaseMs` from `now`; a lease that is not a positive number of milliseconds is refused. */
@@ -58,6 +67,7 @@ export class SqliteRunLeases implements RunLeases {
   private readonly renewStatement: Statement;
   private readonly completeStatement: Statement;
   private readonly pruneStatement: Statement;
+  private readonly liveHolderStatement: Statement;
 
   constructor(
     private readonly db: Database,
@@ -67,6 +77,7 @@ export class SqliteRunLeases implements RunLeases {
     this.renewStatement = db.prepare(RENEW_SQL);
     this.completeStatement = db.prepare(COMPLETE_SQL);
     this.pruneStatement = db.prepare(PRUNE_SQL);
+    this.liveHolderStatement = db.prepare(LIVE_HOLDER_SQL);
   }
 
   async claim(key: string, holder: string, leaseMs: number): Promise<boolean> {
@@ -87,6 +98,15 @@ export class SqliteRunLeases implements RunLeases {
 
   async complete(key: string, holder: string): Promise<void> {
     this.completeStatement.run(this.clock().toISOString(), key, holder);
+  }
+
+  async release(key: string, holder: string): Promise<void> {
+    this.renewStatement.run(this.clock().toISOString(), key, holder);
+  }
+
+  async liveHolder(key: string): Promise<string | null> {
+    const row = this.liveHolderStatement.get(key, this.clock().toISOString()) as { holder: string } | undefined;
+    return row?.holder ?? null;
   }
 }
 
@@ -112,6 +132,15 @@ export class SqlRunLeases implements RunLeases {
   async complete(key: string, holder: string): Promise<void> {
     await this.executor.run(COMPLETE_SQL, [this.clock().toISOString(), key, holder]);
   }
+
+  async release(key: string, holder: string): Promise<void> {
+    await this.executor.run(RENEW_SQL, [this.clock().toISOString(), key, holder]);
+  }
+
+  async liveHolder(key: string): Promise<string | null> {
+    const row = await this.executor.get<{ holder: string }>(LIVE_HOLDER_SQL, [key, this.clock().toISOString()]);
+    return row?.holder ?? null;
+  }
 }
 
 /**
@@ -122,11 +151,13 @@ export function replicaHolderId(replicaName: string = hostname()): string {
   return `${replicaName}/${process.pid}/${randomUUID().slice(0, 8)}`;
 }
 
-/** The leases as one holder uses them for a claim of its own making (the weekly summary's start-up catch-up). */
+/** The leases as one holder uses them for a claim of its own making (the weekly summary's start-up catch-up, the poll's pass lease). */
 export interface HolderClaims {
   claim(key: string, leaseMs: number): Promise<boolean>;
   renew(key: string, leaseMs: number): Promise<boolean>;
   complete(key: string): Promise<void>;
+  release(key: string): Promise<void>;
+  liveHolder(key: string): Promise<string | null>;
 }
 
 export function holderClaims(leases: RunLeases, holder: string): HolderClaims {
@@ -134,6 +165,8 @@ export function holderClaims(leases: RunLeases, holder: string): HolderClaims {
     claim: (key, leaseMs) => leases.claim(key, holder, leaseMs),
     renew: (key, leaseMs) => leases.renew(key, holder, leaseMs),
     complete: (key) => leases.complete(key, holder),
+    release: (key) => leases.release(key, holder),
+    liveHolder: (key) => leases.liveHolder(key),
   };
 }
 

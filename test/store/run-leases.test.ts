@@ -5,7 +5,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { schedulePolling, type PassResult, type Poller } from '../../src/activity/poller.js';
-import { RUN_LEASE_RETENTION_MS, scheduleCoordination } from '../../src/store/index.js';
+import { holderClaims, RUN_LEASE_RETENTION_MS, scheduleCoordination } from '../../src/store/index.js';
 import { capturingLogger, manualClock } from './helpers.js';
 import { BACKENDS, type ReplicaConnection, type SharedDatabase } from './shared-databases.js';
 
@@ -89,6 +89,35 @@ describe.each(BACKENDS)('run leases on one $name database', (backend) => {
       clock.advance(60_000);
       expect(await a.runLeases.claim(key, 'replica-a', 30_000)).toBe(false);
       await expect(a.runLeases.renew(key, 'replica-a', 0)).rejects.toThrow(/positive number of milliseconds/);
+    });
+
+    it('names the live holder of an uncompleted claim, and a released claim is free at once for the next claim', async () => {
+      const clock = manualClock('2026-12-01T21:40:00.000Z');
+      const a = open(clock.now);
+      const b = open(clock.now);
+      const key = 'cloudtrail-poll-123456789012:pass-in-progress';
+      expect(await b.runLeases.liveHolder(key)).toBeNull();
+      expect(await a.runLeases.claim(key, 'replica-a', 30_000)).toBe(true);
+      expect(await b.runLeases.liveHolder(key)).toBe('replica-a');
+      expect(await b.runLeases.claim(key, 'replica-b', 30_000)).toBe(false);
+      // Only the holder releases it: replica-b's release changes nothing.
+      await b.runLeases.release(key, 'replica-b');
+      expect(await b.runLeases.claim(key, 'replica-b', 30_000)).toBe(false);
+      clock.advance(1_000);
+      await a.runLeases.release(key, 'replica-a');
+      expect(await b.runLeases.liveHolder(key)).toBeNull();
+      // Released, not completed: the same key is claimed again, by either.
+      expect(await b.runLeases.claim(key, 'replica-b', 30_000)).toBe(true);
+      expect(await a.runLeases.liveHolder(key)).toBe('replica-b');
+      // A lease that lapsed has no live holder, and a completed claim has none either.
+      clock.advance(30_000);
+      expect(await a.runLeases.liveHolder(key)).toBeNull();
+      expect(await a.runLeases.claim('reminders:2026-12-01T21:41:00.000Z', 'replica-a', 30_000)).toBe(true);
+      await a.runLeases.complete('reminders:2026-12-01T21:41:00.000Z', 'replica-a');
+      expect(await b.runLeases.liveHolder('reminders:2026-12-01T21:41:00.000Z')).toBeNull();
+      // release never reopens a completed occurrence.
+      await a.runLeases.release('reminders:2026-12-01T21:41:00.000Z', 'replica-a');
+      expect(await b.runLeases.claim('reminders:2026-12-01T21:41:00.000Z', 'replica-b', 30_000)).toBe(false);
     });
 
     it('prunes occurrences a day past their lease, and keeps younger ones', async () => {
@@ -181,6 +210,40 @@ describe.each(BACKENDS)('run leases on one $name database', (backend) => {
       expect(passes.length).toBeGreaterThanOrEqual(3);
       expect(passes.length).toBeLessThanOrEqual(5);
     }, 20_000);
+
+    /** Two replicas polling every second with passes of `passMs`; each pass's [start, end] and replica. */
+    async function slowPasses(passMs: number, withPassLeases: boolean): Promise<Array<{ replica: string; startMs: number; endMs: number }>> {
+      const passes: Array<{ replica: string; startMs: number; endMs: number }> = [];
+      const slowPoller = (replica: string): Poller => ({
+        ...recordingPoller([], replica),
+        async pollOnce() {
+          const startMs = Date.now();
+          await sleep(passMs);
+          passes.push({ replica, startMs, endMs: Date.now() });
+          return recordingPoller([], replica).pollOnce();
+        },
+      });
+      const { logger } = capturingLogger();
+      const start = (replica: string) => {
+        const leases = open().runLeases;
+        return schedulePolling(slowPoller(replica), '* * * * * *', { logger, coordination: scheduleCoordination(leases, replica), ...(withPassLeases ? { passLeases: holderClaims(leases, replica) } : {}) });
+      };
+      const stops = [start('replica-a'), start('replica-b')];
+      await sleep(6_500);
+      for (const stop of stops) await stop();
+      return passes;
+    }
+    const overlapping = (passes: Array<{ startMs: number; endMs: number }>) =>
+      passes.filter((pass, index) => passes.some((other, otherIndex) => otherIndex !== index && other.startMs < pass.endMs && pass.startMs < other.endMs)).length;
+
+    it('with the pass lease, passes longer than their tick never run on two replicas at once; without it they do', async () => {
+      const apart = await slowPasses(2_500, true);
+      expect(apart.length).toBeGreaterThanOrEqual(2);
+      expect(overlapping(apart)).toBe(0);
+      // The same two replicas on the tick claims alone: one wins the tick the other's pass outlasts.
+      const before = await slowPasses(2_500, false);
+      expect(overlapping(before)).toBeGreaterThan(0);
+    }, 30_000);
 
     it("coordinates the start-up pass too: replicas starting together poll once, and one starting after its tick ran does not poll", async () => {
       const replicas = [open(), open(), open()];

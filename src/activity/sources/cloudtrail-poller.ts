@@ -52,6 +52,8 @@ export interface CloudTrailPollerSourceOptions {
   lookupAssumeRoot?: boolean;
   /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
   coordination?: SchedulePollingOptions['coordination'];
+  /** The store's leases when replicas share it: no two replicas' passes at once (activity/pass-lease.ts). */
+  passLeases?: SchedulePollingOptions['passLeases'];
 }
 
 export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOptions): ActivitySource {
@@ -89,6 +91,7 @@ export function createCloudTrailPollerSource(options: CloudTrailPollerSourceOpti
       logger,
       runNow: true,
       ...(options.coordination ? { coordination: options.coordination } : {}),
+      ...(options.passLeases ? { passLeases: options.passLeases } : {}),
       onPass: (pass) => {
         options.onPass?.(pass);
         if (pass.totals.inserted > 0) options.onIngested(pass.totals.inserted);

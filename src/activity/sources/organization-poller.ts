@@ -46,6 +46,8 @@ export interface OrganizationPollerOptions {
   onPass?: (pass: OrganizationPassResult) => void;
   /** node-cron's distributed options: each pass once across replicas (main: the store's run leases). */
   coordination?: SchedulePollingOptions['coordination'];
+  /** The store's leases when replicas share it: no two replicas' passes at once (activity/pass-lease.ts). */
+  passLeases?: SchedulePollingOptions['passLeases'];
   classify?: RecordClassifier;
   maxRequestsInFlight?: number;
   /** Accounts read at the same time (default twice maxRequestsInFlight). */
@@ -180,7 +182,7 @@ export function createOrganizationPoller(options: OrganizationPollerOptions): Or
     async start() {
       if (stopSchedule) return;
       // schedulePolling logs a pass that throws (the organization could not be listed) and keeps the schedule.
-      stopSchedule = schedulePolling({ accountId: 'organization', pollOnce }, config.schedule, { logger, runNow: true, ...(options.coordination ? { coordination: options.coordination } : {}) });
+      stopSchedule = schedulePolling({ accountId: 'organization', pollOnce }, config.schedule, { logger, runNow: true, ...(options.coordination ? { coordination: options.coordination } : {}), ...(options.passLeases ? { passLeases: options.passLeases } : {}) });
       logger.info('root activity polling started for the watched accounts');
     },
     async stop() {
