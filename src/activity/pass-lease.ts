@@ -3,7 +3,8 @@
 // same tick, but a pass longer than its tick would let another replica win the next tick and poll beside it, and the
 // two per-process limiters together send twice CloudTrail's LookupEvents quota (2 a second per account and Region).
 // So the tick's winner also claims `<task>:pass-in-progress` in the store's run leases, renews it while the pass runs
-// (a pass may last longer than one lease) and releases it at the end; a winner that finds it held skips the tick.
+// (a pass may last longer than one lease) and, at its end, shortens it to one more second, the quota's window, so the
+// next replica's first request cannot join this one's last second; a winner that finds it held skips the tick.
 // A holder that dies stops renewing: its lease lapses within PASS_LEASE_MS and the next tick's winner polls.
 import type { Logger } from '../log.js';
 
@@ -11,12 +12,13 @@ import type { Logger } from '../log.js';
 export const PASS_LEASE_MS = 30_000;
 /** The holder renews this often: two renewals may fail before the lease lapses. */
 export const PASS_LEASE_RENEW_MS = 10_000;
+/** What is left of the lease once the pass ended: LookupEvents' quota counts requests a second. */
+export const PASS_LEASE_TAIL_MS = 1_000;
 
 /** The store's run leases as one replica holds them (store/run-leases.ts). */
 export interface PassLeases {
   claim(key: string, leaseMs: number): Promise<boolean>;
   renew(key: string, leaseMs: number): Promise<boolean>;
-  release(key: string): Promise<void>;
   liveHolder(key: string): Promise<string | null>;
 }
 
@@ -35,7 +37,7 @@ export interface PassLeaseOptions {
 /**
  * Runs `pass` holding the task's pass lease; false, without running it, when another replica holds the lease. A store
  * that fails the claim throws (the tick is skipped, as node-cron fails closed); one that fails a renewal or the
- * release is logged: the lease then lapses on its own.
+ * closing one is logged: the lease then lapses on its own.
  */
 export async function runHoldingPassLease(options: PassLeaseOptions, pass: () => Promise<void>): Promise<boolean> {
   const { leases, taskName, logger } = options;
@@ -57,7 +59,7 @@ export async function runHoldingPassLease(options: PassLeaseOptions, pass: () =>
     await pass();
   } finally {
     clearInterval(heartbeat);
-    await leases.release(key).catch((error: unknown) => logger.warn({ err: error, task: taskName }, 'poll: could not release the pass lease; it lapses on its own'));
+    await leases.renew(key, PASS_LEASE_TAIL_MS).catch((error: unknown) => logger.warn({ err: error, task: taskName }, 'poll: could not shorten the pass lease; it lapses on its own'));
   }
   return true;
 }

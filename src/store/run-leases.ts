@@ -26,11 +26,6 @@ export interface RunLeases {
   renew(key: string, holder: string, leaseMs: number): Promise<boolean>;
   /** Marks the holder's occurrence done: nobody takes it over. */
   complete(key: string, holder: string): Promise<void>;
-  /**
-   * Ends the holder's uncompleted claim now without completing it: the next claim of the key wins at once (a lease
-   * taken again and again under one key, the poll's pass in progress). Nothing happens when the holder lost it.
-   */
-  release(key: string, holder: string): Promise<void>;
   /** Who holds the key's uncompleted claim with its lease still running; null when nobody does. */
   liveHolder(key: string): Promise<string | null>;
 }
@@ -40,7 +35,7 @@ const CLAIM_SQL = `
   INSERT INTO run_leases (occurrence_key, holder, claimed_at, lease_until) VALUES (?, ?, ?, ?)
   ON CONFLICT (occurrence_key) DO UPDATE SET holder = excluded.holder, claimed_at = excluded.claimed_at, lease_until = excluded.lease_until
   WHERE run_leases.completed_at IS NULL AND run_leases.lease_until <= excluded.claimed_at`;
-// Parameters: lease until, key, holder. Release is a renewal to now: the next claim finds the lease passed.
+// Parameters: lease until, key, holder.
 const RENEW_SQL = `UPDATE run_leases SET lease_until = ? WHERE occurrence_key = ? AND holder = ? AND completed_at IS NULL`;
 // Parameters: now, key, holder.
 const COMPLETE_SQL = `UPDATE run_leases SET completed_at = ? WHERE occurrence_key = ? AND holder = ?`;
@@ -100,10 +95,6 @@ export class SqliteRunLeases implements RunLeases {
     this.completeStatement.run(this.clock().toISOString(), key, holder);
   }
 
-  async release(key: string, holder: string): Promise<void> {
-    this.renewStatement.run(this.clock().toISOString(), key, holder);
-  }
-
   async liveHolder(key: string): Promise<string | null> {
     const row = this.liveHolderStatement.get(key, this.clock().toISOString()) as { holder: string } | undefined;
     return row?.holder ?? null;
@@ -133,10 +124,6 @@ export class SqlRunLeases implements RunLeases {
     await this.executor.run(COMPLETE_SQL, [this.clock().toISOString(), key, holder]);
   }
 
-  async release(key: string, holder: string): Promise<void> {
-    await this.executor.run(RENEW_SQL, [this.clock().toISOString(), key, holder]);
-  }
-
   async liveHolder(key: string): Promise<string | null> {
     const row = await this.executor.get<{ holder: string }>(LIVE_HOLDER_SQL, [key, this.clock().toISOString()]);
     return row?.holder ?? null;
@@ -156,7 +143,6 @@ export interface HolderClaims {
   claim(key: string, leaseMs: number): Promise<boolean>;
   renew(key: string, leaseMs: number): Promise<boolean>;
   complete(key: string): Promise<void>;
-  release(key: string): Promise<void>;
   liveHolder(key: string): Promise<string | null>;
 }
 
@@ -165,7 +151,6 @@ export function holderClaims(leases: RunLeases, holder: string): HolderClaims {
     claim: (key, leaseMs) => leases.claim(key, holder, leaseMs),
     renew: (key, leaseMs) => leases.renew(key, holder, leaseMs),
     complete: (key) => leases.complete(key, holder),
-    release: (key) => leases.release(key, holder),
     liveHolder: (key) => leases.liveHolder(key),
   };
 }

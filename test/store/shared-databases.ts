@@ -120,7 +120,6 @@ async function openPostgres(url: string): Promise<SharedDatabase> {
           claim: (...args) => ready.then(() => runLeases.claim(...args)),
           renew: (...args) => ready.then(() => runLeases.renew(...args)),
           complete: (...args) => ready.then(() => runLeases.complete(...args)),
-          release: (...args) => ready.then(() => runLeases.release(...args)),
           liveHolder: (...args) => ready.then(() => runLeases.liveHolder(...args)),
         },
         seenSignatures: { remember: (...args) => ready.then(() => seenSignatures.remember(...args)) },
