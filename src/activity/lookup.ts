@@ -20,7 +20,7 @@
 //   second per account and Region: every request waits on that Region's RateLimiter, and a
 //   ThrottlingException retries the SAME page (same NextToken) after a bounded backoff.
 import { LookupEventsCommand, type Event as LookupEvent, type LookupEventsCommandOutput, type LookupAttribute } from '@aws-sdk/client-cloudtrail';
-import { awsErrorCode } from '../aws/index.js';
+import { awsErrorCode, onDeparture } from '../aws/index.js';
 import { backoffDelayMs, type BackoffOptions, type RateLimiter } from './rate-limiter.js';
 import { sendPaced, type RequestGate } from './request-gate.js';
 import { SIGN_IN_REGION } from './regions.js';
@@ -151,7 +151,10 @@ export async function lookupRegionEvents(options: RegionLookupOptions): Promise<
             MaxResults: LOOKUP_PAGE_SIZE,
             NextToken: nextToken,
           });
-          const page = await sendPaced(options.limiter, options.gate ?? null, () => options.cloudTrail.send(command));
+          const page = await sendPaced(options.limiter, options.gate ?? null, (departed) => {
+            onDeparture(command.input, departed);
+            return options.cloudTrail.send(command);
+          });
           result.pages += 1;
           for (const record of page.Events ?? []) {
             if (record.EventId) {

@@ -33,6 +33,13 @@ export interface RateLimiter {
   retake(slot: RateSlot): Promise<void>;
   /** After a throttling answer: no one sharing this quota sends before `ms` from now. */
   holdOff(ms: number): void;
+  /**
+   * A request left now (called as close to the socket as the caller can, possibly more than once a request: the
+   * latest counts). Slots are spaced from it rather than from the time it was given: under load a request leaves
+   * after its slot (a late timer, the SDK's own awaits before the socket), and spaced from its slot the next one
+   * could follow it by less than an interval and make three in a second at AWS.
+   */
+  departed(): void;
 }
 
 export interface RateLimiterOptions {
@@ -54,12 +61,21 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let nextSlotMs = Number.NEGATIVE_INFINITY;
   let lastSlot: RateSlot | null = null;
   let heldUntilMs = Number.NEGATIVE_INFINITY;
+  let lastDepartureMs = Number.NEGATIVE_INFINITY;
   const take = async (earliestMs: number, afterMs: number): Promise<RateSlot> => {
     const nowMs = timer.nowMs();
-    const slot = { atMs: Math.max(nowMs, earliestMs), afterMs };
+    const slot = { atMs: Math.max(nowMs, earliestMs, lastDepartureMs + intervalMs), afterMs };
     lastSlot = slot;
     nextSlotMs = slot.atMs + intervalMs;
     if (slot.atMs > nowMs) await timer.sleep(slot.atMs - nowMs);
+    // A request given its slot before this one left meanwhile, later than its own slot: this one follows it.
+    while (lastDepartureMs + intervalMs > slot.atMs) {
+      const laterMs = lastDepartureMs + intervalMs;
+      const waitMs = laterMs - timer.nowMs();
+      slot.atMs = laterMs;
+      nextSlotMs = Math.max(nextSlotMs, laterMs + intervalMs);
+      if (waitMs > 0) await timer.sleep(waitMs);
+    }
     return slot;
   };
   return {
@@ -74,6 +90,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     holdOff(ms) {
       heldUntilMs = Math.max(heldUntilMs, timer.nowMs() + ms);
       nextSlotMs = Math.max(nextSlotMs, heldUntilMs);
+    },
+    departed() {
+      lastDepartureMs = Math.max(lastDepartureMs, timer.nowMs());
+      nextSlotMs = Math.max(nextSlotMs, lastDepartureMs + intervalMs);
     },
   };
 }

@@ -39,13 +39,20 @@ export function createRequestGate(maxInFlight: number): RequestGate {
 /**
  * One request of an account-Region: its limiter's slot, then (with a gate) a place among the requests in flight. One
  * that waited for its place retakes its slot, spaced from the request before it: taking a new slot instead would
- * space it from its own unused one and hold the place idle for up to an interval (525 ms at 2/s).
+ * space it from its own unused one and hold the place idle for up to an interval (525 ms at 2/s). The request's
+ * departure is told to the limiter as `send` starts, and again by `send` through `departed` when it can tell later
+ * (the CloudTrail clients' departure middleware, just before the socket).
  */
-export async function sendPaced<T>(limiter: RateLimiter, gate: RequestGate | null, send: () => Promise<T>): Promise<T> {
+export async function sendPaced<T>(limiter: RateLimiter, gate: RequestGate | null, send: (departed: () => void) => Promise<T>): Promise<T> {
   const slot = await limiter.acquire();
-  if (!gate) return send();
+  const departed = () => limiter.departed();
+  const go = () => {
+    departed();
+    return send(departed);
+  };
+  if (!gate) return go();
   return gate.run(async (queued) => {
     if (queued) await limiter.retake(slot);
-    return send();
+    return go();
   });
 }

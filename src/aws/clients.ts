@@ -8,6 +8,7 @@ import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { addDepartureMiddleware } from './departure.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -177,6 +178,7 @@ class LazyAwsClients implements AwsClients {
     let client = this.cloudTrailClients.get(region);
     if (!client) {
       client = this.made(new CloudTrailClient(sdkClientConfig(this.options, region)));
+      addDepartureMiddleware(client);
       this.cloudTrailClients.set(region, client);
     }
     return client;

@@ -18,3 +18,4 @@ export { ACCOUNTS_DEFAULTS, readAccountsConfig, type AccountsConfig, type WatchS
 export { createEventsQueueClient, queueAddress, queueRegion, siblingQueueUrl } from './sqs.js';
 export { createQueueMetricsClient } from './cloudwatch.js';
 export { createStackSetsClient } from './cloudformation.js';
+export { onDeparture } from './departure.js';

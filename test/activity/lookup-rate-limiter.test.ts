@@ -133,6 +133,41 @@ describe('rate limiter', () => {
     expect(timer.wakeTimes).toEqual([]);
   });
 
+  it('spaces the next request from when the last one really left, not from its slot', async () => {
+    const timer = virtualTimer({ advanceOnSleep: true });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 25, timer });
+    await limiter.acquire();
+    // Its slot was 0; it reached the socket 300 ms later.
+    timer.advance(300);
+    limiter.departed();
+    const next = await limiter.acquire();
+    expect(next.atMs).toBe(825);
+    expect(timer.wakeTimes).toEqual([825]);
+  });
+
+  it('moves a slot already given when the request before it leaves late, and the slots after it too', async () => {
+    const timer = virtualTimer({ advanceOnSleep: false });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 0, timer });
+    await limiter.acquire();
+    const second = limiter.acquire(); // slot 500, asleep
+    timer.advance(300);
+    limiter.departed(); // the first left at 300
+    expect((await second).atMs).toBe(800);
+    expect(timer.wakeTimes).toEqual([500, 800]);
+    expect((await limiter.acquire()).atMs).toBe(1300);
+  });
+
+  it('tells the limiter when a request leaves, as send starts and again when send says so (sendPaced)', async () => {
+    const timer = virtualTimer({ advanceOnSleep: true });
+    const limiter = createRateLimiter({ requestsPerSecond: 2, marginMs: 0, timer });
+    await sendPaced(limiter, null, async (departed) => {
+      timer.advance(200); // the SDK's way to the socket
+      departed();
+    });
+    await sendPaced(limiter, createRequestGate(1), async () => undefined);
+    expect(timer.wakeTimes).toEqual([700]);
+  });
+
   it('refuses a rate of zero', () => {
     expect(() => createRateLimiter({ requestsPerSecond: 0 })).toThrow(RangeError);
   });

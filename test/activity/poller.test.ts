@@ -190,6 +190,31 @@ describe('poller: paging and the 2 TPS quota', () => {
     expect(pass.regions[0]).toMatchObject({ ok: true, rootEvents: 121, throttleRetries: 0 });
   });
 
+  it('spaces requests from when they really left: one held up in the SDK before its socket does not bring the next closer', async () => {
+    fake.faults.lookupEventsRateLimit = true;
+    fake.addEvents('us-west-2', Array.from({ length: 120 }, (_, index) => rootApiCall(minutesBefore(now, 1 + index), 'us-west-2')));
+    const sink = new MemorySink();
+    // A Region of its own: the fake's quota counts every earlier request of the account-Region.
+    // The first request spends 400 ms between send() and its socket, as it may on a loaded event loop (the SDK's
+    // awaits through serialization, credentials and signing). Spaced from its slot, the next would follow it by
+    // 125 ms and the third make three in a second.
+    let sent = 0;
+    clients.cloudTrail('us-west-2').middlewareStack.add(
+      (next) => async (args) => {
+        if (sent++ === 0) await new Promise((resolve) => setTimeout(resolve, 400));
+        return next(args);
+      },
+      { step: 'build', name: 'heldUpBeforeTheSocket' },
+    );
+    const pass = await pollerFor(sink, { regions: ['us-west-2'] }).pollOnce();
+
+    const requests = lookupRequests('us-west-2');
+    expect(requests.map((request) => request.errorCode)).toEqual([null, null, null]);
+    const gaps = requests.slice(1).map((request, index) => request.receivedAt - requests[index]!.receivedAt);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(500);
+    expect(pass.regions[0]).toMatchObject({ ok: true, rootEvents: 120, throttleRetries: 0 });
+  });
+
   it('backs off on ThrottlingException, retries the same page, and still reads everything', async () => {
     fake.faults.lookupEventsRateLimit = true;
     fake.faults.throttle('LookupEvents', { times: 3, region: 'eu-west-1' });
