@@ -3,11 +3,14 @@
 // pass within the overlap, none of them root) and every LookupEvents held 300 ms at the fake, so each pass takes
 // about 5 s. The fake enforces CloudTrail's quota (2 LookupEvents a second per account and Region, ThrottlingException
 // above it). No two replicas' passes may overlap in time, no second in which both replicas sent LookupEvents to the
-// account-Region may hold more than 2, and the fake throttles none of those. Skips without TEST_DATABASE_URL (printed); fails under CI=true.
+// account-Region may hold more than 2, and the fake throttles none of those. Then the replica whose pass holds the lease
+// is killed (SIGKILL) mid-pass: the other holds off until the dead one's lease lapses, then polls, and a root sign-in
+// made visible just before the kill is alerted once. Skips without TEST_DATABASE_URL (printed); fails under CI=true.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecord } from './fixtures/cloudtrail/load.js';
 import { hardenedAccount, startFakeAws, type CloudTrailRecord, type FakeAws, type RecordedRequest } from './fakes/aws/index.js';
 import { startFakeSlack, type FakeSlack } from './fakes/slack/index.js';
+import { lostAndDuplicated, postsPerEvent, rootSignIn } from './alerts/support/bot-process.js';
 import { testDatabaseUrl } from './store/postgres-database.js';
 import { waitFor } from './support/bot.js';
 import { startReplicas, type Replicas } from './support/replicas.js';
@@ -78,6 +81,17 @@ function secondCounts(requests: readonly RecordedRequest[], deployment: Replicas
   return counts;
 }
 
+/** The fake AWS of these tests: passes of about 5 s, the quota enforced. */
+async function slowPassesAws(): Promise<FakeAws> {
+  const fakeAws = await startFakeAws({ state: hardenedAccount() });
+  fakeAws.addEvents('us-east-1', Array.from({ length: SIGN_INS }, (_, index) => iamUserSignIn(index)));
+  fakeAws.faults.delay('LookupEvents', LOOKUP_DELAY_MS);
+  fakeAws.faults.lookupEventsRateLimit = true;
+  return fakeAws;
+}
+
+const lookupsSince = (fakeAws: FakeAws, fromMs: number) => fakeAws.requests.filter((request) => request.operation === 'LookupEvents' && request.receivedAt >= fromMs);
+
 describe.skipIf(url === null)('two replicas on one PostgreSQL: poll passes longer than their tick', () => {
   let fakeAws: FakeAws;
   let slack: FakeSlack;
@@ -85,10 +99,7 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL: poll passes longe
   const skipLines: string[] = [];
 
   beforeAll(async () => {
-    fakeAws = await startFakeAws({ state: hardenedAccount() });
-    fakeAws.addEvents('us-east-1', Array.from({ length: SIGN_INS }, (_, index) => iamUserSignIn(index)));
-    fakeAws.faults.delay('LookupEvents', LOOKUP_DELAY_MS);
-    fakeAws.faults.lookupEventsRateLimit = true;
+    fakeAws = await slowPassesAws();
     slack = await startFakeSlack();
     deployment = await startReplicas({
       databaseUrl: url!,
@@ -136,4 +147,66 @@ describe.skipIf(url === null)('two replicas on one PostgreSQL: poll passes longe
     expect(skipLines.every((line) => /"holder":"[^"]+\/\d+\/[0-9a-f]{8}"/.test(line))).toBe(true);
     expect(deployment.list.every((replica) => replica.child.exitCode === null)).toBe(true);
   }, 120_000);
+});
+
+describe.skipIf(url === null)('two replicas on one PostgreSQL: the replica holding the pass lease killed mid-pass', () => {
+  let fakeAws: FakeAws;
+  let slack: FakeSlack;
+  let deployment: Replicas;
+
+  beforeAll(async () => {
+    fakeAws = await slowPassesAws();
+    slack = await startFakeSlack();
+    deployment = await startReplicas({
+      databaseUrl: url!,
+      label: 'pass-lease-crash',
+      aws: fakeAws,
+      slack,
+      signingSecret: 'pass-lease-crash-signing-secret-0123',
+      env: { POLL_SCHEDULE: '*/3 * * * * *', POLL_OVERLAP_MINUTES: '10', LOG_LEVEL: 'warn' },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await deployment?.stop();
+    await slack?.close();
+    await fakeAws?.close();
+  });
+
+  it('holds the other off until the dead holder’s lease lapses (30 s), then it polls and alerts what the dead one was reading, once', async () => {
+    await waitFor(() => fakeAws.calls('LookupEvents') > 0, 'the first LookupEvents', 60_000);
+    // Mid-pass: the third to fifth request of a pass (same window end) has just arrived; a pass makes about nine.
+    let holder = '';
+    await waitFor(
+      () => {
+        const last = fakeAws.requests.filter((request) => request.operation === 'LookupEvents').at(-1);
+        if (!last) return false;
+        const ofItsPass = fakeAws.requests.filter((request) => request.operation === 'LookupEvents' && request.params.EndTime === last.params.EndTime && deployment.nameOf(request) === deployment.nameOf(last));
+        holder = deployment.nameOf(last);
+        return ofItsPass.length >= 3 && ofItsPass.length <= 5;
+      },
+      'a pass three requests in',
+      60_000,
+    );
+    const survivor = deployment.list.find((replica) => replica.name !== holder)!.name;
+    const eventId = 'pass-lease-crash-root-sign-in';
+    fakeAws.addEvents('us-east-1', [rootSignIn(eventId, 1)]);
+    await deployment.kill(holder);
+    const killMs = Date.now();
+
+    await waitFor(() => lookupsSince(fakeAws, killMs).some((request) => deployment.nameOf(request) === survivor), `${survivor}'s first LookupEvents after the kill`, 60_000);
+    const takeoverMs = lookupsSince(fakeAws, killMs).find((request) => deployment.nameOf(request) === survivor)!.receivedAt - killMs;
+    await waitFor(() => (postsPerEvent(slack, [eventId]).get(eventId) ?? 0) > 0, 'the root sign-in alerted', 60_000);
+    const alertedMs = Date.now() - killMs;
+    // A moment for a late duplicate to show.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    console.log(`${holder} killed mid-pass: ${survivor} polled ${(takeoverMs / 1000).toFixed(1)} s later, the sign-in made visible before the kill alerted ${(alertedMs / 1000).toFixed(1)} s after it`);
+
+    expect(lookupsSince(fakeAws, killMs + 1_000).every((request) => deployment.nameOf(request) === survivor)).toBe(true);
+    // The dead holder's lease was renewed at most 10 s before the kill and lasts 30 s: nothing before 20 s but the
+    // skipped ticks, and by its lapse plus a tick (and a pass's start) the survivor polls.
+    expect(takeoverMs).toBeGreaterThanOrEqual(19_000);
+    expect(takeoverMs).toBeLessThanOrEqual(30_000 + 3_000 + 10_000);
+    expect(lostAndDuplicated(postsPerEvent(slack, [eventId]))).toEqual({ lost: [], duplicates: 0 });
+    expect(deployment.byName(survivor).child.exitCode).toBeNull();
+  }, 180_000);
 });
