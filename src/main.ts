@@ -9,7 +9,7 @@ import { assessAccount, assessThroughCoordinator, createOrganizationResults, cre
 import { accountPassOf, classifyActivityRecordWithStore, createCloudTrailPollerSource, createMemberRulesReader, coverageLine, createCoverageTracker, createOrganizationPoller, createSqsSource, readCoverage, readQueueHealth, runAsLatestOccurrence, type ActivitySource, type OccurrenceRunResult } from './activity/index.js';
 import { holderClaims, openStore, replicaHolderId, scheduleCoordination, type BotStore } from './store/index.js';
 import { createAlertRouter, createAlertsService, createOutboxSender, createSenderWebClient, groupingPolicyOf, enqueueDueReminders, routedChannels, routedSink, routesNeedOrganization, webClientMessenger } from './alerts/index.js';
-import { buildSummaryOnDemand, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
+import { buildSummaryOnDemand, claimedTurn, runWeeklySummary, startWeeklySummarySchedule, storeSummaryLedger, storeSummarySources } from './summary/index.js';
 import { createAuthorizer, createOutboxRenderer, createSlackApp, ledgerRecord, postureRunFor, startSlackApp } from './slack/index.js';
 import { countAwsErrors, countSlackErrors, createBotMetrics, createReadiness, operationsRoutes, outboxDeliveryMetrics, recordPollPass, scheduleIntervalMs, startHealthServer, timedPostureRun, type BotMetrics } from './metrics/index.js';
 import { takeShutdownRecordSeconds, writeShutdownRecord } from './shutdown-record.js';
@@ -389,6 +389,7 @@ async function startParts({ config, secretValues, logger, store, parts, options,
   }, { name: 'reminders', noOverlap: true, ...coordination });
   parts.add('the reminder schedule', () => reminders.stop());
 
+  const summaryClaims = holderClaims(store.runLeases, holder);
   const summarySchedule = startWeeklySummarySchedule({
     schedule: config.summary.schedule,
     timezone: config.summary.timezone,
@@ -396,7 +397,9 @@ async function startParts({ config, secretValues, logger, store, parts, options,
     logger,
     coordination,
     // The start-up catch-up on one replica; a replica that dies holding it stops renewing it, and another takes over.
-    catchUpClaim: { claims: holderClaims(store.runLeases, holder), yieldFirst: yieldCatchUp },
+    catchUpClaim: { claims: summaryClaims, yieldFirst: yieldCatchUp },
+    // Every run in turn: replicas whose runs fail retry one at a time, and one whose run died is replaced.
+    turn: claimedTurn(summaryClaims, logger),
     run: async () => {
       const outcome = await runWeeklySummary({ sources: summarySources, ledger: summaryLedger, timezone: config.summary.timezone, now: () => new Date() });
       sender.wake();

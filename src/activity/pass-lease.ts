@@ -7,6 +7,7 @@
 // next replica's first request cannot join this one's last second; a winner that finds it held skips the tick.
 // A holder that dies stops renewing: its lease lapses within PASS_LEASE_MS and the next tick's winner polls.
 import type { Logger } from '../log.js';
+import { whileRenewing } from '../store/renewed-claim.js';
 
 /** How long a dead holder keeps the others from polling. */
 export const PASS_LEASE_MS = 30_000;
@@ -48,17 +49,19 @@ export async function runHoldingPassLease(options: PassLeaseOptions, pass: () =>
     logger.info({ task: taskName, holder }, "poll: another replica's pass is still running; this replica skips the tick");
     return false;
   }
-  const heartbeat = setInterval(() => {
-    leases.renew(key, leaseMs).then(
-      (held) => held || logger.warn({ task: taskName }, 'poll: the pass lease lapsed and another replica took it over; this pass goes on'),
-      (error: unknown) => logger.warn({ err: error, task: taskName }, 'poll: could not renew the pass lease'),
-    );
-  }, options.renewEveryMs ?? PASS_LEASE_RENEW_MS);
-  heartbeat.unref();
   try {
-    await pass();
+    await whileRenewing(
+      leases,
+      key,
+      {
+        leaseMs,
+        everyMs: options.renewEveryMs ?? PASS_LEASE_RENEW_MS,
+        onLost: () => logger.warn({ task: taskName }, 'poll: the pass lease lapsed and another replica took it over; this pass goes on'),
+        onError: (error) => logger.warn({ err: error, task: taskName }, 'poll: could not renew the pass lease'),
+      },
+      pass,
+    );
   } finally {
-    clearInterval(heartbeat);
     await leases.renew(key, PASS_LEASE_TAIL_MS).catch((error: unknown) => logger.warn({ err: error, task: taskName }, 'poll: could not shorten the pass lease; it lapses on its own'));
   }
   return true;

@@ -5,6 +5,7 @@
 // only saves the duplicate AWS calls and posture runs of replicas starting together.
 import type { Logger } from '../log.js';
 import type { HolderClaims } from '../store/index.js';
+import { whileRenewing } from '../store/renewed-claim.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -63,20 +64,13 @@ export async function runClaimedCatchUp(options: ClaimedCatchUpOptions): Promise
 /** Runs with the claim renewed; completes it only once the week is recorded, else leaves it to lapse for the others. */
 async function runHolding(options: ClaimedCatchUpOptions, key: string, leaseMs: number, renewEveryMs: number): Promise<void> {
   const { claims, logger, weekKey } = options;
-  const heartbeat = setInterval(() => {
-    claims.renew(key, leaseMs).then(
-      (held) => held || logger.warn({ reportWeek: weekKey }, 'the weekly summary catch-up claim lapsed and another replica took it over'),
-      (error: unknown) => logger.warn({ err: error, reportWeek: weekKey }, 'could not renew the weekly summary catch-up claim'),
-    );
-  }, renewEveryMs);
-  heartbeat.unref();
-  try {
-    await options.run();
-  } catch (error) {
-    logger.warn({ err: error, reportWeek: weekKey }, 'the weekly summary catch-up run failed');
-  } finally {
-    clearInterval(heartbeat);
-  }
+  const renewing = {
+    leaseMs,
+    everyMs: renewEveryMs,
+    onLost: () => logger.warn({ reportWeek: weekKey }, 'the weekly summary catch-up claim lapsed and another replica took it over'),
+    onError: (error: unknown) => logger.warn({ err: error, reportWeek: weekKey }, 'could not renew the weekly summary catch-up claim'),
+  };
+  await whileRenewing(claims, key, renewing, options.run).catch((error: unknown) => logger.warn({ err: error, reportWeek: weekKey }, 'the weekly summary catch-up run failed'));
   if (await options.isRecorded(weekKey)) await claims.complete(key);
   else logger.warn({ reportWeek: weekKey, lapsesInMs: leaseMs }, 'the weekly summary catch-up did not record the week; its claim is left to lapse so another replica tries');
 }

@@ -33,5 +33,6 @@ export {
   type WeeklyRunDeps,
   type WeeklyRunOutcome,
 } from './run.js';
+export { claimedTurn, turnKey, unsharedTurn, type SummaryTurn } from './summary-turn.js';
 export { startWeeklySummarySchedule, type SummaryTrigger, type WeeklySummaryScheduleOptions, type WeeklySummaryScheduler } from './scheduler.js';
 export { messagePermalink, storeSummaryLedger, storeSummarySources, type LedgerRecord, type StoreLedgerOptions, type StoreSourcesOptions } from './store-adapter.js';

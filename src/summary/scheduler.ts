@@ -6,6 +6,10 @@ import { reportWeekAt, shouldPostOnStartup, type CatchUpDecision } from './catch
 import type { HolderClaims } from '../store/index.js';
 import { CATCH_UP_RECHECK_MS, runClaimedCatchUp } from './catch-up-claim.js';
 import type { SummaryLedger } from './run.js';
+import { unsharedTurn, type SummaryTurn } from './summary-turn.js';
+
+/** How often a replica waiting on another's summary turn asks again. */
+export const TURN_CHECK_MS = 10_000;
 
 export type SummaryTrigger = 'scheduled' | 'catch-up' | 'missed-slot' | 'retry';
 
@@ -35,6 +39,13 @@ export interface WeeklySummaryScheduleOptions {
     leaseMs?: number;
     recheckMs?: number;
   };
+  /**
+   * Every run taken in turn across replicas (summary-turn.ts): a replica whose turn is taken, whose cron slot went to
+   * another or whose run failed checks every `turnCheckMs` until the week is recorded, and runs it when the turn is
+   * free. Without it each run is this process's own.
+   */
+  turn?: SummaryTurn;
+  turnCheckMs?: number;
 }
 
 export interface WeeklySummaryScheduler {
@@ -61,8 +72,13 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
   const now = options.now ?? (() => new Date());
   const retryDelayMs = options.retryDelayMs ?? 15 * 60_000;
   const maxRetries = options.maxRetries ?? 16;
+  const turn = options.turn ?? unsharedTurn;
+  const checkMs = options.turnCheckMs ?? TURN_CHECK_MS;
+  // A replica that waits for the week gives up as late as its own retries would have.
+  const watchHorizonMs = (maxRetries + 1) * retryDelayMs;
   let inFlight: Promise<void> | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
+  let watchingUntil = 0;
   let failuresInARow = 0;
   let stopped = false;
   // The claimed catch-up's waits end at once on stop().
@@ -76,7 +92,21 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     });
   const sleep = (ms: number) => untilStop(new Promise<boolean>((resolve) => setTimeout(resolve, ms, true).unref()), false);
 
-  // Runs can be asked for by cron, catch-up, a missed slot and retries: one at a time in this process.
+  /** Asks again for the week in `delayMs`, and from then every check until the week is recorded or the horizon. */
+  const watch = (delayMs: number) => {
+    if (stopped) return;
+    if (watchingUntil === 0) watchingUntil = now().getTime() + delayMs + watchHorizonMs;
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => void trigger('retry'), delayMs);
+    retryTimer.unref();
+  };
+  const settled = () => {
+    failuresInARow = 0;
+    watchingUntil = 0;
+  };
+
+  // Runs can be asked for by cron, catch-up, a missed slot and retries: one at a time in this process, and each
+  // only with the week's turn.
   const trigger = (reason: SummaryTrigger): Promise<void> => {
     if (stopped) return Promise.resolve();
     if (inFlight) {
@@ -86,18 +116,43 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     if (retryTimer) clearTimeout(retryTimer);
     retryTimer = null;
     inFlight = (async () => {
+      const weekKey = reportWeekAt(now(), timezone).key;
       try {
-        const outcome = await options.run(reason);
-        failuresInARow = 0;
+        // A retry whose week another replica recorded meanwhile ends here, before any check runs.
+        if (reason === 'retry' && (await ledger.isRecorded(weekKey))) {
+          if (watchingUntil !== 0) logger.info({ reportWeek: weekKey }, 'the weekly summary of this week is recorded; this replica stops retrying it');
+          return settled();
+        }
+        const taken = await turn.take(weekKey);
+        if (!taken.held) {
+          if (watchingUntil !== 0 && now().getTime() >= watchingUntil) {
+            logger.warn(
+              { reportWeek: weekKey, holder: taken.holder },
+              'the weekly summary of this week is still not recorded; this replica stops waiting for it (the next start-up or schedule tries again)',
+            );
+            return settled();
+          }
+          logger.info(
+            { trigger: reason, reportWeek: weekKey, holder: taken.holder, checkInMs: checkMs },
+            'another replica has the weekly summary turn; this one checks again until the week is recorded',
+          );
+          return watch(checkMs);
+        }
+        const outcome = await turn.during(weekKey, () => options.run(reason));
+        settled();
         logger.info({ trigger: reason, outcome: describe(outcome) }, 'Weekly summary run finished');
+        if (await ledger.isRecorded(weekKey)) await turn.done(weekKey);
       } catch (error) {
         failuresInARow += 1;
         const retrying = !stopped && failuresInARow <= maxRetries;
         logger.error({ trigger: reason, err: error, failuresInARow, retryInMs: retrying ? retryDelayMs : null }, 'Weekly summary run failed');
-        if (retrying) {
-          retryTimer = setTimeout(() => void trigger('retry'), retryDelayMs);
-          retryTimer.unref();
-        }
+        if (!retrying) return;
+        // The next attempt waits the delay whichever replica makes it; this one asks a check later than the turn
+        // lapses, so another replica goes first (a failure of this replica's own is then not retried by it alone).
+        await turn
+          .backOff(weekKey, retryDelayMs)
+          .catch((backOffError: unknown) => logger.warn({ err: backOffError, reportWeek: weekKey }, 'could not hold the weekly summary turn for the retry delay'));
+        watch(options.turn ? retryDelayMs + checkMs : retryDelayMs);
       } finally {
         inFlight = null;
       }
@@ -117,6 +172,9 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     ...options.coordination,
   });
   task.on('execution:missed', () => void trigger('missed-slot'));
+  // The slot went to another replica (or the coordinator could not be asked): this one looks a retry delay later
+  // whether the week got recorded, and takes the week over if that run died or failed there.
+  if (options.turn) task.on('execution:skipped', () => watch(retryDelayMs));
 
   const catchUp = async (weekKey: string): Promise<void> => {
     const claimed = options.catchUpClaim;
@@ -124,7 +182,16 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
     const recheckMs = claimed.recheckMs ?? CATCH_UP_RECHECK_MS;
     const yieldFirst = await untilStop(claimed.yieldFirst ?? Promise.resolve(false), true);
     if (stopped || (yieldFirst && !(await sleep(recheckMs)))) return;
-    await runClaimedCatchUp({ claims: claimed.claims, weekKey, isRecorded: (key) => ledger.isRecorded(key), run: () => trigger('catch-up'), sleep, logger, recheckMs, ...(claimed.leaseMs ? { leaseMs: claimed.leaseMs } : {}) });
+    await runClaimedCatchUp({
+      claims: claimed.claims,
+      weekKey,
+      isRecorded: (key) => ledger.isRecorded(key),
+      run: () => trigger('catch-up'),
+      sleep,
+      logger,
+      recheckMs,
+      ...(claimed.leaseMs ? { leaseMs: claimed.leaseMs } : {}),
+    });
   };
 
   const startup = (async (): Promise<CatchUpDecision | null> => {

@@ -1,45 +1,22 @@
 // The start-up catch-up claimed across replicas: schedulers sharing one ledger and the real run leases (SQLite, one
 // in-memory database) on vitest's fake clock, so leases lapse in milliseconds. The two-process version on PostgreSQL
 // is test/two-replicas-summary.test.ts.
-import DatabaseConstructor from 'better-sqlite3';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { migrate, holderClaims, SqliteRunLeases, type HolderClaims } from '../../src/store/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { holderClaims, type HolderClaims } from '../../src/store/index.js';
 import { runWeeklySummary, type AssessedAccount } from '../../src/summary/index.js';
 import { CATCH_UP_LEASE_MS, CATCH_UP_RECHECK_MS } from '../../src/summary/catch-up-claim.js';
-import { startWeeklySummarySchedule, type WeeklySummaryScheduler } from '../../src/summary/scheduler.js';
+import { startWeeklySummarySchedule } from '../../src/summary/scheduler.js';
 import { report } from './fixtures.js';
-import { MemoryLedger, MemorySources } from './memory.js';
+import { type MemoryLedger, MemorySources } from './memory.js';
+import { replicaWorld } from './replica-world.js';
 
 const ACCOUNT = { id: '111122223333', alias: 'prod' };
 // Wednesday: Monday 09:00's run was missed, and the store has no snapshot: the catch-up checks the account.
 const START = new Date('2026-12-02T12:00:00.000Z');
 const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined } as never;
 
-let running: WeeklySummaryScheduler[] = [];
-let db: DatabaseConstructor.Database | null = null;
-const hung: Array<() => void> = [];
-
-/** A check that does not end until the test is over (a dead process's): stop() waits for a run in progress. */
-function hangingCheck(): Promise<void> {
-  return new Promise<void>((resolve) => hung.push(resolve));
-}
-
-afterEach(async () => {
-  for (const release of hung.splice(0)) release();
-  for (const scheduler of running) await scheduler.stop();
-  running = [];
-  db?.close();
-  db = null;
-  vi.useRealTimers();
-});
-
-function world() {
-  vi.useFakeTimers({ now: START, toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  db = new DatabaseConstructor(':memory:');
-  migrate(db, ':memory:');
-  const leases = new SqliteRunLeases(db, () => new Date());
-  return { ledger: new MemoryLedger(), leases };
-}
+const replicas = replicaWorld();
+const world = () => replicas.open(START);
 
 /** A replica: its own sources (its fresh checks counted) and claims; `check` decides how its fresh check goes. */
 function startReplica(name: string, ledger: MemoryLedger, claims: HolderClaims, options: { check?: () => Promise<void>; yieldFirst?: Promise<boolean>; failRun?: boolean } = {}) {
@@ -62,11 +39,11 @@ function startReplica(name: string, ledger: MemoryLedger, claims: HolderClaims, 
       return runWeeklySummary({ sources, ledger, timezone: 'UTC', now: () => new Date() });
     },
   });
-  running.push(scheduler);
+  replicas.track(scheduler);
   return { scheduler, sources };
 }
 
-const leaseRows = () => db!.prepare(`SELECT occurrence_key, holder, completed_at FROM run_leases ORDER BY claimed_at`).all();
+const leaseRows = () => replicas.leaseRows();
 
 describe('the weekly summary catch-up claimed across replicas', () => {
   it('two replicas starting together on a store with no snapshot: one checks the account and records the week, the other waits and ends', async () => {
@@ -88,7 +65,7 @@ describe('the weekly summary catch-up claimed across replicas', () => {
     let aAlive = true;
     const aClaims = holderClaims(leases, 'host-a/1/aaaa');
     const dying: HolderClaims = { ...aClaims, renew: (key, leaseMs) => (aAlive ? aClaims.renew(key, leaseMs) : Promise.resolve(true)) };
-    const a = startReplica('a', ledger, dying, { check: () => hangingCheck() });
+    const a = startReplica('a', ledger, dying, { check: () => replicas.hang() });
     const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
     await vi.advanceTimersByTimeAsync(25_000);
     expect(ledger.queued).toEqual([]);
@@ -128,7 +105,7 @@ describe('the weekly summary catch-up claimed across replicas', () => {
 
   it('stop() ends a replica waiting for another holder at once', async () => {
     const { ledger, leases } = world();
-    startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { check: () => hangingCheck() });
+    startReplica('a', ledger, holderClaims(leases, 'host-a/1/aaaa'), { check: () => replicas.hang() });
     const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
     await vi.advanceTimersByTimeAsync(15_000);
     let stopped = false;
@@ -137,6 +114,6 @@ describe('the weekly summary catch-up claimed across replicas', () => {
     await stopping;
     expect(stopped).toBe(true);
     expect(b.sources.freshChecks).toEqual([]);
-    running = running.filter((scheduler) => scheduler !== b.scheduler);
+    replicas.untrack(b.scheduler);
   });
 });
