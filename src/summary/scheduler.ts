@@ -4,7 +4,7 @@ import cron, { type Logger as CronLogger, type ScheduledTask, type TaskOptions }
 import type { Logger } from '../log.js';
 import { reportWeekAt, shouldPostOnStartup, type CatchUpDecision } from './catch-up.js';
 import type { HolderClaims } from '../store/index.js';
-import { CATCH_UP_RECHECK_MS, runClaimedCatchUp } from './catch-up-claim.js';
+import { CATCH_UP_RECHECK_MS, catchUpKey, runClaimedCatchUp } from './catch-up-claim.js';
 import type { SummaryLedger } from './run.js';
 import { unsharedTurn, type SummaryTurn } from './summary-turn.js';
 
@@ -141,7 +141,12 @@ export function startWeeklySummarySchedule(options: WeeklySummaryScheduleOptions
         const outcome = await turn.during(weekKey, () => options.run(reason));
         settled();
         logger.info({ trigger: reason, outcome: describe(outcome) }, 'Weekly summary run finished');
-        if (await ledger.isRecorded(weekKey)) await turn.done(weekKey);
+        if (await ledger.isRecorded(weekKey)) {
+          await turn.done(weekKey);
+          // A catch-up that found the turn taken left its claim to lapse; the week recorded by a later run of this
+          // replica completes it (the claim is completed by its holder only).
+          await options.catchUpClaim?.claims.complete(catchUpKey(weekKey));
+        }
       } catch (error) {
         failuresInARow += 1;
         const retrying = !stopped && failuresInARow <= maxRetries;

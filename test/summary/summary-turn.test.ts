@@ -2,7 +2,8 @@
 // clock and shared leases, with node-cron's distributed slot on the same leases as the bot has it (scheduleCoordination).
 import { describe, expect, it, vi } from 'vitest';
 import { holderClaims, scheduleCoordination, type HolderClaims, type SqliteRunLeases } from '../../src/store/index.js';
-import { claimedTurn, runWeeklySummary, type AssessedAccount } from '../../src/summary/index.js';
+import { catchUpKey } from '../../src/summary/catch-up-claim.js';
+import { claimedTurn, runWeeklySummary, turnKey, type AssessedAccount } from '../../src/summary/index.js';
 import { startWeeklySummarySchedule, TURN_CHECK_MS } from '../../src/summary/scheduler.js';
 import { report } from './fixtures.js';
 import { type MemoryLedger, MemorySources } from './memory.js';
@@ -163,6 +164,26 @@ describe('the weekly summary taken in turn across replicas', () => {
     expect(attempts).toHaveLength(1);
     expect(ledger.queued.map((entry) => entry.weekKey)).toEqual(['2026-W48']);
     expect(turnRows()).toEqual([{ holder: expect.stringMatching(`^host-${attempts[0]!.replica}/`), completed_at: '2026-11-30T09:25:00.000Z' }]);
+  });
+
+  it("a catch-up that finds the turn still held by a dead replica records the week a check later and completes its claim", async () => {
+    const { ledger, leases } = world(MISSED);
+    const attempts: Attempt[] = [];
+    // A replica that died holding the turn for 45 s more: its catch-up claim lapsed first (they are renewed apart).
+    const dead = holderClaims(leases, 'host-dead/1/dddd');
+    expect(await dead.claim(turnKey('2026-W48'), 45_000)).toBe(true);
+    startReplica('a', ledger, leases, attempts);
+    await vi.advanceTimersByTimeAsync(2 * MINUTE);
+
+    expect(ledger.queued.map((entry) => entry.weekKey)).toEqual(['2026-W48']);
+    // The catch-up found the turn taken; the checks every 10 s took it once it lapsed.
+    expect(attempts.map((attempt) => attempt.trigger)).toEqual(['retry']);
+    expect(attempts[0]!.at - MISSED.getTime()).toBe(50_000);
+    const rows = replicas.leaseRows() as Array<{ occurrence_key: string; holder: string; completed_at: string | null }>;
+    expect(rows.map((row) => [row.occurrence_key, row.holder, row.completed_at])).toEqual([
+      [catchUpKey('2026-W48'), 'host-a/1/aaaa', new Date(MISSED.getTime() + 50_000).toISOString()],
+      [turnKey('2026-W48'), 'host-a/1/aaaa', new Date(MISSED.getTime() + 50_000).toISOString()],
+    ]);
   });
 
   it('one replica alone retries a check after the delay, and completes the turn once the week is recorded', async () => {
