@@ -8,7 +8,7 @@ import { CATCH_UP_LEASE_MS, CATCH_UP_RECHECK_MS } from '../../src/summary/catch-
 import { startWeeklySummarySchedule } from '../../src/summary/scheduler.js';
 import { report } from './fixtures.js';
 import { type MemoryLedger, MemorySources } from './memory.js';
-import { replicaWorld } from './replica-world.js';
+import { mortalClaims, replicaWorld } from './replica-world.js';
 
 const ACCOUNT = { id: '111122223333', alias: 'prod' };
 // Wednesday: Monday 09:00's run was missed, and the store has no snapshot: the catch-up checks the account.
@@ -62,14 +62,12 @@ describe('the weekly summary catch-up claimed across replicas', () => {
   it('the holder dies mid-check (no more renewals, no run): the other takes the claim over after its lease and records the week', async () => {
     const { ledger, leases } = world();
     // A's process is gone: its check never ends and its renewals stop.
-    let aAlive = true;
-    const aClaims = holderClaims(leases, 'host-a/1/aaaa');
-    const dying: HolderClaims = { ...aClaims, renew: (key, leaseMs) => (aAlive ? aClaims.renew(key, leaseMs) : Promise.resolve(true)) };
-    const a = startReplica('a', ledger, dying, { check: () => replicas.hang() });
+    const dying = mortalClaims(leases, 'host-a/1/aaaa');
+    const a = startReplica('a', ledger, dying.claims, { check: () => replicas.hang() });
     const b = startReplica('b', ledger, holderClaims(leases, 'host-b/2/bbbb'));
     await vi.advanceTimersByTimeAsync(25_000);
     expect(ledger.queued).toEqual([]);
-    aAlive = false;
+    dying.die();
     const diedAtMs = Date.now();
     // Renewed at 20 s, so held until 50 s; B rechecks every 10 s and runs at the first after that.
     await vi.advanceTimersByTimeAsync(CATCH_UP_LEASE_MS + CATCH_UP_RECHECK_MS);

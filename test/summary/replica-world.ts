@@ -2,7 +2,7 @@
 // database), so leases lapse and retry delays pass in milliseconds; everything started is stopped after each test.
 import DatabaseConstructor from 'better-sqlite3';
 import { afterEach, vi } from 'vitest';
-import { migrate, SqliteRunLeases } from '../../src/store/index.js';
+import { holderClaims, migrate, SqliteRunLeases, type HolderClaims } from '../../src/store/index.js';
 import type { WeeklySummaryScheduler } from '../../src/summary/scheduler.js';
 import { MemoryLedger } from './memory.js';
 
@@ -44,5 +44,15 @@ export function replicaWorld(): ReplicaWorld {
     untrack: (scheduler) => void (running = running.filter((entry) => entry !== scheduler)),
     hang: () => new Promise<void>((resolve) => hung.push(resolve)),
     leaseRows: (where = '1 = 1') => db!.prepare(`SELECT occurrence_key, holder, completed_at FROM run_leases WHERE ${where} ORDER BY claimed_at`).all(),
+  };
+}
+
+/** A replica's claims on the shared leases, and `die()`: from then on its renewals stop reaching the store. */
+export function mortalClaims(leases: SqliteRunLeases, holder: string): { claims: HolderClaims; die(): void } {
+  const claims = holderClaims(leases, holder);
+  let alive = true;
+  return {
+    claims: { ...claims, renew: (key, leaseMs) => (alive ? claims.renew(key, leaseMs) : Promise.resolve(true)) },
+    die: () => void (alive = false),
   };
 }

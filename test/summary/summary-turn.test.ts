@@ -1,13 +1,13 @@
 // The weekly summary's runs taken in turn across replicas (src/summary/summary-turn.ts), on replica-world.ts's fake
 // clock and shared leases, with node-cron's distributed slot on the same leases as the bot has it (scheduleCoordination).
 import { describe, expect, it, vi } from 'vitest';
-import { holderClaims, scheduleCoordination, type HolderClaims, type SqliteRunLeases } from '../../src/store/index.js';
+import { holderClaims, scheduleCoordination, type SqliteRunLeases } from '../../src/store/index.js';
 import { catchUpKey } from '../../src/summary/catch-up-claim.js';
 import { claimedTurn, runWeeklySummary, turnKey, type AssessedAccount } from '../../src/summary/index.js';
 import { startWeeklySummarySchedule, TURN_CHECK_MS } from '../../src/summary/scheduler.js';
 import { report } from './fixtures.js';
 import { type MemoryLedger, MemorySources } from './memory.js';
-import { replicaWorld } from './replica-world.js';
+import { mortalClaims, replicaWorld } from './replica-world.js';
 
 const MINUTE = 60_000;
 const RETRY_MS = 15 * MINUTE;
@@ -22,7 +22,7 @@ type Attempt = { replica: string; at: number; trigger: string };
 interface ReplicaOptions {
   /** Whether this attempt fails (before any check, as an AWS outage or a store error would). */
   fails?: (attempt: Attempt) => boolean;
-  /** The run never ends: the process died in it (with `alive` false its claims stop being renewed too). */
+  /** The run never ends: the process died in it (its claims stop being renewed too). */
   hangs?: (attempt: Attempt) => boolean;
   /** Runs taken in turn (the bot); false: the scheduler as it was before the turn, each replica on its own. */
   inTurn?: boolean;
@@ -32,16 +32,9 @@ interface ReplicaOptions {
   coordinated?: boolean;
 }
 
-/** A replica's claims on the shared leases; once `alive.value` is false its renewals stop reaching the store. */
-function replicaClaims(leases: SqliteRunLeases, holder: string, alive: { value: boolean }): HolderClaims {
-  const claims = holderClaims(leases, holder);
-  return { ...claims, renew: (key, leaseMs) => (alive.value ? claims.renew(key, leaseMs) : Promise.resolve(true)) };
-}
-
 function startReplica(name: string, ledger: MemoryLedger, leases: SqliteRunLeases, attempts: Attempt[], options: ReplicaOptions = {}) {
-  const alive = { value: true };
   const holder = `host-${name}/1/${name.repeat(4)}`;
-  const claims = replicaClaims(leases, holder, alive);
+  const { claims, die } = mortalClaims(leases, holder);
   const sources = new MemorySources({
     watched: [ACCOUNT],
     assess: async (ids): Promise<AssessedAccount[]> => ids.map((id) => ({ account: { id, alias: 'prod' }, posture: { ok: true, report: report(id) } })),
@@ -60,7 +53,7 @@ function startReplica(name: string, ledger: MemoryLedger, leases: SqliteRunLease
       const attempt = { replica: name, at: Date.now(), trigger };
       attempts.push(attempt);
       if (options.hangs?.(attempt)) {
-        alive.value = false;
+        die();
         await replicas.hang();
         throw new Error('the process died');
       }
